@@ -1,0 +1,1386 @@
+//! XSD text → [`Schema`]: load the documents through the caller's resolver, compile every
+//! top-level component, build one automaton per content model, then intern and sort names.
+//!
+//! Anything outside the supported subset is a [`CompileError`] naming the construct and its
+//! line:column; nothing is skipped silently.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use roxmltree::{Document, Node, NodeId};
+
+use crate::error::{CompileError, CompileErrorKind, Location};
+use crate::model::{
+    AttributeUse, Builtin, ComplexType, Content, ElementDecl, Facet, Pattern, Process, QName,
+    Schema, SimpleType, Slice, State, Term, TypeRef, UNBOUNDED, WhiteSpace, Wildcard, WildcardNs,
+};
+use crate::value;
+
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
+
+/// Largest `maxOccurs` on a `sequence`/`choice` that is unrolled into states. Element
+/// particles are counted in place and have no such limit; DUIS uses at most 5 here.
+const MAX_UNROLL: u32 = 64;
+
+/// Compile a schema set.
+///
+/// `main` is the schema location of the top document; `resolve` returns the text of a
+/// schema location (first `main`, then every `xs:import schemaLocation` exactly as written,
+/// so the caller decides how relative locations map to files). The crate does no I/O.
+pub fn compile(
+    main: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Result<Schema, CompileError> {
+    // Load every document first, so that the parsed trees can borrow from one owner.
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut queue = vec![(main.to_owned(), Location::default())];
+    let mut seen = HashSet::new();
+    while let Some((loc, from)) = queue.pop() {
+        if !seen.insert(loc.clone()) {
+            continue;
+        }
+        let Some(text) = resolve(&loc) else {
+            return Err(CompileError {
+                kind: CompileErrorKind::Unresolved(loc),
+                location: from,
+            });
+        };
+        let doc = parse(&loc, &text)?;
+        for child in doc.root_element().children().filter(Node::is_element) {
+            if is_xs(child, "import") {
+                if let Some(sl) = child.attribute("schemaLocation") {
+                    queue.push((sl.to_owned(), location(&loc, &doc, child)));
+                }
+            }
+        }
+        texts.push((loc, text));
+    }
+    let docs = texts
+        .iter()
+        .map(|(loc, text)| {
+            let doc = parse(loc, text)?;
+            let root = doc.root_element();
+            if !is_xs(root, "schema") {
+                return Err(err_at(
+                    loc,
+                    &doc,
+                    root,
+                    CompileErrorKind::Invalid("root element is not xs:schema".into()),
+                ));
+            }
+            let tns = root.attribute("targetNamespace").unwrap_or("").to_owned();
+            let qualified = root.attribute("elementFormDefault") == Some("qualified");
+            let attr_qualified = root.attribute("attributeFormDefault") == Some("qualified");
+            Ok(Doc {
+                loc: loc.as_str(),
+                tns,
+                qualified,
+                attr_qualified,
+                doc,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = docs.first() else {
+        return Err(CompileError {
+            kind: CompileErrorKind::Unresolved(main.to_owned()),
+            location: Location::default(),
+        });
+    };
+    let mut b = Builder::new(&docs, first);
+    b.index()?;
+    b.compile_all()?;
+    b.finish()
+}
+
+fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
+    // xmldsig-core-schema.xsd carries an internal DTD subset (entity declarations only);
+    // roxmltree reads it and never fetches the external DTD it names. Schema documents are
+    // trusted input chosen by the operator, unlike messages, which refuse any DTD.
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    Document::parse_with_options(text, opts).map_err(|e| {
+        let pos = e.pos();
+        CompileError {
+            kind: CompileErrorKind::Xml(e.to_string()),
+            location: Location {
+                schema: loc.to_owned(),
+                line: pos.row,
+                column: pos.col,
+            },
+        }
+    })
+}
+
+fn location(loc: &str, doc: &Document<'_>, node: Node<'_, '_>) -> Location {
+    let pos = doc.text_pos_at(node.range().start);
+    Location {
+        schema: loc.to_owned(),
+        line: pos.row,
+        column: pos.col,
+    }
+}
+
+fn err_at(loc: &str, doc: &Document<'_>, node: Node<'_, '_>, kind: CompileErrorKind) -> CompileError {
+    CompileError {
+        kind,
+        location: location(loc, doc, node),
+    }
+}
+
+fn is_xs(node: Node<'_, '_>, local: &str) -> bool {
+    node.is_element() && node.tag_name().namespace() == Some(XS) && node.tag_name().name() == local
+}
+
+/// Element children, minus annotations (documentation only).
+fn children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children()
+        .filter(|c| c.is_element() && !is_xs(*c, "annotation"))
+}
+
+struct Doc<'t> {
+    loc: &'t str,
+    tns: String,
+    qualified: bool,
+    attr_qualified: bool,
+    doc: Document<'t>,
+}
+
+type Key = (String, String);
+
+/// A particle before automaton construction.
+#[derive(Debug, Clone)]
+enum Particle {
+    Leaf { term: Term, min: u32, max: u32 },
+    Seq(Vec<Particle>),
+    Choice(Vec<Particle>),
+    Repeat { inner: Box<Particle>, min: u32, max: u32 },
+}
+
+#[derive(Default)]
+struct FacetsB {
+    list: Vec<FacetB>,
+}
+
+#[derive(Clone)]
+enum FacetB {
+    Plain(Facet),
+    Bound(fn(u32) -> Facet, String),
+    Enumeration(Vec<String>),
+    Pattern(Vec<(String, String)>),
+}
+
+#[derive(Clone)]
+struct SimpleB {
+    name: Option<u32>,
+    builtin: Builtin,
+    whitespace: WhiteSpace,
+    facets: Vec<FacetB>,
+}
+
+struct ComplexB {
+    name: Option<u32>,
+    is_abstract: bool,
+    /// `None` while the type is being compiled.
+    done: Option<ComplexDone>,
+}
+
+#[derive(Clone)]
+struct ComplexDone {
+    simple: Option<u32>,
+    particle: Option<Particle>,
+    mixed: bool,
+    attributes: Vec<AttributeUse>,
+}
+
+struct StateB {
+    term: Term,
+    min: u32,
+    max: u32,
+    accepting: bool,
+    follow: Vec<u32>,
+}
+
+/// A Glushkov fragment: positions that can start and end it, and whether it can be empty.
+struct Frag {
+    first: Vec<u32>,
+    last: Vec<u32>,
+    nullable: bool,
+}
+
+struct WildB {
+    other: Option<String>,
+    process: Process,
+}
+
+struct Builder<'d, 't> {
+    docs: &'d [Doc<'t>],
+    first: &'d Doc<'t>,
+    simple_index: HashMap<Key, (usize, NodeId)>,
+    complex_index: HashMap<Key, (usize, NodeId)>,
+    element_index: HashMap<Key, (usize, NodeId)>,
+    names: Vec<Key>,
+    name_ids: HashMap<Key, u32>,
+    elements: Vec<ElementDecl>,
+    globals: HashMap<Key, u32>,
+    simples: Vec<SimpleB>,
+    simple_memo: HashMap<Key, u32>,
+    simple_busy: HashSet<Key>,
+    builtin_memo: HashMap<Builtin, u32>,
+    complexes: Vec<ComplexB>,
+    complex_memo: HashMap<Key, u32>,
+    strings: Vec<String>,
+    wildcards: Vec<WildB>,
+}
+
+impl<'d, 't> Builder<'d, 't> {
+    fn new(docs: &'d [Doc<'t>], first: &'d Doc<'t>) -> Self {
+        Builder {
+            docs,
+            first,
+            simple_index: HashMap::new(),
+            complex_index: HashMap::new(),
+            element_index: HashMap::new(),
+            names: Vec::new(),
+            name_ids: HashMap::new(),
+            elements: Vec::new(),
+            globals: HashMap::new(),
+            simples: Vec::new(),
+            simple_memo: HashMap::new(),
+            simple_busy: HashSet::new(),
+            builtin_memo: HashMap::new(),
+            complexes: Vec::new(),
+            complex_memo: HashMap::new(),
+            strings: Vec::new(),
+            wildcards: Vec::new(),
+        }
+    }
+
+    fn doc(&self, d: usize) -> &'d Doc<'t> {
+        // `d` always comes from enumerating `docs`, so the fallback is never taken.
+        self.docs.get(d).unwrap_or(self.first)
+    }
+
+    fn err(&self, d: usize, node: Node<'_, '_>, kind: CompileErrorKind) -> CompileError {
+        let doc = self.doc(d);
+        err_at(doc.loc, &doc.doc, node, kind)
+    }
+
+    fn unsupported(&self, d: usize, node: Node<'_, '_>, what: &str) -> CompileError {
+        self.err(d, node, CompileErrorKind::Unsupported(what.to_owned()))
+    }
+
+    fn invalid(&self, d: usize, node: Node<'_, '_>, what: String) -> CompileError {
+        self.err(d, node, CompileErrorKind::Invalid(what))
+    }
+
+    fn node(&self, d: usize, id: NodeId) -> Node<'d, 't> {
+        let doc = self.doc(d);
+        doc.doc.get_node(id).unwrap_or_else(|| doc.doc.root_element())
+    }
+
+    fn intern(&mut self, ns: &str, local: &str) -> u32 {
+        let key = (ns.to_owned(), local.to_owned());
+        if let Some(&id) = self.name_ids.get(&key) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(key.clone());
+        self.name_ids.insert(key, id);
+        id
+    }
+
+    /// Index the top-level components of every document and reject unsupported ones.
+    fn index(&mut self) -> Result<(), CompileError> {
+        for (d, doc) in self.docs.iter().enumerate() {
+            for child in children(doc.doc.root_element()) {
+                if child.tag_name().namespace() != Some(XS) {
+                    return Err(self.unsupported(d, child, "non-XSD element at top level"));
+                }
+                let kind = child.tag_name().name();
+                let index = match kind {
+                    "import" => {
+                        if child.attribute("schemaLocation").is_none() {
+                            return Err(self.unsupported(d, child, "xs:import without schemaLocation"));
+                        }
+                        continue;
+                    }
+                    "simpleType" => &mut self.simple_index,
+                    "complexType" => &mut self.complex_index,
+                    "element" => &mut self.element_index,
+                    other => return Err(self.unsupported(d, child, &format!("xs:{other}"))),
+                };
+                let Some(name) = child.attribute("name") else {
+                    return Err(self.invalid(d, child, format!("top-level xs:{kind} without a name")));
+                };
+                let key = (doc.tns.clone(), name.to_owned());
+                if index.insert(key, (d, child.id())).is_some() {
+                    return Err(self.invalid(d, child, format!("duplicate xs:{kind} {name:?}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Compile every top-level component in document order (deterministic output).
+    fn compile_all(&mut self) -> Result<(), CompileError> {
+        for (d, doc) in self.docs.iter().enumerate() {
+            for child in children(doc.doc.root_element()) {
+                let Some(name) = child.attribute("name") else {
+                    continue;
+                };
+                let key = (doc.tns.clone(), name.to_owned());
+                match child.tag_name().name() {
+                    "simpleType" => {
+                        self.named_simple(d, child, &key)?;
+                    }
+                    "complexType" => {
+                        self.named_complex(d, child, &key)?;
+                    }
+                    "element" => {
+                        self.global_element(d, child, &key)?;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolve a QName-valued attribute against the namespaces in scope at `node`.
+    fn qname(&self, d: usize, node: Node<'_, '_>, value: &str) -> Result<Key, CompileError> {
+        let (prefix, local) = match value.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, value),
+        };
+        let ns = node.lookup_namespace_uri(prefix);
+        match (ns, prefix) {
+            (Some(ns), _) => Ok((ns.to_owned(), local.to_owned())),
+            (None, None) => Ok((String::new(), local.to_owned())),
+            (None, Some(p)) => Err(self.invalid(d, node, format!("undeclared prefix {p:?} in {value:?}"))),
+        }
+    }
+
+    fn occurs(&self, d: usize, node: Node<'_, '_>) -> Result<(u32, u32), CompileError> {
+        let parse = |attr: &str, default: u32| -> Result<u32, CompileError> {
+            match node.attribute(attr) {
+                None => Ok(default),
+                Some("unbounded") if attr == "maxOccurs" => Ok(UNBOUNDED),
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&n| n != UNBOUNDED)
+                    .ok_or_else(|| self.invalid(d, node, format!("bad {attr} {v:?}"))),
+            }
+        };
+        let min = parse("minOccurs", 1)?;
+        let max = parse("maxOccurs", 1)?;
+        if max < min {
+            return Err(self.invalid(d, node, "maxOccurs < minOccurs".into()));
+        }
+        Ok((min, max))
+    }
+
+    // ----- simple types -------------------------------------------------------------------
+
+    fn builtin_type(&mut self, b: Builtin, local: &str) -> u32 {
+        if let Some(&id) = self.builtin_memo.get(&b) {
+            return id;
+        }
+        let name = self.intern(XS, local);
+        let id = push_id(&mut self.simples, SimpleB {
+            name: Some(name),
+            builtin: b,
+            whitespace: value::builtin_whitespace(b),
+            facets: Vec::new(),
+        });
+        self.builtin_memo.insert(b, id);
+        id
+    }
+
+    /// A simple type by name: an XSD built-in or a named simple type.
+    fn simple_by_name(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<Option<u32>, CompileError> {
+        if key.0 == XS {
+            return match builtin(&key.1) {
+                Some(b) => Ok(Some(self.builtin_type(b, &key.1))),
+                None if key.1 == "anyType" => Err(self.unsupported(d, node, "xs:anyType")),
+                None => Err(self.unsupported(d, node, &format!("built-in type xs:{}", key.1))),
+            };
+        }
+        match self.simple_index.get(key).copied() {
+            Some((sd, id)) => {
+                let n = self.node(sd, id);
+                Ok(Some(self.named_simple(sd, n, key)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn named_simple(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<u32, CompileError> {
+        if let Some(&id) = self.simple_memo.get(key) {
+            return Ok(id);
+        }
+        if !self.simple_busy.insert(key.clone()) {
+            return Err(self.err(d, node, CompileErrorKind::Circular(format!("{{{}}}{}", key.0, key.1))));
+        }
+        let name = self.intern(&key.0, &key.1);
+        let id = self.simple_type(d, node, Some(name))?;
+        self.simple_memo.insert(key.clone(), id);
+        Ok(id)
+    }
+
+    /// Compile an `xs:simpleType` node.
+    fn simple_type(&mut self, d: usize, node: Node<'_, '_>, name: Option<u32>) -> Result<u32, CompileError> {
+        let mut kids = children(node);
+        let Some(r) = kids.next() else {
+            return Err(self.invalid(d, node, "empty xs:simpleType".into()));
+        };
+        if kids.next().is_some() {
+            return Err(self.invalid(d, node, "xs:simpleType with several children".into()));
+        }
+        if !is_xs(r, "restriction") {
+            let what = format!("xs:{}", r.tag_name().name());
+            return Err(self.unsupported(d, r, &what));
+        }
+        let mut st = self.restriction_base(d, r)?;
+        st.name = name;
+        self.apply_facets(d, r, &mut st)?;
+        Ok(push_id(&mut self.simples, st))
+    }
+
+    /// The base of a simple-type restriction (`base=` or an inline `xs:simpleType`).
+    fn restriction_base(&mut self, d: usize, r: Node<'_, '_>) -> Result<SimpleB, CompileError> {
+        let base_id = if let Some(base) = r.attribute("base") {
+            let key = self.qname(d, r, base)?;
+            match self.simple_by_name(d, r, &key)? {
+                Some(id) => id,
+                None => {
+                    return Err(self.err(d, r, CompileErrorKind::UnknownReference {
+                        kind: "simple base type",
+                        name: format!("{{{}}}{}", key.0, key.1),
+                    }));
+                }
+            }
+        } else if let Some(inline) = children(r).find(|c| is_xs(*c, "simpleType")) {
+            self.simple_type(d, inline, None)?
+        } else {
+            return Err(self.invalid(d, r, "xs:restriction without a base".into()));
+        };
+        let mut st = self
+            .simples
+            .get(usize::try_from(base_id).unwrap_or(usize::MAX))
+            .cloned()
+            .ok_or_else(|| self.invalid(d, r, "internal: dangling base".into()))?;
+        st.name = None;
+        Ok(st)
+    }
+
+    fn apply_facets(&mut self, d: usize, r: Node<'_, '_>, st: &mut SimpleB) -> Result<(), CompileError> {
+        let mut enums = Vec::new();
+        let mut pats = Vec::new();
+        for f in children(r) {
+            if is_xs(f, "simpleType") {
+                continue;
+            }
+            if f.tag_name().namespace() != Some(XS) {
+                return Err(self.unsupported(d, f, "non-XSD element in xs:restriction"));
+            }
+            let kind = f.tag_name().name();
+            let Some(v) = f.attribute("value") else {
+                return Err(self.invalid(d, f, format!("xs:{kind} without a value")));
+            };
+            let b = st.builtin;
+            let length = |this: &Self| -> Result<u64, CompileError> {
+                if !value::has_length(b) {
+                    return Err(this.unsupported(d, f, &format!("xs:{kind} on {b:?}")));
+                }
+                v.trim()
+                    .parse()
+                    .map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
+            };
+            let digits = |this: &Self| -> Result<u32, CompileError> {
+                if !value::is_numeric(b) {
+                    return Err(this.unsupported(d, f, &format!("xs:{kind} on {b:?}")));
+                }
+                v.trim()
+                    .parse()
+                    .map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
+            };
+            let bound = |this: &Self, make: fn(u32) -> Facet| -> Result<FacetB, CompileError> {
+                if !value::is_numeric(b) {
+                    return Err(this.unsupported(d, f, &format!("xs:{kind} on {b:?}")));
+                }
+                let v = v.trim();
+                if value::Decimal::parse(v, false).is_none() {
+                    return Err(this.invalid(d, f, format!("bad xs:{kind} {v:?}")));
+                }
+                Ok(FacetB::Bound(make, v.to_owned()))
+            };
+            let facet = match kind {
+                "enumeration" => {
+                    enums.push(value::normalize(v, st.whitespace).into_owned());
+                    continue;
+                }
+                "pattern" => {
+                    let rx = crate::pattern::translate(v).map_err(|e| {
+                        self.err(d, f, CompileErrorKind::Pattern {
+                            pattern: v.to_owned(),
+                            message: e.message,
+                            offset: e.offset,
+                        })
+                    })?;
+                    pats.push((v.to_owned(), rx));
+                    continue;
+                }
+                "whiteSpace" => {
+                    let ws = match v.trim() {
+                        "preserve" => WhiteSpace::Preserve,
+                        "replace" => WhiteSpace::Replace,
+                        "collapse" => WhiteSpace::Collapse,
+                        _ => return Err(self.invalid(d, f, format!("bad xs:whiteSpace {v:?}"))),
+                    };
+                    if ws < st.whitespace {
+                        return Err(self.invalid(d, f, "xs:whiteSpace weaker than the base type's".into()));
+                    }
+                    st.whitespace = ws;
+                    continue;
+                }
+                "length" => FacetB::Plain(Facet::Length(length(self)?)),
+                "minLength" => FacetB::Plain(Facet::MinLength(length(self)?)),
+                "maxLength" => FacetB::Plain(Facet::MaxLength(length(self)?)),
+                "totalDigits" => FacetB::Plain(Facet::TotalDigits(digits(self)?)),
+                "fractionDigits" => FacetB::Plain(Facet::FractionDigits(digits(self)?)),
+                "minInclusive" => bound(self, Facet::MinInclusive)?,
+                "maxInclusive" => bound(self, Facet::MaxInclusive)?,
+                "minExclusive" => bound(self, Facet::MinExclusive)?,
+                "maxExclusive" => bound(self, Facet::MaxExclusive)?,
+                other => return Err(self.unsupported(d, f, &format!("facet xs:{other}"))),
+            };
+            st.facets.push(facet);
+        }
+        if !enums.is_empty() {
+            st.facets.push(FacetB::Enumeration(enums));
+        }
+        if !pats.is_empty() {
+            st.facets.push(FacetB::Pattern(pats));
+        }
+        Ok(())
+    }
+
+    // ----- elements -----------------------------------------------------------------------
+
+    fn global_element(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<u32, CompileError> {
+        if let Some(&id) = self.globals.get(key) {
+            return Ok(id);
+        }
+        // Reserve the id first: a type may contain a reference to its own element.
+        let name = self.intern(&key.0, &key.1);
+        let id = push_id(&mut self.elements, ElementDecl {
+            name,
+            ty: TypeRef::Simple(0),
+            default: None,
+            fixed: None,
+        });
+        self.globals.insert(key.clone(), id);
+        let decl = self.element_decl(d, node, name)?;
+        if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.elements.get_mut(i)) {
+            *slot = decl;
+        }
+        Ok(id)
+    }
+
+    fn element_decl(&mut self, d: usize, node: Node<'_, '_>, name: u32) -> Result<ElementDecl, CompileError> {
+        for (attr, bad) in [("substitutionGroup", None), ("abstract", Some("false")), ("nillable", Some("false"))] {
+            if let Some(v) = node.attribute(attr) {
+                if Some(v.trim()) != bad {
+                    return Err(self.unsupported(d, node, &format!("xs:element {attr}={v:?}")));
+                }
+            }
+        }
+        let mut inline = None;
+        for c in children(node) {
+            if is_xs(c, "complexType") || is_xs(c, "simpleType") {
+                if inline.is_some() {
+                    return Err(self.invalid(d, c, "xs:element with two inline types".into()));
+                }
+                inline = Some(c);
+            } else {
+                let what = format!("xs:{} in xs:element", c.tag_name().name());
+                return Err(self.unsupported(d, c, &what));
+            }
+        }
+        let ty = match (node.attribute("type"), inline) {
+            (Some(_), Some(c)) => return Err(self.invalid(d, c, "xs:element with both type= and an inline type".into())),
+            (Some(t), None) => {
+                let key = self.qname(d, node, t)?;
+                if let Some(st) = self.simple_by_name(d, node, &key)? {
+                    TypeRef::Simple(st)
+                } else if let Some((cd, cid)) = self.complex_index.get(&key).copied() {
+                    let n = self.node(cd, cid);
+                    TypeRef::Complex(self.named_complex(cd, n, &key)?)
+                } else {
+                    return Err(self.err(d, node, CompileErrorKind::UnknownReference {
+                        kind: "type",
+                        name: format!("{{{}}}{}", key.0, key.1),
+                    }));
+                }
+            }
+            (None, Some(c)) if is_xs(c, "simpleType") => TypeRef::Simple(self.simple_type(d, c, None)?),
+            (None, Some(c)) => TypeRef::Complex(self.complex_type(d, c, None)?),
+            (None, None) => return Err(self.unsupported(d, node, "xs:element without a type (xs:anyType)")),
+        };
+        let mut constraint = |attr: &str| -> Result<Option<u32>, CompileError> {
+            let Some(v) = node.attribute(attr) else {
+                return Ok(None);
+            };
+            if let TypeRef::Simple(st) | TypeRef::Complex(st) = ty {
+                let simple = match ty {
+                    TypeRef::Simple(_) => Some(st),
+                    TypeRef::Complex(_) => self.complexes.get(usize::try_from(st).unwrap_or(usize::MAX))
+                        .and_then(|c| c.done.as_ref())
+                        .and_then(|c| c.simple),
+                };
+                if simple.is_none() {
+                    return Err(self.unsupported(d, node, &format!("{attr}= on an element without simple content")));
+                }
+            }
+            Ok(Some(push_id(&mut self.strings, v.to_owned())))
+        };
+        let default = constraint("default")?;
+        let fixed = constraint("fixed")?;
+        Ok(ElementDecl {
+            name,
+            ty,
+            default,
+            fixed,
+        })
+    }
+
+    // ----- complex types ------------------------------------------------------------------
+
+    fn named_complex(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<u32, CompileError> {
+        if let Some(&id) = self.complex_memo.get(key) {
+            return Ok(id);
+        }
+        let name = self.intern(&key.0, &key.1);
+        self.complex_type(d, node, Some((name, key.clone())))
+    }
+
+    fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
+        let is_abstract = node.attribute("abstract").map(str::trim) == Some("true");
+        let id = push_id(&mut self.complexes, ComplexB {
+            name: named.as_ref().map(|n| n.0),
+            is_abstract,
+            done: None,
+        });
+        if let Some((_, key)) = named {
+            self.complex_memo.insert(key, id);
+        }
+        let mut mixed = node.attribute("mixed").map(str::trim) == Some("true");
+        let mut done = ComplexDone {
+            simple: None,
+            particle: None,
+            mixed,
+            attributes: Vec::new(),
+        };
+        for c in children(node) {
+            let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
+            match kind {
+                "sequence" | "choice" if done.particle.is_none() && done.simple.is_none() => {
+                    done.particle = self.particle(d, c)?;
+                }
+                "attribute" => {
+                    let a = self.attribute(d, c)?;
+                    push_attribute(self, d, c, &mut done.attributes, a)?;
+                }
+                "simpleContent" => {
+                    let ext = self.derivation(d, c)?;
+                    let base = self.content_base(d, ext)?;
+                    let simple = match base {
+                        Base::Simple(st) => st,
+                        Base::Complex(ref cd) => match cd.simple {
+                            Some(st) => {
+                                done.attributes.clone_from(&cd.attributes);
+                                st
+                            }
+                            None => return Err(self.invalid(d, ext, "simpleContent extension of a complex type without simple content".into())),
+                        },
+                    };
+                    done.simple = Some(simple);
+                    self.extension_rest(d, ext, &mut done, false)?;
+                }
+                "complexContent" => {
+                    if c.attribute("mixed").map(str::trim) == Some("true") {
+                        mixed = true;
+                        done.mixed = true;
+                    }
+                    let ext = self.derivation(d, c)?;
+                    let base = self.content_base(d, ext)?;
+                    let Base::Complex(cd) = base else {
+                        return Err(self.invalid(d, ext, "complexContent extension of a simple type".into()));
+                    };
+                    if cd.simple.is_some() {
+                        return Err(self.unsupported(d, ext, "complexContent extension of a type with simple content"));
+                    }
+                    done.attributes = cd.attributes;
+                    done.particle = cd.particle;
+                    done.mixed = mixed || cd.mixed;
+                    self.extension_rest(d, ext, &mut done, true)?;
+                }
+                "" => return Err(self.unsupported(d, c, "non-XSD element in xs:complexType")),
+                other => return Err(self.unsupported(d, c, &format!("xs:{other} in xs:complexType"))),
+            }
+        }
+        if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.complexes.get_mut(i)) {
+            slot.done = Some(done);
+        }
+        Ok(id)
+    }
+
+    /// The single `xs:extension` child of simple/complexContent (restriction is outside the
+    /// subset: the three schemas never restrict a complex type).
+    fn derivation<'a>(&self, d: usize, content: Node<'a, 't>) -> Result<Node<'a, 't>, CompileError> {
+        let mut kids = children(content);
+        let Some(ext) = kids.next() else {
+            return Err(self.invalid(d, content, "empty content derivation".into()));
+        };
+        if kids.next().is_some() {
+            return Err(self.invalid(d, content, "content derivation with several children".into()));
+        }
+        if !is_xs(ext, "extension") {
+            let what = format!("xs:{} in xs:{}", ext.tag_name().name(), content.tag_name().name());
+            return Err(self.unsupported(d, ext, &what));
+        }
+        Ok(ext)
+    }
+
+    fn content_base(&mut self, d: usize, ext: Node<'_, '_>) -> Result<Base, CompileError> {
+        let Some(base) = ext.attribute("base") else {
+            return Err(self.invalid(d, ext, "xs:extension without a base".into()));
+        };
+        let key = self.qname(d, ext, base)?;
+        if let Some(st) = self.simple_by_name(d, ext, &key)? {
+            return Ok(Base::Simple(st));
+        }
+        let Some((cd, cid)) = self.complex_index.get(&key).copied() else {
+            return Err(self.err(d, ext, CompileErrorKind::UnknownReference {
+                kind: "base type",
+                name: format!("{{{}}}{}", key.0, key.1),
+            }));
+        };
+        let n = self.node(cd, cid);
+        let id = self.named_complex(cd, n, &key)?;
+        let done = usize::try_from(id)
+            .ok()
+            .and_then(|i| self.complexes.get(i))
+            .and_then(|c| c.done.clone());
+        match done {
+            Some(done) => Ok(Base::Complex(done)),
+            None => Err(self.err(d, ext, CompileErrorKind::Circular(format!("{{{}}}{}", key.0, key.1)))),
+        }
+    }
+
+    /// Particle and attributes of an `xs:extension`.
+    fn extension_rest(&mut self, d: usize, ext: Node<'_, '_>, done: &mut ComplexDone, particles: bool) -> Result<(), CompileError> {
+        for c in children(ext) {
+            let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
+            match kind {
+                "sequence" | "choice" if particles => {
+                    if let Some(p) = self.particle(d, c)? {
+                        done.particle = Some(match done.particle.take() {
+                            Some(base) => Particle::Seq(vec![base, p]),
+                            None => p,
+                        });
+                    }
+                }
+                "attribute" => {
+                    let a = self.attribute(d, c)?;
+                    push_attribute(self, d, c, &mut done.attributes, a)?;
+                }
+                "" => return Err(self.unsupported(d, c, "non-XSD element in xs:extension")),
+                other => return Err(self.unsupported(d, c, &format!("xs:{other} in xs:extension"))),
+            }
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self, d: usize, node: Node<'_, '_>) -> Result<AttributeUse, CompileError> {
+        if node.attribute("ref").is_some() {
+            return Err(self.unsupported(d, node, "xs:attribute ref="));
+        }
+        let Some(name) = node.attribute("name") else {
+            return Err(self.invalid(d, node, "xs:attribute without a name".into()));
+        };
+        let qualified = match node.attribute("form") {
+            Some("qualified") => true,
+            Some("unqualified") => false,
+            Some(v) => return Err(self.invalid(d, node, format!("bad form {v:?}"))),
+            None => self.doc(d).attr_qualified,
+        };
+        let ns = if qualified { self.doc(d).tns.clone() } else { String::new() };
+        let name = self.intern(&ns, name);
+        let inline = children(node).find(|c| is_xs(*c, "simpleType"));
+        let ty = match (node.attribute("type"), inline) {
+            (Some(t), None) => {
+                let key = self.qname(d, node, t)?;
+                self.simple_by_name(d, node, &key)?.ok_or_else(|| {
+                    self.err(d, node, CompileErrorKind::UnknownReference {
+                        kind: "simple type",
+                        name: format!("{{{}}}{}", key.0, key.1),
+                    })
+                })?
+            }
+            (None, Some(c)) => self.simple_type(d, c, None)?,
+            (None, None) => self.builtin_type(Builtin::AnySimpleType, "anySimpleType"),
+            (Some(_), Some(_)) => return Err(self.invalid(d, node, "xs:attribute with both type= and an inline type".into())),
+        };
+        let required = match node.attribute("use").map(str::trim) {
+            None | Some("optional") => false,
+            Some("required") => true,
+            Some(v) => return Err(self.unsupported(d, node, &format!("xs:attribute use={v:?}"))),
+        };
+        let default = node.attribute("default").map(|v| push_id(&mut self.strings, v.to_owned()));
+        let fixed = node.attribute("fixed").map(|v| push_id(&mut self.strings, v.to_owned()));
+        Ok(AttributeUse { name, ty, required, default, fixed })
+    }
+
+    // ----- particles ----------------------------------------------------------------------
+
+    fn particle(&mut self, d: usize, node: Node<'_, '_>) -> Result<Option<Particle>, CompileError> {
+        let (min, max) = self.occurs(d, node)?;
+        if max == 0 {
+            return Ok(None);
+        }
+        let kind = if node.tag_name().namespace() == Some(XS) { node.tag_name().name() } else { "" };
+        let inner = match kind {
+            "element" => {
+                let decl = if let Some(r) = node.attribute("ref") {
+                    let key = self.qname(d, node, r)?;
+                    let Some((ed, eid)) = self.element_index.get(&key).copied() else {
+                        return Err(self.err(d, node, CompileErrorKind::UnknownReference {
+                            kind: "element",
+                            name: format!("{{{}}}{}", key.0, key.1),
+                        }));
+                    };
+                    let n = self.node(ed, eid);
+                    self.global_element(ed, n, &key)?
+                } else {
+                    let Some(name) = node.attribute("name") else {
+                        return Err(self.invalid(d, node, "xs:element without name or ref".into()));
+                    };
+                    let qualified = match node.attribute("form") {
+                        Some("qualified") => true,
+                        Some("unqualified") => false,
+                        Some(v) => return Err(self.invalid(d, node, format!("bad form {v:?}"))),
+                        None => self.doc(d).qualified,
+                    };
+                    let ns = if qualified { self.doc(d).tns.clone() } else { String::new() };
+                    let name = self.intern(&ns, name);
+                    let decl = self.element_decl(d, node, name)?;
+                    push_id(&mut self.elements, decl)
+                };
+                return Ok(Some(Particle::Leaf { term: Term::Element(decl), min, max }));
+            }
+            "any" => {
+                let other = match node.attribute("namespace").map(str::trim) {
+                    None | Some("##any") => None,
+                    Some("##other") => Some(self.doc(d).tns.clone()),
+                    Some(v) => return Err(self.unsupported(d, node, &format!("xs:any namespace={v:?}"))),
+                };
+                let process = match node.attribute("processContents").map(str::trim) {
+                    None | Some("strict") => Process::Strict,
+                    Some("lax") => Process::Lax,
+                    Some("skip") => Process::Skip,
+                    Some(v) => return Err(self.invalid(d, node, format!("bad processContents {v:?}"))),
+                };
+                let w = push_id(&mut self.wildcards, WildB { other, process });
+                return Ok(Some(Particle::Leaf { term: Term::Wildcard(w), min, max }));
+            }
+            "sequence" | "choice" => {
+                let mut parts = Vec::new();
+                for c in children(node) {
+                    if let Some(p) = self.particle(d, c)? {
+                        parts.push(p);
+                    }
+                }
+                if kind == "sequence" { Particle::Seq(parts) } else { Particle::Choice(parts) }
+            }
+            "" => return Err(self.unsupported(d, node, "non-XSD element in a content model")),
+            other => return Err(self.unsupported(d, node, &format!("xs:{other}"))),
+        };
+        if (min, max) == (1, 1) {
+            return Ok(Some(inner));
+        }
+        if max != UNBOUNDED && max > MAX_UNROLL || min > MAX_UNROLL {
+            return Err(self.unsupported(d, node, &format!("occurs {min}..{max} on xs:{kind} (at most {MAX_UNROLL} is unrolled)")));
+        }
+        Ok(Some(Particle::Repeat { inner: Box::new(inner), min, max }))
+    }
+
+    // ----- finishing ----------------------------------------------------------------------
+
+    fn finish(self) -> Result<Schema, CompileError> {
+        // Sorted namespaces and names give binary-searchable tables and a stable output.
+        let mut ns_set: BTreeSet<&str> = self.names.iter().map(|(ns, _)| ns.as_str()).collect();
+        for w in &self.wildcards {
+            if let Some(o) = &w.other {
+                ns_set.insert(o);
+            }
+        }
+        ns_set.insert("");
+        let namespaces: Vec<&str> = ns_set.into_iter().collect();
+        let ns_id = |ns: &str| -> u32 {
+            namespaces
+                .binary_search(&ns)
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+                .unwrap_or(0)
+        };
+        let mut order: Vec<usize> = (0..self.names.len()).collect();
+        let key = |i: usize| {
+            self.names
+                .get(i)
+                .map(|(ns, local)| (ns_id(ns), local.as_str()))
+        };
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut remap = vec![0u32; self.names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(slot) = remap.get_mut(old) {
+                *slot = u32::try_from(new).unwrap_or(u32::MAX);
+            }
+        }
+        let rn = |id: u32| -> u32 {
+            usize::try_from(id)
+                .ok()
+                .and_then(|i| remap.get(i))
+                .copied()
+                .unwrap_or(u32::MAX)
+        };
+        let names: Vec<QName> = order
+            .iter()
+            .filter_map(|&i| self.names.get(i))
+            .map(|(ns, local)| QName {
+                ns: ns_id(ns),
+                local: Cow::Owned(local.clone()),
+            })
+            .collect();
+
+        let elements: Vec<ElementDecl> = self
+            .elements
+            .iter()
+            .map(|e| ElementDecl { name: rn(e.name), ..e.clone() })
+            .collect();
+        let mut globals: Vec<u32> = self.globals.values().copied().collect();
+        globals.sort_by_key(|&e| elements.get(usize::try_from(e).unwrap_or(usize::MAX)).map(|d| d.name));
+
+        let mut strings = Interner::new(self.strings.clone());
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut pattern_ids: HashMap<String, u32> = HashMap::new();
+        let mut facets: Vec<Facet> = Vec::new();
+        let mut simple_types = Vec::with_capacity(self.simples.len());
+        for s in &self.simples {
+            let start = len32(&facets);
+            for f in &s.facets {
+                facets.push(match f {
+                    FacetB::Plain(f) => *f,
+                    FacetB::Bound(make, v) => make(strings.get(v)),
+                    FacetB::Enumeration(members) => {
+                        // Members of one facet must be contiguous, so they are appended
+                        // rather than shared.
+                        let start = len32(&strings.list);
+                        for m in members {
+                            strings.list.push(m.clone());
+                        }
+                        Facet::Enumeration(Slice { start, len: len32(members) })
+                    }
+                    FacetB::Pattern(ps) => {
+                        let mut ids: Vec<u32> = Vec::new();
+                        for (xsd, rx) in ps {
+                            let id = *pattern_ids.entry(xsd.clone()).or_insert_with(|| {
+                                push_id(&mut patterns, Pattern::owned(xsd.clone(), rx.clone()))
+                            });
+                            ids.push(id);
+                        }
+                        // A facet's patterns must be contiguous too: reuse the shared ids
+                        // when they already are, else append copies.
+                        let contiguous = ids.windows(2).all(|w| w.get(1) == w.first().map(|x| x + 1).as_ref());
+                        if contiguous {
+                            Facet::Pattern(Slice { start: ids.first().copied().unwrap_or(0), len: len32(&ids) })
+                        } else {
+                            let start = len32(&patterns);
+                            for (xsd, rx) in ps {
+                                patterns.push(Pattern::owned(xsd.clone(), rx.clone()));
+                            }
+                            Facet::Pattern(Slice { start, len: len32(ps) })
+                        }
+                    }
+                });
+            }
+            simple_types.push(SimpleType {
+                name: s.name.map(rn),
+                builtin: s.builtin,
+                whitespace: s.whitespace,
+                facets: Slice { start, len: len32(&facets) - start },
+            });
+        }
+
+        let wildcards: Vec<Wildcard> = self
+            .wildcards
+            .iter()
+            .map(|w| Wildcard {
+                namespace: match &w.other {
+                    Some(o) => WildcardNs::Other(ns_id(o)),
+                    None => WildcardNs::Any,
+                },
+                process: w.process,
+            })
+            .collect();
+
+        let mut attributes: Vec<AttributeUse> = Vec::new();
+        let mut states: Vec<State> = Vec::new();
+        let mut edges: Vec<u32> = Vec::new();
+        let mut complex_types = Vec::with_capacity(self.complexes.len());
+        for (ci, c) in self.complexes.iter().enumerate() {
+            let Some(done) = &c.done else {
+                return Err(CompileError {
+                    kind: CompileErrorKind::Invalid(format!("internal: complex type {ci} unfinished")),
+                    location: Location::default(),
+                });
+            };
+            let a_start = len32(&attributes);
+            for a in &done.attributes {
+                attributes.push(AttributeUse { name: rn(a.name), ..a.clone() });
+            }
+            let content = match done.simple {
+                Some(st) => Content::Simple(st),
+                None => {
+                    let built = automaton(done.particle.as_ref());
+                    let base = len32(&states);
+                    if let Some(name) = upa_violation(&built, &elements, &wildcards, &names, &namespaces) {
+                        let type_name = c.name.map_or_else(
+                            || "an anonymous complex type".to_owned(),
+                            |n| {
+                                let n = rn(n);
+                                names.get(usize::try_from(n).unwrap_or(usize::MAX)).map_or_else(String::new, |q| q.local.to_string())
+                            },
+                        );
+                        return Err(CompileError {
+                            kind: CompileErrorKind::NotDeterministic(format!("{name} in {type_name}")),
+                            location: Location::default(),
+                        });
+                    }
+                    for s in &built {
+                        let e_start = len32(&edges);
+                        edges.extend(s.follow.iter().map(|t| t + base));
+                        states.push(State {
+                            term: s.term,
+                            min: s.min,
+                            max: s.max,
+                            accepting: s.accepting,
+                            edges: Slice { start: e_start, len: len32(&edges) - e_start },
+                        });
+                    }
+                    Content::Elements {
+                        states: Slice { start: base, len: len32(&built) },
+                        mixed: done.mixed,
+                    }
+                }
+            };
+            complex_types.push(ComplexType {
+                name: c.name.map(rn),
+                is_abstract: c.is_abstract,
+                content,
+                attributes: Slice { start: a_start, len: len32(&attributes) - a_start },
+            });
+        }
+
+        Ok(Schema {
+            namespaces: Cow::Owned(namespaces.iter().map(|s| Cow::Owned((*s).to_owned())).collect()),
+            names: Cow::Owned(names),
+            elements: Cow::Owned(elements),
+            globals: Cow::Owned(globals),
+            complex_types: Cow::Owned(complex_types),
+            simple_types: Cow::Owned(simple_types),
+            attributes: Cow::Owned(attributes),
+            facets: Cow::Owned(facets),
+            strings: Cow::Owned(strings.list.into_iter().map(Cow::Owned).collect()),
+            patterns: Cow::Owned(patterns),
+            states: Cow::Owned(states),
+            edges: Cow::Owned(edges),
+            wildcards: Cow::Owned(wildcards),
+        })
+    }
+}
+
+enum Base {
+    Simple(u32),
+    Complex(ComplexDone),
+}
+
+fn push_attribute(b: &Builder<'_, '_>, d: usize, node: Node<'_, '_>, list: &mut Vec<AttributeUse>, a: AttributeUse) -> Result<(), CompileError> {
+    if list.iter().any(|x| x.name == a.name) {
+        return Err(b.invalid(d, node, "attribute declared twice on one type".into()));
+    }
+    list.push(a);
+    Ok(())
+}
+
+struct Interner {
+    list: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn new(list: Vec<String>) -> Self {
+        Interner { list, ids: HashMap::new() }
+    }
+
+    fn get(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = push_id(&mut self.list, s.to_owned());
+        self.ids.insert(s.to_owned(), id);
+        id
+    }
+}
+
+fn len32<T>(v: &[T]) -> u32 {
+    u32::try_from(v.len()).unwrap_or(u32::MAX)
+}
+
+fn push_id<T>(v: &mut Vec<T>, item: T) -> u32 {
+    let id = len32(v);
+    v.push(item);
+    id
+}
+
+fn builtin(local: &str) -> Option<Builtin> {
+    Some(match local {
+        "anySimpleType" => Builtin::AnySimpleType,
+        "string" => Builtin::String,
+        "normalizedString" => Builtin::NormalizedString,
+        "token" => Builtin::Token,
+        "language" => Builtin::Language,
+        "Name" => Builtin::Name,
+        "NCName" => Builtin::NcName,
+        "NMTOKEN" => Builtin::NmToken,
+        "ID" => Builtin::Id,
+        "IDREF" => Builtin::IdRef,
+        "anyURI" => Builtin::AnyUri,
+        "boolean" => Builtin::Boolean,
+        "decimal" => Builtin::Decimal,
+        "integer" => Builtin::Integer,
+        "nonPositiveInteger" => Builtin::NonPositiveInteger,
+        "negativeInteger" => Builtin::NegativeInteger,
+        "long" => Builtin::Long,
+        "int" => Builtin::Int,
+        "short" => Builtin::Short,
+        "byte" => Builtin::Byte,
+        "nonNegativeInteger" => Builtin::NonNegativeInteger,
+        "unsignedLong" => Builtin::UnsignedLong,
+        "unsignedInt" => Builtin::UnsignedInt,
+        "unsignedShort" => Builtin::UnsignedShort,
+        "unsignedByte" => Builtin::UnsignedByte,
+        "positiveInteger" => Builtin::PositiveInteger,
+        "date" => Builtin::Date,
+        "dateTime" => Builtin::DateTime,
+        "time" => Builtin::Time,
+        "gYear" => Builtin::GYear,
+        "gYearMonth" => Builtin::GYearMonth,
+        "gMonth" => Builtin::GMonth,
+        "gMonthDay" => Builtin::GMonthDay,
+        "gDay" => Builtin::GDay,
+        "base64Binary" => Builtin::Base64Binary,
+        "hexBinary" => Builtin::HexBinary,
+        _ => return None,
+    })
+}
+
+// ----- automaton construction ---------------------------------------------------------------
+
+/// Glushkov (position) automaton of a particle: one state per element/wildcard particle
+/// occurrence, plus the start state 0. Repeats of a single particle are counted at run time
+/// (`State::min`/`max`), so `maxOccurs="19056"` costs one state; repeated groups are
+/// unrolled, bounded by [`MAX_UNROLL`].
+fn automaton(p: Option<&Particle>) -> Vec<StateB> {
+    let mut states = vec![StateB {
+        term: Term::Start,
+        min: 1,
+        max: 1,
+        accepting: false,
+        follow: Vec::new(),
+    }];
+    let frag = match p {
+        Some(p) => glushkov(p, &mut states),
+        None => Frag { first: vec![], last: vec![], nullable: true },
+    };
+    if let Some(s) = states.first_mut() {
+        s.follow = frag.first;
+        s.accepting = frag.nullable;
+    }
+    for l in frag.last {
+        if let Some(s) = usize::try_from(l).ok().and_then(|i| states.get_mut(i)) {
+            s.accepting = true;
+        }
+    }
+    states
+}
+
+fn add_follow(states: &mut [StateB], from: &[u32], to: &[u32]) {
+    for &f in from {
+        if let Some(s) = usize::try_from(f).ok().and_then(|i| states.get_mut(i)) {
+            for &t in to {
+                if !s.follow.contains(&t) {
+                    s.follow.push(t);
+                }
+            }
+        }
+    }
+}
+
+fn seq_frag(states: &mut [StateB], a: Frag, b: Frag) -> Frag {
+    add_follow(states, &a.last, &b.first);
+    let mut first = a.first;
+    if a.nullable {
+        first.extend(b.first);
+    }
+    let mut last = b.last;
+    if b.nullable {
+        last.extend(a.last);
+    }
+    Frag { first, last, nullable: a.nullable && b.nullable }
+}
+
+fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
+    match p {
+        Particle::Leaf { term, min, max } => {
+            let id = push_id(states, StateB {
+                term: *term,
+                min: *min,
+                max: *max,
+                accepting: false,
+                follow: Vec::new(),
+            });
+            Frag { first: vec![id], last: vec![id], nullable: *min == 0 }
+        }
+        Particle::Seq(parts) => {
+            let mut acc = Frag { first: vec![], last: vec![], nullable: true };
+            for part in parts {
+                let f = glushkov(part, states);
+                acc = seq_frag(states, acc, f);
+            }
+            acc
+        }
+        Particle::Choice(parts) => {
+            let mut acc = Frag { first: vec![], last: vec![], nullable: parts.is_empty() };
+            for part in parts {
+                let f = glushkov(part, states);
+                acc.first.extend(f.first);
+                acc.last.extend(f.last);
+                acc.nullable |= f.nullable;
+            }
+            acc
+        }
+        Particle::Repeat { inner, min, max } => {
+            let mut acc = Frag { first: vec![], last: vec![], nullable: true };
+            if *max == UNBOUNDED {
+                // min-1 plain copies, then one copy that loops back on itself.
+                for _ in 1..(*min).max(1) {
+                    let f = glushkov(inner, states);
+                    acc = seq_frag(states, acc, f);
+                }
+                let mut f = glushkov(inner, states);
+                add_follow(states, &f.last.clone(), &f.first.clone());
+                f.nullable |= *min == 0;
+                acc = seq_frag(states, acc, f);
+            } else {
+                for _ in 0..*min {
+                    let f = glushkov(inner, states);
+                    acc = seq_frag(states, acc, f);
+                }
+                // (x (x (x)?)?)? built outside-in: each optional copy may only start after
+                // the previous one.
+                let mut opt: Option<Frag> = None;
+                let mut chain: Vec<Frag> = Vec::new();
+                for _ in *min..*max {
+                    chain.push(glushkov(inner, states));
+                }
+                while let Some(mut f) = chain.pop() {
+                    if let Some(rest) = opt.take() {
+                        f = seq_frag(states, f, rest);
+                    }
+                    f.nullable = true;
+                    opt = Some(f);
+                }
+                if let Some(o) = opt {
+                    acc = seq_frag(states, acc, o);
+                }
+            }
+            acc
+        }
+    }
+}
+
+/// The first pair of distinct competing states that can match the same element, as a
+/// printable name (XSD Unique Particle Attribution); `None` if the model is deterministic.
+fn upa_violation(
+    states: &[StateB],
+    elements: &[ElementDecl],
+    wildcards: &[Wildcard],
+    names: &[QName],
+    namespaces: &[&str],
+) -> Option<String> {
+    let term_of = |id: u32| states.get(usize::try_from(id).ok()?).map(|s| s.term);
+    for (i, s) in states.iter().enumerate() {
+        let me = u32::try_from(i).ok()?;
+        let mut cands: Vec<u32> = s.follow.clone();
+        if s.max > 1 && s.term != Term::Start && !cands.contains(&me) {
+            cands.push(me);
+        }
+        for (x, &a) in cands.iter().enumerate() {
+            for &b in cands.iter().skip(x + 1) {
+                if let (Some(ta), Some(tb)) = (term_of(a), term_of(b)) {
+                    if let Some(n) = overlap(ta, tb, elements, wildcards, names, namespaces) {
+                        return Some(n);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn overlap(
+    a: Term,
+    b: Term,
+    elements: &[ElementDecl],
+    wildcards: &[Wildcard],
+    names: &[QName],
+    namespaces: &[&str],
+) -> Option<String> {
+    let name = |e: u32| -> Option<&QName> {
+        let d = elements.get(usize::try_from(e).ok()?)?;
+        names.get(usize::try_from(d.name).ok()?)
+    };
+    let wild = |w: u32| wildcards.get(usize::try_from(w).ok()?).copied();
+    let ns_str = |n: u32| namespaces.get(usize::try_from(n).unwrap_or(usize::MAX)).copied().unwrap_or("");
+    let admits = |w: Wildcard, ns: u32| match w.namespace {
+        WildcardNs::Any => true,
+        WildcardNs::Other(o) => ns != o && !ns_str(ns).is_empty(),
+    };
+    match (a, b) {
+        (Term::Element(x), Term::Element(y)) => {
+            let (qx, qy) = (name(x)?, name(y)?);
+            (qx == qy).then(|| format!("{{{}}}{}", ns_str(qx.ns), qx.local))
+        }
+        (Term::Element(e), Term::Wildcard(w)) | (Term::Wildcard(w), Term::Element(e)) => {
+            let q = name(e)?;
+            admits(wild(w)?, q.ns).then(|| format!("{{{}}}{} and a wildcard", ns_str(q.ns), q.local))
+        }
+        (Term::Wildcard(_), Term::Wildcard(_)) => Some("two wildcards".to_owned()),
+        _ => None,
+    }
+}

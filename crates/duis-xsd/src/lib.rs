@@ -1,0 +1,1 @@
+//! XSD-subset compiler for the DUIS schemas (work in progress).

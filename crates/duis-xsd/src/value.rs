@@ -1,0 +1,756 @@
+//! Simple-type values: whitespace normalisation, built-in lexical spaces and facets.
+//!
+//! Checks work on borrowed text; normalisation allocates only when `replace`/`collapse`
+//! actually changes the value.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use crate::model::{Builtin, Facet, Schema, WhiteSpace};
+
+/// Which check a value failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FacetKind {
+    /// Not in the lexical space of the built-in type (XSD Part 2 §3.2, §3.3).
+    Lexical(Builtin),
+    /// `xs:length` (characters, or octets for binary types).
+    Length {
+        /// The facet value.
+        expected: u64,
+        /// The measured length.
+        actual: u64,
+    },
+    /// `xs:minLength`.
+    MinLength {
+        /// The facet value.
+        expected: u64,
+        /// The measured length.
+        actual: u64,
+    },
+    /// `xs:maxLength`.
+    MaxLength {
+        /// The facet value.
+        expected: u64,
+        /// The measured length.
+        actual: u64,
+    },
+    /// `xs:minInclusive`.
+    MinInclusive(String),
+    /// `xs:maxInclusive`.
+    MaxInclusive(String),
+    /// `xs:minExclusive`.
+    MinExclusive(String),
+    /// `xs:maxExclusive`.
+    MaxExclusive(String),
+    /// `xs:totalDigits`.
+    TotalDigits(u32),
+    /// `xs:fractionDigits`.
+    FractionDigits(u32),
+    /// `xs:enumeration`: not one of the members.
+    Enumeration,
+    /// `xs:pattern`: matches none of these XSD patterns.
+    Pattern(Vec<String>),
+    /// A `fixed` value constraint.
+    Fixed(String),
+    /// An `xs:ID` value already used in this document.
+    DuplicateId,
+}
+
+/// Apply `xs:whiteSpace`.
+pub(crate) fn normalize(raw: &str, ws: WhiteSpace) -> Cow<'_, str> {
+    let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    match ws {
+        WhiteSpace::Preserve => Cow::Borrowed(raw),
+        WhiteSpace::Replace => {
+            if raw.contains(['\t', '\n', '\r']) {
+                Cow::Owned(raw.replace(['\t', '\n', '\r'], " "))
+            } else {
+                Cow::Borrowed(raw)
+            }
+        }
+        WhiteSpace::Collapse => {
+            let trimmed = raw.trim_matches(is_ws);
+            let mut prev_space = false;
+            let clean = trimmed.chars().all(|c| {
+                let ok = c == ' ' && !prev_space || !is_ws(c);
+                prev_space = c == ' ';
+                ok
+            });
+            if clean {
+                return Cow::Borrowed(trimmed);
+            }
+            let mut s = String::with_capacity(trimmed.len());
+            for word in trimmed.split(is_ws).filter(|w| !w.is_empty()) {
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(word);
+            }
+            Cow::Owned(s)
+        }
+    }
+}
+
+/// Built-in whitespace handling.
+pub(crate) fn builtin_whitespace(b: Builtin) -> WhiteSpace {
+    match b {
+        Builtin::String | Builtin::AnySimpleType => WhiteSpace::Preserve,
+        Builtin::NormalizedString => WhiteSpace::Replace,
+        _ => WhiteSpace::Collapse,
+    }
+}
+
+/// A decimal number borrowed from its lexical form: sign, integer digits without leading
+/// zeros, fraction digits without trailing zeros. Compared without converting, so
+/// `unsignedLong` and unbounded `integer` values need no big-number type.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decimal<'a> {
+    neg: bool,
+    int: &'a str,
+    frac: &'a str,
+}
+
+impl<'a> Decimal<'a> {
+    /// Parse `[+-]?(d+(.d*)?|.d+)`; with `integer`, no fraction part.
+    pub(crate) fn parse(s: &'a str, integer: bool) -> Option<Self> {
+        let (neg, rest) = match s.as_bytes().first() {
+            Some(b'-') => (true, s.get(1..)?),
+            Some(b'+') => (false, s.get(1..)?),
+            _ => (false, s),
+        };
+        let (int, frac) = match rest.split_once('.') {
+            Some(_) if integer => return None,
+            Some((i, f)) => (i, f),
+            None => (rest, ""),
+        };
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let int = int.trim_start_matches('0');
+        let frac = frac.trim_end_matches('0');
+        let zero = int.is_empty() && frac.is_empty();
+        Some(Decimal {
+            neg: neg && !zero,
+            int,
+            frac,
+        })
+    }
+
+    fn cmp_abs(&self, other: &Self) -> Ordering {
+        self.int
+            .len()
+            .cmp(&other.int.len())
+            .then_with(|| self.int.cmp(other.int))
+            .then_with(|| self.frac.cmp(other.frac))
+    }
+
+    pub(crate) fn total_digits(&self) -> usize {
+        (self.int.len() + self.frac.len()).max(1)
+    }
+
+    pub(crate) fn fraction_digits(&self) -> usize {
+        self.frac.len()
+    }
+}
+
+impl PartialEq for Decimal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Decimal<'_> {}
+impl PartialOrd for Decimal<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Decimal<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.neg, other.neg) {
+            (false, true) => Ordering::Greater,
+            (true, false) => Ordering::Less,
+            (false, false) => self.cmp_abs(other),
+            (true, true) => other.cmp_abs(self),
+        }
+    }
+}
+
+/// Inclusive value range of the integer built-ins (`None` = unbounded side).
+fn integer_range(b: Builtin) -> Option<(Option<&'static str>, Option<&'static str>)> {
+    Some(match b {
+        Builtin::Integer => (None, None),
+        Builtin::NonPositiveInteger => (None, Some("0")),
+        Builtin::NegativeInteger => (None, Some("-1")),
+        Builtin::Long => (Some("-9223372036854775808"), Some("9223372036854775807")),
+        Builtin::Int => (Some("-2147483648"), Some("2147483647")),
+        Builtin::Short => (Some("-32768"), Some("32767")),
+        Builtin::Byte => (Some("-128"), Some("127")),
+        Builtin::NonNegativeInteger => (Some("0"), None),
+        Builtin::UnsignedLong => (Some("0"), Some("18446744073709551615")),
+        Builtin::UnsignedInt => (Some("0"), Some("4294967295")),
+        Builtin::UnsignedShort => (Some("0"), Some("65535")),
+        Builtin::UnsignedByte => (Some("0"), Some("255")),
+        Builtin::PositiveInteger => (Some("1"), None),
+        _ => return None,
+    })
+}
+
+/// Built-ins whose value space is decimal numbers.
+pub(crate) fn is_numeric(b: Builtin) -> bool {
+    b == Builtin::Decimal || integer_range(b).is_some()
+}
+
+/// Built-ins on which the length facets are meaningful.
+pub(crate) fn has_length(b: Builtin) -> bool {
+    matches!(
+        b,
+        Builtin::String
+            | Builtin::NormalizedString
+            | Builtin::Token
+            | Builtin::Language
+            | Builtin::Name
+            | Builtin::NcName
+            | Builtin::NmToken
+            | Builtin::Id
+            | Builtin::IdRef
+            | Builtin::AnyUri
+            | Builtin::Base64Binary
+            | Builtin::HexBinary
+    )
+}
+
+/// Check a normalised value against the lexical space of `b`.
+pub(crate) fn lexical_ok(b: Builtin, v: &str) -> bool {
+    match b {
+        Builtin::AnySimpleType | Builtin::String | Builtin::NormalizedString | Builtin::Token => {
+            true
+        }
+        // libxml2 accepts any string as anyURI too (RFC 2396 conformance is not checked).
+        Builtin::AnyUri => true,
+        Builtin::Language => {
+            let mut parts = v.split('-');
+            parts.next().is_some_and(|p| {
+                (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic())
+            }) && parts.all(|p| {
+                (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
+        }
+        Builtin::Name => is_name(v, true),
+        Builtin::NcName | Builtin::Id | Builtin::IdRef => is_name(v, false),
+        Builtin::NmToken => !v.is_empty() && v.chars().all(|c| is_name_char(c, true)),
+        Builtin::Boolean => matches!(v, "true" | "false" | "1" | "0"),
+        Builtin::Decimal => Decimal::parse(v, false).is_some(),
+        Builtin::Date => datetime::date(v),
+        Builtin::DateTime => datetime::date_time(v),
+        Builtin::Time => datetime::time(v),
+        Builtin::GYear => datetime::g_year(v),
+        Builtin::GYearMonth => datetime::g_year_month(v),
+        Builtin::GMonth => datetime::g_month(v),
+        Builtin::GMonthDay => datetime::g_month_day(v),
+        Builtin::GDay => datetime::g_day(v),
+        Builtin::Base64Binary => base64_octets(v).is_some(),
+        Builtin::HexBinary => v.len() % 2 == 0 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+        _ => match (integer_range(b), Decimal::parse(v, true)) {
+            (Some((lo, hi)), Some(d)) => {
+                lo.and_then(|l| Decimal::parse(l, true)).is_none_or(|l| d >= l)
+                    && hi.and_then(|h| Decimal::parse(h, true)).is_none_or(|h| d <= h)
+            }
+            _ => false,
+        },
+    }
+}
+
+fn is_name_char(c: char, rest: bool) -> bool {
+    let start = c == ':'
+        || c == '_'
+        || c.is_ascii_alphabetic()
+        || matches!(u32::from(c), 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF | 0x370..=0x37D
+            | 0x37F..=0x1FFF | 0x200C..=0x200D | 0x2070..=0x218F | 0x2C00..=0x2FEF
+            | 0x3001..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD | 0x10000..=0xEFFFF);
+    start
+        || rest
+            && (c == '-'
+                || c == '.'
+                || c.is_ascii_digit()
+                || matches!(u32::from(c), 0xB7 | 0x300..=0x36F | 0x203F..=0x2040))
+}
+
+fn is_name(v: &str, colon: bool) -> bool {
+    let mut chars = v.chars();
+    chars
+        .next()
+        .is_some_and(|c| is_name_char(c, false) && (colon || c != ':'))
+        && chars.all(|c| is_name_char(c, true) && (colon || c != ':'))
+}
+
+/// Number of octets in a base64Binary value, or `None` if it is not base64. XML whitespace
+/// may appear anywhere (libxml2 accepts that too); `=` padding only at the end.
+pub(crate) fn base64_octets(v: &str) -> Option<u64> {
+    let mut chars: u64 = 0;
+    let mut pad: u64 = 0;
+    for b in v.bytes() {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'=' => pad += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => chars += 1,
+            _ => return None,
+        }
+    }
+    let total = chars + pad;
+    if total % 4 != 0 || pad > 2 || (pad > 0 && chars == 0) {
+        return None;
+    }
+    Some(total / 4 * 3 - pad)
+}
+
+/// Length of a value as the length facets measure it.
+fn measured_length(b: Builtin, v: &str) -> u64 {
+    let n = match b {
+        Builtin::Base64Binary => return base64_octets(v).unwrap_or(0),
+        Builtin::HexBinary => v.len() / 2,
+        _ => v.chars().count(),
+    };
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Whether a value equals an enumeration member or bound, in the value space of `b`.
+fn same_value(b: Builtin, a: &str, member: &str) -> bool {
+    if is_numeric(b) {
+        return match (Decimal::parse(a, false), Decimal::parse(member, false)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        };
+    }
+    match b {
+        Builtin::HexBinary => a.eq_ignore_ascii_case(member),
+        Builtin::Boolean => {
+            matches!(a, "true" | "1") == matches!(member, "true" | "1")
+        }
+        Builtin::Base64Binary => {
+            a.bytes().filter(|c| !c.is_ascii_whitespace()).eq(member
+                .bytes()
+                .filter(|c| !c.is_ascii_whitespace()))
+        }
+        _ => a == member,
+    }
+}
+
+/// Check `raw` against simple type `st`. Returns the failed check.
+pub(crate) fn check(schema: &Schema, st: u32, raw: &str) -> Result<(), FacetKind> {
+    let Some(ty) = schema.simple(st) else {
+        return Ok(());
+    };
+    let v = normalize(raw, ty.whitespace);
+    let v = v.as_ref();
+    let b = ty.builtin;
+    if !lexical_ok(b, v) {
+        return Err(FacetKind::Lexical(b));
+    }
+    let facets = ty.facets.of(&schema.facets);
+    let number = || Decimal::parse(v, false);
+    let bound = |id: u32| Decimal::parse(schema.string(id), false);
+    for facet in facets {
+        let ok = match *facet {
+            Facet::Length(n) => {
+                let actual = measured_length(b, v);
+                if actual != n {
+                    return Err(FacetKind::Length {
+                        expected: n,
+                        actual,
+                    });
+                }
+                true
+            }
+            Facet::MinLength(n) => {
+                let actual = measured_length(b, v);
+                if actual < n {
+                    return Err(FacetKind::MinLength {
+                        expected: n,
+                        actual,
+                    });
+                }
+                true
+            }
+            Facet::MaxLength(n) => {
+                let actual = measured_length(b, v);
+                if actual > n {
+                    return Err(FacetKind::MaxLength {
+                        expected: n,
+                        actual,
+                    });
+                }
+                true
+            }
+            Facet::MinInclusive(s) => {
+                if !matches!((number(), bound(s)), (Some(x), Some(l)) if x >= l) {
+                    return Err(FacetKind::MinInclusive(schema.string(s).to_owned()));
+                }
+                true
+            }
+            Facet::MaxInclusive(s) => {
+                if !matches!((number(), bound(s)), (Some(x), Some(l)) if x <= l) {
+                    return Err(FacetKind::MaxInclusive(schema.string(s).to_owned()));
+                }
+                true
+            }
+            Facet::MinExclusive(s) => {
+                if !matches!((number(), bound(s)), (Some(x), Some(l)) if x > l) {
+                    return Err(FacetKind::MinExclusive(schema.string(s).to_owned()));
+                }
+                true
+            }
+            Facet::MaxExclusive(s) => {
+                if !matches!((number(), bound(s)), (Some(x), Some(l)) if x < l) {
+                    return Err(FacetKind::MaxExclusive(schema.string(s).to_owned()));
+                }
+                true
+            }
+            Facet::TotalDigits(n) => number()
+                .is_some_and(|d| u32::try_from(d.total_digits()).is_ok_and(|t| t <= n))
+                || return Err(FacetKind::TotalDigits(n)),
+            Facet::FractionDigits(n) => number()
+                .is_some_and(|d| u32::try_from(d.fraction_digits()).is_ok_and(|t| t <= n))
+                || return Err(FacetKind::FractionDigits(n)),
+            Facet::Enumeration(members) => members
+                .of(&schema.strings)
+                .iter()
+                .any(|m| same_value(b, v, m)),
+            Facet::Pattern(pats) => {
+                let pats = pats.of(&schema.patterns);
+                // A pattern that cannot compile was rejected by the compiler; treat it as
+                // a failed match rather than letting a value through unchecked.
+                let hit = pats
+                    .iter()
+                    .any(|p| p.compiled().is_some_and(|re| re.is_match(v)));
+                if !hit {
+                    return Err(FacetKind::Pattern(
+                        pats.iter().map(|p| p.xsd.to_string()).collect(),
+                    ));
+                }
+                true
+            }
+        };
+        if !ok {
+            return Err(FacetKind::Enumeration);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `raw` equals the `fixed` value `fixed` in the value space of `st`.
+pub(crate) fn equals_fixed(schema: &Schema, st: u32, raw: &str, fixed: &str) -> bool {
+    let Some(ty) = schema.simple(st) else {
+        return raw == fixed;
+    };
+    let a = normalize(raw, ty.whitespace);
+    let f = normalize(fixed, ty.whitespace);
+    same_value(ty.builtin, &a, &f)
+}
+
+/// Date and time lexical spaces (XSD 1.0 Part 2 §3.2.7-§3.2.14).
+mod datetime {
+    fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
+        let head = s.get(..n)?;
+        if !head.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((head.parse().ok()?, s.get(n..)?))
+    }
+
+    fn lit(s: &str, c: char) -> Option<&str> {
+        s.strip_prefix(c)
+    }
+
+    /// `-?YYYY+` with no leading zero beyond four digits and no year 0000.
+    fn year(s: &str) -> Option<(i64, &str)> {
+        let (neg, s) = match s.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, s),
+        };
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        if n < 4 || (n > 4 && s.starts_with('0')) {
+            return None;
+        }
+        let y: i64 = s.get(..n)?.parse().ok()?;
+        if y == 0 {
+            return None;
+        }
+        Some((if neg { -y } else { y }, s.get(n..)?))
+    }
+
+    fn leap(y: i64) -> bool {
+        // Negative years count with year 0 absent (XSD 1.0): -1 behaves as 1 BCE = 0.
+        let y = if y < 0 { y + 1 } else { y };
+        y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    }
+
+    fn days_in(y: Option<i64>, m: u32) -> u32 {
+        match m {
+            2 => match y {
+                Some(y) if !leap(y) => 28,
+                _ => 29,
+            },
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// Optional `Z` or `(+|-)hh:mm` with |offset| <= 14:00, then end of input.
+    fn tz_end(s: &str) -> bool {
+        if s.is_empty() || s == "Z" {
+            return true;
+        }
+        let Some(rest) = s.strip_prefix(['+', '-']) else {
+            return false;
+        };
+        let Some((h, rest)) = digits(rest, 2) else {
+            return false;
+        };
+        let Some((m, rest)) = lit(rest, ':').and_then(|r| digits(r, 2)) else {
+            return false;
+        };
+        rest.is_empty() && m <= 59 && (h < 14 || h == 14 && m == 0)
+    }
+
+    /// `MM-DD` after the year's dash.
+    fn month_day(s: &str, y: Option<i64>) -> Option<&str> {
+        let (m, s) = digits(s, 2)?;
+        let (d, s) = digits(lit(s, '-')?, 2)?;
+        ((1..=12).contains(&m) && d >= 1 && d <= days_in(y, m)).then_some(s)
+    }
+
+    /// `hh:mm:ss(.s+)?`; 24:00:00 is allowed (XSD 1.0 2nd edition) and means midnight.
+    fn hms(s: &str) -> Option<&str> {
+        let (h, s) = digits(s, 2)?;
+        let (m, s) = digits(lit(s, ':')?, 2)?;
+        let (sec, mut s) = digits(lit(s, ':')?, 2)?;
+        let mut frac_zero = true;
+        if let Some(r) = s.strip_prefix('.') {
+            let n = r.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                return None;
+            }
+            frac_zero = r.get(..n)?.bytes().all(|b| b == b'0');
+            s = r.get(n..)?;
+        }
+        let ok = (h < 24 && m < 60 && sec < 60) || (h == 24 && m == 0 && sec == 0 && frac_zero);
+        ok.then_some(s)
+    }
+
+    pub(super) fn date_time(v: &str) -> bool {
+        (|| {
+            let (y, s) = year(v)?;
+            let s = month_day(lit(s, '-')?, Some(y))?;
+            let s = hms(lit(s, 'T')?)?;
+            tz_end(s).then_some(())
+        })()
+        .is_some()
+    }
+
+    pub(super) fn date(v: &str) -> bool {
+        (|| {
+            let (y, s) = year(v)?;
+            let s = month_day(lit(s, '-')?, Some(y))?;
+            tz_end(s).then_some(())
+        })()
+        .is_some()
+    }
+
+    pub(super) fn time(v: &str) -> bool {
+        hms(v).is_some_and(tz_end)
+    }
+
+    pub(super) fn g_year(v: &str) -> bool {
+        year(v).is_some_and(|(_, s)| tz_end(s))
+    }
+
+    pub(super) fn g_year_month(v: &str) -> bool {
+        (|| {
+            let (_, s) = year(v)?;
+            let (m, s) = digits(lit(s, '-')?, 2)?;
+            ((1..=12).contains(&m) && tz_end(s)).then_some(())
+        })()
+        .is_some()
+    }
+
+    pub(super) fn g_month(v: &str) -> bool {
+        (|| {
+            let (m, s) = digits(v.strip_prefix("--")?, 2)?;
+            ((1..=12).contains(&m) && tz_end(s)).then_some(())
+        })()
+        .is_some()
+    }
+
+    pub(super) fn g_month_day(v: &str) -> bool {
+        v.strip_prefix("--")
+            .and_then(|s| month_day(s, None))
+            .is_some_and(tz_end)
+    }
+
+    pub(super) fn g_day(v: &str) -> bool {
+        (|| {
+            let (d, s) = digits(v.strip_prefix("---")?, 2)?;
+            ((1..=31).contains(&d) && tz_end(s)).then_some(())
+        })()
+        .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_borrows_when_clean() {
+        assert!(matches!(normalize("a b", WhiteSpace::Collapse), Cow::Borrowed("a b")));
+        assert!(matches!(normalize("  a b\n", WhiteSpace::Collapse), Cow::Borrowed("a b")));
+        assert_eq!(normalize(" a \t\n b ", WhiteSpace::Collapse), "a b");
+        assert_eq!(normalize("a\tb", WhiteSpace::Replace), "a b");
+        assert_eq!(normalize(" a ", WhiteSpace::Preserve), " a ");
+    }
+
+    #[test]
+    fn decimals() {
+        for ok in ["+1.50", "-0", "0.", ".5", "007", "-12.000"] {
+            assert!(lexical_ok(Builtin::Decimal, ok), "{ok}");
+        }
+        for bad in ["", ".", "+", "1e3", "1.2.3", " 1", "0x1", "1,5"] {
+            assert!(!lexical_ok(Builtin::Decimal, bad), "{bad}");
+        }
+        let d = |s| Decimal::parse(s, false).unwrap();
+        assert!(d("+1.50") == d("1.5"));
+        assert!(d("-0") == d("0.0"));
+        assert!(d("-2") < d("-1.5"));
+        assert!(d("10") > d("9.99"));
+        assert_eq!(d("012.340").total_digits(), 4);
+        assert_eq!(d("012.340").fraction_digits(), 2);
+        assert_eq!(d("0").total_digits(), 1);
+    }
+
+    #[test]
+    fn integer_ranges() {
+        let cases: &[(Builtin, &str, &str, &str, &str)] = &[
+            (Builtin::Byte, "-128", "127", "-129", "128"),
+            (Builtin::Short, "-32768", "32767", "-32769", "32768"),
+            (Builtin::Int, "-2147483648", "2147483647", "-2147483649", "2147483648"),
+            (
+                Builtin::Long,
+                "-9223372036854775808",
+                "9223372036854775807",
+                "-9223372036854775809",
+                "9223372036854775808",
+            ),
+            (Builtin::UnsignedByte, "0", "255", "-1", "256"),
+            (Builtin::UnsignedShort, "-0", "65535", "-1", "65536"),
+            (Builtin::UnsignedInt, "+0", "4294967295", "-1", "4294967296"),
+            (Builtin::UnsignedLong, "0", "18446744073709551615", "-1", "18446744073709551616"),
+            (Builtin::PositiveInteger, "1", "99999999999999999999999", "0", "-1"),
+            (Builtin::NonNegativeInteger, "0", "1", "-1", "1.0"),
+            (Builtin::NonPositiveInteger, "0", "-5", "1", "x"),
+            (Builtin::NegativeInteger, "-1", "-99", "0", "1"),
+        ];
+        for &(b, lo, hi, below, above) in cases {
+            assert!(lexical_ok(b, lo), "{b:?} {lo}");
+            assert!(lexical_ok(b, hi), "{b:?} {hi}");
+            assert!(!lexical_ok(b, below), "{b:?} {below}");
+            assert!(!lexical_ok(b, above), "{b:?} {above}");
+        }
+        assert!(lexical_ok(Builtin::Integer, "-000123"));
+        assert!(!lexical_ok(Builtin::Integer, "1.0"));
+    }
+
+    #[test]
+    fn booleans() {
+        for ok in ["true", "false", "1", "0"] {
+            assert!(lexical_ok(Builtin::Boolean, ok));
+        }
+        for bad in ["TRUE", "yes", "", "2"] {
+            assert!(!lexical_ok(Builtin::Boolean, bad));
+        }
+        assert!(same_value(Builtin::Boolean, "1", "true"));
+    }
+
+    #[test]
+    fn date_times() {
+        let ok = [
+            "2024-02-29T00:00:00",
+            "2024-01-31T23:59:59Z",
+            "2024-01-31T23:59:59.123+01:00",
+            "2024-01-31T24:00:00",
+            "2024-01-31T24:00:00.000Z",
+            "-0044-03-15T12:00:00-14:00",
+            "12024-01-01T00:00:00",
+        ];
+        let bad = [
+            "2023-02-29T00:00:00",
+            "2024-13-01T00:00:00",
+            "2024-01-32T00:00:00",
+            "2024-01-31T24:00:01",
+            "2024-01-31T24:01:00",
+            "2024-01-31T23:60:00",
+            "2024-01-31T23:59:60",
+            "2024-01-31T23:59:59+14:01",
+            "2024-01-31T23:59:59+15:00",
+            "2024-01-31T23:59:59.",
+            "2024-01-31 23:59:59",
+            "0000-01-01T00:00:00",
+            "02024-01-01T00:00:00",
+            "24-01-01T00:00:00",
+            "2024-01-01",
+            "2024-01-01T00:00",
+        ];
+        for v in ok {
+            assert!(lexical_ok(Builtin::DateTime, v), "{v}");
+        }
+        for v in bad {
+            assert!(!lexical_ok(Builtin::DateTime, v), "{v}");
+        }
+        assert!(lexical_ok(Builtin::Date, "2024-02-29Z"));
+        assert!(!lexical_ok(Builtin::Date, "2024-02-30"));
+        assert!(lexical_ok(Builtin::Time, "13:20:00.5-05:00"));
+        assert!(lexical_ok(Builtin::Time, "24:00:00"));
+        assert!(!lexical_ok(Builtin::Time, "13:20"));
+        assert!(lexical_ok(Builtin::GYear, "2024"));
+        assert!(lexical_ok(Builtin::GYearMonth, "2024-12Z"));
+        assert!(lexical_ok(Builtin::GMonth, "--12"));
+        assert!(lexical_ok(Builtin::GMonthDay, "--02-29"));
+        assert!(!lexical_ok(Builtin::GMonthDay, "--02-30"));
+        assert!(lexical_ok(Builtin::GDay, "---31"));
+        assert!(!lexical_ok(Builtin::GDay, "---32"));
+    }
+
+    #[test]
+    fn binary() {
+        assert_eq!(base64_octets("QUJD"), Some(3));
+        assert_eq!(base64_octets("QUI="), Some(2));
+        assert_eq!(base64_octets("QQ=="), Some(1));
+        assert_eq!(base64_octets("QU\nJD\r\n QQ =="), Some(4));
+        assert_eq!(base64_octets(""), Some(0));
+        assert_eq!(base64_octets("QUJ"), None);
+        assert_eq!(base64_octets("Q==="), None);
+        assert_eq!(base64_octets("QQ==QUJD"), None);
+        assert_eq!(base64_octets("QU!D"), None);
+        assert!(lexical_ok(Builtin::HexBinary, "0aFF"));
+        assert!(!lexical_ok(Builtin::HexBinary, "0aF"));
+        assert!(!lexical_ok(Builtin::HexBinary, "0g"));
+        assert_eq!(measured_length(Builtin::HexBinary, "0aFF"), 2);
+        assert_eq!(measured_length(Builtin::String, "caf\u{e9}"), 4);
+        assert!(same_value(Builtin::HexBinary, "0A", "0a"));
+    }
+
+    #[test]
+    fn names() {
+        assert!(lexical_ok(Builtin::NcName, "_a-1.b"));
+        assert!(!lexical_ok(Builtin::NcName, "a:b"));
+        assert!(!lexical_ok(Builtin::Id, "1a"));
+        assert!(lexical_ok(Builtin::Name, "a:b"));
+        assert!(lexical_ok(Builtin::NmToken, "1a"));
+        assert!(lexical_ok(Builtin::Language, "en-GB"));
+        assert!(!lexical_ok(Builtin::Language, "english-language"));
+    }
+}

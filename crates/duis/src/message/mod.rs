@@ -1,0 +1,128 @@
+//! Borrowed, typed views of a DUIS message: what it is, its header and body facts.
+
+mod datetime;
+pub(crate) mod extract;
+mod ids;
+
+use std::borrow::Cow;
+
+use core::fmt;
+
+pub use datetime::{DateTime, ParseDateTimeError};
+pub(crate) use ids::RequestIdError;
+pub use ids::{CommandVariant, CvSet, Eui64, ParseEui64Error, RequestId};
+
+use crate::catalogue::Srv;
+use crate::report::Span;
+
+/// What a DUIS document is, from its root element and body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// `sr:Request` whose body is an SRV's own element.
+    ServiceRequest,
+    /// `sr:Request` whose body is `SignedPreCommand` (CV 5 to 7).
+    SignedPreCommand,
+    /// `sr:Response` carrying a `ResponseMessage`.
+    Response,
+    /// `sr:Response` carrying a `DeviceAlertMessage`.
+    DeviceAlert,
+    /// `sr:Response` carrying a `DCCAlertMessage`.
+    DccAlert,
+    /// `sr:Response` carrying a `SMETS1ResponseMessage`.
+    Smets1Response,
+    /// `sr:Request` or `sr:Response` whose body could not be read.
+    Incomplete,
+    /// `sr:SMETS1SignedResponse`.
+    Smets1SignedResponse,
+    /// `sr:S1SPAlert`.
+    S1spAlert,
+    /// A root in the MMC namespace `http://www.dccinterface.co.uk/ResponseAndAlert`.
+    Mmc,
+}
+
+impl MessageKind {
+    /// A stable lower-case name (`service-request`, `signed-pre-command`, `response`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::ServiceRequest => "service-request",
+            MessageKind::SignedPreCommand => "signed-pre-command",
+            MessageKind::Response => "response",
+            MessageKind::DeviceAlert => "device-alert",
+            MessageKind::DccAlert => "dcc-alert",
+            MessageKind::Smets1Response => "smets1-response",
+            MessageKind::Incomplete => "incomplete",
+            MessageKind::Smets1SignedResponse => "smets1-signed-response",
+            MessageKind::S1spAlert => "s1sp-alert",
+            MessageKind::Mmc => "mmc",
+        }
+    }
+
+    /// A Service Request or Signed Pre-Command.
+    pub fn is_request(self) -> bool {
+        matches!(
+            self,
+            MessageKind::ServiceRequest | MessageKind::SignedPreCommand
+        )
+    }
+}
+
+impl fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A value with the span of the text it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where its text is (the element content, or the attribute).
+    pub span: Span,
+}
+
+/// The body element of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Body<'a> {
+    /// Its local name, e.g. `DisableSupply` or `SignedPreCommand`.
+    pub element: &'a str,
+    /// From its start tag to the end of its end tag.
+    pub span: Span,
+}
+
+/// The facts of a Service Request or Signed Pre-Command, each present when it was read and
+/// well formed. Header fields that fail their type are absent and reported as findings.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RequestFacts<'a> {
+    /// The root's `schemaVersion` attribute, as written.
+    pub schema_version: Option<Located<Cow<'a, str>>>,
+    /// `RequestID`, parsed.
+    pub request_id: Option<Located<RequestId>>,
+    /// `CommandVariant`, parsed.
+    pub command_variant: Option<Located<CommandVariant>>,
+    /// `ServiceReference`, as written (its type is an `xs:string` enumeration: white space
+    /// counts).
+    pub service_reference: Option<Located<Cow<'a, str>>>,
+    /// `ServiceReferenceVariant`, from the catalogue.
+    pub service_reference_variant: Option<Located<&'static Srv>>,
+    /// The body element.
+    pub body: Option<Body<'a>>,
+    /// The body's `ExecutionDateTime`, parsed.
+    pub execution_date_time: Option<Located<DateTime>>,
+    /// The `ds:Signature` element that is a child of the root, if any.
+    pub signature: Option<Span>,
+}
+
+impl RequestFacts<'_> {
+    /// The SRV, when the header named a known one.
+    pub fn srv(&self) -> Option<&'static Srv> {
+        self.service_reference_variant.as_ref().map(|l| l.value)
+    }
+
+    /// True when the body is `SignedPreCommand`.
+    pub fn is_signed_pre_command(&self) -> bool {
+        self.body.is_some_and(|b| b.element == "SignedPreCommand")
+    }
+}

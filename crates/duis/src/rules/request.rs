@@ -1,0 +1,151 @@
+//! `request.*`: header and body consistency of Service Requests and Signed Pre-Commands
+//! (DUIS-FACTS §2 and §3.2 rules 1 to 5). The schema cannot express these: it types each
+//! header field on its own.
+
+use crate::catalogue::FutureDating;
+use crate::message::{CvSet, Eui64, RequestFacts};
+use crate::report::{Code, Detail, Findings, Span};
+
+/// CV 5 to 7 submit a Signed Pre-Command.
+const SIGNED_PRE_COMMAND_CVS: CvSet = CvSet::of(&[5, 6, 7]);
+
+/// Runs every `request.*` rule. `dcc` is the DCC's identifier, the target of CV 8 requests.
+pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Findings) {
+    let srv = facts.service_reference_variant.as_ref();
+    let cv = facts.command_variant.as_ref();
+
+    // Rule 1: the SRV belongs to the SR.
+    if let (Some(sr), Some(srv)) = (&facts.service_reference, srv) {
+        if sr.value != srv.value.service_reference {
+            findings.push(
+                Code::RequestSrvNotInSr,
+                srv.span,
+                Detail::SrvNotInSr {
+                    sr: sr.value.clone().into_owned(),
+                    srv: srv.value.id,
+                },
+            );
+        }
+    }
+
+    // Rule 2: the body element is the SRV's, or SignedPreCommand exactly when CV is 5 to 7.
+    if let Some(body) = &facts.body {
+        if facts.is_signed_pre_command() {
+            if let Some(cv) = cv.filter(|cv| !cv.value.is_signed_pre_command()) {
+                findings.push(
+                    Code::RequestSignedPreCommandCv,
+                    cv.span,
+                    Detail::CommandVariant {
+                        cv: cv.value,
+                        srv: None,
+                        allowed: SIGNED_PRE_COMMAND_CVS,
+                    },
+                );
+            }
+        } else {
+            if let Some(srv) = srv.filter(|srv| srv.value.body_element != body.element) {
+                findings.push(
+                    Code::RequestBodyMismatch,
+                    Span::new(
+                        body.span.start,
+                        body.span
+                            .start
+                            .saturating_add(body.element.len())
+                            .saturating_add(1),
+                    ),
+                    Detail::BodyMismatch {
+                        srv: srv.value.id,
+                        expected: srv.value.body_element,
+                        found: body.element.to_owned(),
+                    },
+                );
+            }
+            if let Some(cv) = cv.filter(|cv| cv.value.is_signed_pre_command()) {
+                findings.push(
+                    Code::RequestCvNeedsSignedPreCommand,
+                    cv.span,
+                    Detail::CommandVariant {
+                        cv: cv.value,
+                        srv: srv.map(|s| s.value.id),
+                        allowed: SIGNED_PRE_COMMAND_CVS,
+                    },
+                );
+            }
+        }
+    }
+
+    // Rule 3: the CV is one the SRV allows; CV 9 never is.
+    if let Some(cv) = cv {
+        if cv.value.get() == 9 {
+            findings.push(
+                Code::RequestCvReserved,
+                cv.span,
+                Detail::CommandVariant {
+                    cv: cv.value,
+                    srv: srv.map(|s| s.value.id),
+                    allowed: srv.map_or_else(CvSet::default, |s| s.value.command_variants),
+                },
+            );
+        } else if let Some(srv) = srv.filter(|srv| !srv.value.command_variants.contains(cv.value)) {
+            findings.push(
+                Code::RequestCvNotAllowed,
+                cv.span,
+                Detail::CommandVariant {
+                    cv: cv.value,
+                    srv: Some(srv.value.id),
+                    allowed: srv.value.command_variants,
+                },
+            );
+        }
+    }
+
+    // Rule 4: ExecutionDateTime only where the SRV can be future dated; required for 8.5.
+    // A Signed Pre-Command carries the critical SRV's command, so the SRV's rule applies to it
+    // too [inferred].
+    if let Some(srv) = srv {
+        match (&facts.execution_date_time, srv.value.future_dating) {
+            (Some(edt), FutureDating::None) => findings.push(
+                Code::RequestExecutionDateTimeNotAllowed,
+                edt.span,
+                Detail::ExecutionDateTime { srv: srv.value.id },
+            ),
+            (None, FutureDating::Mandatory) if facts.body.is_some() => {
+                let at = facts
+                    .body
+                    .map_or(srv.span, |b| Span::new(b.span.start, b.span.start));
+                findings.push(
+                    Code::RequestExecutionDateTimeRequired,
+                    at,
+                    Detail::ExecutionDateTime { srv: srv.value.id },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    // Rule 5: CV 8 targets the DCC; every other CV targets a device, never the DCC.
+    if let (Some(id), Some(cv)) = (&facts.request_id, cv) {
+        let target = id.value.target;
+        if cv.value.get() == 8 && target != dcc {
+            findings.push(
+                Code::RequestTargetNotDcc,
+                id.span,
+                Detail::Target {
+                    target,
+                    dcc,
+                    cv: cv.value,
+                },
+            );
+        } else if cv.value.get() != 8 && target == dcc {
+            findings.push(
+                Code::RequestTargetIsDcc,
+                id.span,
+                Detail::Target {
+                    target,
+                    dcc,
+                    cv: cv.value,
+                },
+            );
+        }
+    }
+}
