@@ -1,1 +1,180 @@
-fn main() {}
+//! `duis-check`: checks DUIS messages from files, folders or stdin.
+//!
+//! Exit status: 0 when every input is valid, 1 when at least one is invalid, 2 for a usage or
+//! I/O error (which wins over 1). The shape follows ripgrep's `main() -> ExitCode` calling
+//! `run() -> anyhow::Result<ExitCode>`.
+
+mod args;
+mod inputs;
+mod output;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use rayon::prelude::*;
+
+use args::{Args, Command, Format};
+use inputs::Input;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("duis-check: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let args = Args::parse();
+    if let Some(Command::Sign(_)) = args.command {
+        bail!("`duis-check sign` is not supported yet: XML signing arrives with signature support");
+    }
+    if let Some(code) = &args.explain {
+        return explain(code);
+    }
+    for (flag, given) in [
+        ("--trust", !args.trust.is_empty()),
+        ("--schema", args.schema.is_some()),
+        ("--parties", args.parties.is_some()),
+        ("--counters", args.counters.is_some()),
+        ("--pre-command", args.pre_command.is_some()),
+    ] {
+        if given {
+            bail!("{flag} is not supported yet");
+        }
+    }
+    // Time is an input: parsed and checked now so scripts fail early on a bad value; the
+    // date rules that use it evaluate against this instant.
+    let _now = match &args.now {
+        Some(text) => duis::DateTime::parse_rfc3339(text)
+            .with_context(|| format!("--now {text:?}: expected an RFC 3339 time such as 2026-01-01T00:00:00Z"))?,
+        None => system_now(),
+    };
+    if args.paths.is_empty() {
+        bail!("no input: give files, folders, or - for standard input (see --help)");
+    }
+
+    let validator = duis::Validator::builder().build();
+    let inputs = inputs::expand(&args.paths);
+    let colour = args.format == Format::Human && io::stdout().is_terminal();
+    let progress = progress_bar(&args, inputs.len());
+
+    // Check in parallel, print in input order.
+    let results: Vec<Outcome> = inputs
+        .par_iter()
+        .map(|input| {
+            let outcome = check(input, &validator, args.format, colour, args.quiet);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            outcome
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    let mut stdout = io::stdout().lock();
+    let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
+    for result in &results {
+        match result {
+            Outcome::Checked { valid: true, text } => {
+                valid += 1;
+                stdout.write_all(text.as_bytes())?;
+            }
+            Outcome::Checked { valid: false, text } => {
+                invalid += 1;
+                stdout.write_all(text.as_bytes())?;
+            }
+            Outcome::Failed(message) => {
+                errors += 1;
+                stdout.flush()?;
+                eprintln!("duis-check: {message}");
+            }
+        }
+    }
+    stdout.flush()?;
+    if args.format == Format::Human && results.len() > 1 {
+        eprintln!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len());
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if invalid > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What checking one input gave: its rendered report, or why it could not be read.
+enum Outcome {
+    Checked { valid: bool, text: String },
+    Failed(String),
+}
+
+fn check(input: &Input, validator: &duis::Validator, format: Format, colour: bool, quiet: bool) -> Outcome {
+    // Read one byte past the limit, so an oversized input (even endless stdin) costs at most
+    // the limit in memory and still gets its `limit.input-size` finding.
+    let cap = validator.limits().max_input_bytes.saturating_add(1);
+    let bytes = match inputs::read(input, cap) {
+        Ok(bytes) => bytes,
+        Err(error) => return Outcome::Failed(format!("{error:#}")),
+    };
+    let report = validator.validate(&bytes);
+    let name = input.display_name();
+    let text = match format {
+        Format::Human => output::human(&name, &report, colour, quiet),
+        Format::Json => output::json(&name, &report),
+    };
+    Outcome::Checked { valid: report.is_valid(), text }
+}
+
+fn progress_bar(args: &Args, count: usize) -> Option<indicatif::ProgressBar> {
+    // Only for people: a terminal on stderr, human output, and enough inputs to wait for.
+    if args.format != Format::Human || count < 200 || !io::stderr().is_terminal() || !io::stdout().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(u64::try_from(count).unwrap_or(u64::MAX));
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    Some(bar)
+}
+
+fn explain(name: &str) -> anyhow::Result<ExitCode> {
+    let Some(code) = duis::Code::from_name(name) else {
+        let family = name.split('.').next().unwrap_or(name);
+        let related: Vec<&str> =
+            duis::Code::ALL.iter().map(|c| c.as_str()).filter(|c| c.starts_with(&format!("{family}."))).collect();
+        if related.is_empty() {
+            bail!("unknown finding code {name:?}; codes look like request.cv-not-allowed (see docs/rules.md)");
+        }
+        bail!("unknown finding code {name:?}; the {family} family has: {}", related.join(", "));
+    };
+    let basis = match code.basis() {
+        duis::Basis::Certain => "certain",
+        _ => "inferred",
+    };
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{code} ({}, {basis})", code.severity())?;
+    writeln!(stdout, "clause: {}", code.clause())?;
+    writeln!(stdout)?;
+    for line in code.explanation().lines() {
+        writeln!(stdout, "{}", line.trim())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn system_now() -> duis::DateTime {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    duis::DateTime::from_unix(i64::try_from(since.as_secs()).unwrap_or(i64::MAX), since.subsec_nanos())
+}

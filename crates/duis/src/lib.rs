@@ -43,13 +43,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(
     not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic,
-        clippy::as_conversions
-    )
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::as_conversions)
 )]
 
 pub mod catalogue;
@@ -60,9 +54,9 @@ mod validator;
 mod xml;
 
 pub use message::{
-    Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError,
-    ParseEui64Error, RequestFacts, RequestId,
+    Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError, ParseEui64Error,
+    RequestFacts, RequestId,
 };
-pub use report::{Basis, Code, Detail, Finding, Position, Report, Severity, Span};
+pub use report::{Basis, Code, Detail, Finding, Message, Position, Report, Severity, Span};
 pub use validator::{Validator, ValidatorBuilder, validate};
 pub use xml::Limits;

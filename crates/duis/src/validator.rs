@@ -37,10 +37,7 @@ impl Validator {
 
     /// A builder for the options.
     pub fn builder() -> ValidatorBuilder {
-        ValidatorBuilder {
-            limits: Limits::default(),
-            dcc: Eui64::DCC_BOXED,
-        }
+        ValidatorBuilder { limits: Limits::default(), dcc: Eui64::DCC_BOXED }
     }
 
     /// The limits in force.
@@ -100,10 +97,7 @@ impl ValidatorBuilder {
 
     /// The validator.
     pub fn build(self) -> Validator {
-        Validator {
-            limits: self.limits,
-            dcc: self.dcc,
-        }
+        Validator { limits: self.limits, dcc: self.dcc }
     }
 }
 

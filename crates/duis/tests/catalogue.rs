@@ -9,12 +9,7 @@ use crate::common;
 fn generate(csv_text: &str) -> String {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().expect("header row").clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    };
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
     let (c_srv, c_sr, c_name, c_body, c_cv, c_crit, c_nondev, c_edt, c_sched, c_roles, c_codes) = (
         col("srv"),
         col("service_reference"),
@@ -65,22 +60,15 @@ fn generate(csv_text: &str) -> String {
             .collect();
         let mut use_cases = Vec::new();
         for entry in r[c_codes].split(';').filter(|e| !e.is_empty()) {
-            let (name, codes) = entry
-                .split_once('=')
-                .unwrap_or_else(|| panic!("row {i}: bad code entry {entry:?}"));
+            let (name, codes) = entry.split_once('=').unwrap_or_else(|| panic!("row {i}: bad code entry {entry:?}"));
             let codes: Vec<String> = codes
                 .split('/')
                 .map(|c| {
-                    let hex = c
-                        .strip_prefix("0x")
-                        .unwrap_or_else(|| panic!("row {i}: bad code {c:?}"));
+                    let hex = c.strip_prefix("0x").unwrap_or_else(|| panic!("row {i}: bad code {c:?}"));
                     format!("0x{:04X}", u16::from_str_radix(hex, 16).expect("hex code"))
                 })
                 .collect();
-            use_cases.push(format!(
-                "GbcsUseCase {{ name: {name:?}, message_codes: &[{}] }}",
-                codes.join(", ")
-            ));
+            use_cases.push(format!("GbcsUseCase {{ name: {name:?}, message_codes: &[{}] }}", codes.join(", ")));
         }
         writeln!(
             srvs,
@@ -105,11 +93,7 @@ fn generate(csv_text: &str) -> String {
         count += 1;
     }
     srs.sort_by(|a, b| {
-        let key = |s: &str| {
-            s.split('.')
-                .map(|p| p.parse::<u32>().expect("numeric SR"))
-                .collect::<Vec<_>>()
-        };
+        let key = |s: &str| s.split('.').map(|p| p.parse::<u32>().expect("numeric SR")).collect::<Vec<_>>();
         key(a).cmp(&key(b))
     });
     let sr_list: Vec<String> = srs.iter().map(|s| format!("    {s:?},")).collect();

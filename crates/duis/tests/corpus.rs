@@ -9,18 +9,11 @@ use crate::common;
 fn templates() -> Vec<(String, Vec<u8>)> {
     let dir = common::shared().join("corpus/requests");
     // The dccboxed-test-* files are the signing tool's own test inputs, checked below.
-    let files = common::files(&dir, |name| {
-        !name.starts_with("dccboxed-test-") && name.ends_with(".XML")
-    });
+    let files = common::files(&dir, |name| !name.starts_with("dccboxed-test-") && name.ends_with(".XML"));
     assert_eq!(files.len(), 297, "expected the 297 RTDS templates");
     files
         .into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
         .collect()
 }
 
@@ -39,19 +32,9 @@ fn every_template_is_a_valid_service_request() {
         let request = report.request().unwrap();
         let srv = request.srv().unwrap_or_else(|| panic!("{name}: no SRV"));
         assert!(name.contains(srv.id), "{name}: SRV {}", srv.id);
-        assert!(
-            request.request_id.is_some() && request.command_variant.is_some(),
-            "{name}"
-        );
-        assert_eq!(
-            request.body.map(|b| b.element),
-            Some(srv.body_element),
-            "{name}"
-        );
-        assert!(
-            request.signature.is_some(),
-            "{name}: the templates carry a (placeholder) signature"
-        );
+        assert!(request.request_id.is_some() && request.command_variant.is_some(), "{name}");
+        assert_eq!(request.body.map(|b| b.element), Some(srv.body_element), "{name}");
+        assert!(request.signature.is_some(), "{name}: the templates carry a (placeholder) signature");
     }
 }
 
@@ -61,18 +44,9 @@ fn signing_tool_inputs_meet_their_own_expectations() {
     let dir = common::shared().join("corpus/requests");
     let validator = Validator::new();
     for (file, valid) in [
-        (
-            "dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS.XML",
-            true,
-        ),
-        (
-            "dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-signed.XML",
-            true,
-        ),
-        (
-            "dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-nonexist-businessid.XML",
-            true,
-        ),
+        ("dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS.XML", true),
+        ("dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-signed.XML", true),
+        ("dccboxed-test-ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS-nonexist-businessid.XML", true),
         ("dccboxed-test-ECS50_9.1_SUCCESS_REQUEST_DUIS.XML", true),
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
@@ -90,8 +64,7 @@ fn mutate(template: &str, edit: impl Fn(&str) -> String) -> (String, Vec<Code>) 
 }
 
 fn template(name: &str) -> String {
-    String::from_utf8(std::fs::read(common::shared().join("corpus/requests").join(name)).unwrap())
-        .unwrap()
+    String::from_utf8(std::fs::read(common::shared().join("corpus/requests").join(name)).unwrap()).unwrap()
 }
 
 #[test]
@@ -105,12 +78,7 @@ fn mutants_give_their_exact_codes() {
         (
             "SRV swapped to another SR's",
             &disable,
-            Box::new(|t| {
-                t.replace(
-                    "<sr:ServiceReferenceVariant>7.2<",
-                    "<sr:ServiceReferenceVariant>7.3<",
-                )
-            }),
+            Box::new(|t| t.replace("<sr:ServiceReferenceVariant>7.2<", "<sr:ServiceReferenceVariant>7.3<")),
             vec![Code::RequestSrvNotInSr, Code::RequestBodyMismatch],
         ),
         (
@@ -146,42 +114,23 @@ fn mutants_give_their_exact_codes() {
         (
             "DOCTYPE added",
             &disable,
-            Box::new(|t| {
-                t.replacen(
-                    "<sr:Request",
-                    "<!DOCTYPE x [<!ENTITY a \"b\">]><sr:Request",
-                    1,
-                )
-            }),
+            Box::new(|t| t.replacen("<sr:Request", "<!DOCTYPE x [<!ENTITY a \"b\">]><sr:Request", 1)),
             vec![Code::XmlDoctype],
         ),
-        (
-            "truncated",
-            &disable,
-            Box::new(|t| t[..t.len() / 2].to_owned()),
-            vec![Code::XmlUnclosed],
-        ),
+        ("truncated", &disable, Box::new(|t| t[..t.len() / 2].to_owned()), vec![Code::XmlUnclosed]),
         (
             "depth 100,000",
             &disable,
             Box::new(|t| {
                 let nested = format!("{}{}", "<sr:a>".repeat(100_000), "</sr:a>".repeat(100_000));
-                t.replace(
-                    "<sr:DisableSupply/>",
-                    &format!("<sr:DisableSupply>{nested}</sr:DisableSupply>"),
-                )
+                t.replace("<sr:DisableSupply/>", &format!("<sr:DisableSupply>{nested}</sr:DisableSupply>"))
             }),
             vec![Code::LimitDepth],
         ),
         (
             "counter beyond u64",
             &disable,
-            Box::new(|t| {
-                t.replace(
-                    ":1000</sr:RequestID>",
-                    ":18446744073709551616</sr:RequestID>",
-                )
-            }),
+            Box::new(|t| t.replace(":1000</sr:RequestID>", ":18446744073709551616</sr:RequestID>")),
             vec![Code::RequestCounterOverflow],
         ),
     ];
@@ -193,10 +142,7 @@ fn mutants_give_their_exact_codes() {
     let mut bytes = disable.clone().into_bytes();
     let at = disable.find("<sr:DisableSupply/>").unwrap();
     bytes.insert(at, 0xE9);
-    assert_eq!(
-        codes(&Validator::new().validate(&bytes)),
-        vec![Code::XmlNotUtf8]
-    );
+    assert_eq!(codes(&Validator::new().validate(&bytes)), vec![Code::XmlNotUtf8]);
 }
 
 #[test]
@@ -211,10 +157,6 @@ fn every_truncation_of_a_template_is_reported_not_accepted() {
         }
         let report = validator.validate(text[..cut].as_bytes());
         assert!(!report.is_valid(), "cut at {cut} accepted");
-        assert!(
-            report.findings().iter().all(|f| f.code.family() == "xml"),
-            "cut at {cut}: {:?}",
-            report.findings()
-        );
+        assert!(report.findings().iter().all(|f| f.code.family() == "xml"), "cut at {cut}: {:?}", report.findings());
     }
 }

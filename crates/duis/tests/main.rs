@@ -8,3 +8,6 @@ mod catalogue;
 
 /// The third-party request templates, read in place from `../shared/corpus`.
 mod corpus;
+
+/// `testdata/valid` and `testdata/invalid`: generated here, each file checked.
+mod testdata;

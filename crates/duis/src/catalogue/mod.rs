@@ -120,9 +120,7 @@ pub struct Srv {
 impl Srv {
     /// True when `code` is one of the GBCS message codes this SRV's commands carry.
     pub fn has_message_code(&self, code: u16) -> bool {
-        self.gbcs_use_cases
-            .iter()
-            .any(|u| u.message_codes.contains(&code))
+        self.gbcs_use_cases.iter().any(|u| u.message_codes.contains(&code))
     }
 }
 
@@ -143,9 +141,7 @@ pub fn srv_by_body_element(element: &str) -> Option<&'static Srv> {
 
 /// True when `sr` is one of the 95 DUIS 5.4 Service References.
 pub fn is_service_reference(sr: &str) -> bool {
-    table::SERVICE_REFERENCES
-        .binary_search_by(|probe| compare_dotted(probe, sr))
-        .is_ok()
+    table::SERVICE_REFERENCES.binary_search_by(|probe| compare_dotted(probe, sr)).is_ok()
 }
 
 /// Orders dotted numbers numerically (`1.2` < `1.10`); the table is sorted this way.
@@ -184,10 +180,7 @@ mod tests {
             assert_eq!(super::srv(srv.id), Some(srv));
             assert_eq!(srv_by_body_element(srv.body_element), Some(srv));
             assert!(is_service_reference(srv.service_reference), "{}", srv.id);
-            assert!(
-                srv.id == srv.service_reference
-                    || srv.id.starts_with(&format!("{}.", srv.service_reference))
-            );
+            assert!(srv.id == srv.service_reference || srv.id.starts_with(&format!("{}.", srv.service_reference)));
         }
     }
 

@@ -29,8 +29,7 @@ impl DateTime {
     /// Parses the `xs:dateTime` lexical form. Leading and trailing XML white space is allowed
     /// (the type collapses white space); nothing else is.
     pub fn parse(text: &str) -> Result<DateTime, ParseDateTimeError> {
-        parse(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
-            .ok_or(ParseDateTimeError)
+        parse(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))).ok_or(ParseDateTimeError)
     }
 
     /// Parses an RFC 3339 timestamp such as `2026-11-23T10:00:00Z`: an `xs:dateTime` that must
@@ -45,11 +44,7 @@ impl DateTime {
 
     /// A UTC instant from seconds since the Unix epoch.
     pub fn from_unix(seconds: i64, nanos: u32) -> DateTime {
-        DateTime {
-            local_seconds: seconds,
-            nanos: nanos.min(999_999_999),
-            offset_minutes: Some(0),
-        }
+        DateTime { local_seconds: seconds, nanos: nanos.min(999_999_999), offset_minutes: Some(0) }
     }
 
     /// The offset from UTC in minutes, if the value has one.
@@ -60,10 +55,7 @@ impl DateTime {
     /// Seconds since the Unix epoch (UTC) and nanoseconds, for a value with an offset.
     pub fn instant(self) -> Option<(i64, u32)> {
         let offset = i64::from(self.offset_minutes?);
-        Some((
-            self.local_seconds.checked_sub(offset.checked_mul(60)?)?,
-            self.nanos,
-        ))
+        Some((self.local_seconds.checked_sub(offset.checked_mul(60)?)?, self.nanos))
     }
 
     /// Compares two values as XSD orders them. Two values with offsets, or two without, are
@@ -72,9 +64,7 @@ impl DateTime {
     pub fn partial_cmp_xsd(self, other: DateTime) -> Option<Ordering> {
         match (self.instant(), other.instant()) {
             (Some(a), Some(b)) => Some(a.cmp(&b)),
-            (None, None) => {
-                Some((self.local_seconds, self.nanos).cmp(&(other.local_seconds, other.nanos)))
-            }
+            (None, None) => Some((self.local_seconds, self.nanos).cmp(&(other.local_seconds, other.nanos))),
             _ => {
                 const FOURTEEN_HOURS: i64 = 14 * 3600;
                 let (a, b) = (self.local_seconds, other.local_seconds);
@@ -99,13 +89,7 @@ impl fmt::Display for DateTime {
         let days = self.local_seconds.div_euclid(86_400);
         let secs = self.local_seconds.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            secs / 3600,
-            (secs / 60) % 60,
-            secs % 60
-        )?;
+        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)?;
         if self.nanos > 0 {
             let frac = format!("{:09}", self.nanos);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
@@ -124,11 +108,7 @@ impl fmt::Display for DateTime {
 
 fn digits(text: &str, n: usize) -> Option<i64> {
     let part = text.get(..n)?;
-    if part.bytes().all(|b| b.is_ascii_digit()) {
-        part.parse().ok()
-    } else {
-        None
-    }
+    if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
 }
 
 fn parse(text: &str) -> Option<DateTime> {
@@ -202,12 +182,7 @@ fn parse(text: &str) -> Option<DateTime> {
             Some(i16::try_from(sign * (h * 60 + m)).ok()?)
         }
     };
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || minute > 59
-        || second > 59
-    {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || minute > 59 || second > 59 {
         return None;
     }
     // 24:00:00 is allowed only exactly, and means the start of the next day.
@@ -215,14 +190,8 @@ fn parse(text: &str) -> Option<DateTime> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let local_seconds = days
-        .checked_mul(86_400)?
-        .checked_add(hour * 3600 + minute * 60 + second)?;
-    Some(DateTime {
-        local_seconds,
-        nanos,
-        offset_minutes,
-    })
+    let local_seconds = days.checked_mul(86_400)?.checked_add(hour * 3600 + minute * 60 + second)?;
+    Some(DateTime { local_seconds, nanos, offset_minutes })
 }
 
 fn is_leap(year: i64) -> bool {

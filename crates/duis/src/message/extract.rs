@@ -8,9 +8,7 @@
 use std::borrow::Cow;
 
 use crate::catalogue;
-use crate::message::{
-    Body, CommandVariant, DateTime, Located, MessageKind, RequestFacts, RequestId, RequestIdError,
-};
+use crate::message::{Body, CommandVariant, DateTime, Located, MessageKind, RequestFacts, RequestId, RequestIdError};
 use crate::report::{Code, Detail, Findings, Span};
 use crate::xml::{Event, Ns, Reader, Start, is_xml_space};
 
@@ -24,24 +22,11 @@ struct Particle {
 }
 
 const fn sr(name: &'static str, min: u8, max: u8) -> Particle {
-    Particle {
-        ns: Ns::Sr,
-        name,
-        min,
-        max,
-    }
+    Particle { ns: Ns::Sr, name, min, max }
 }
 
-const REQUEST_CHILDREN: &[Particle] = &[
-    sr("Header", 1, 1),
-    sr("Body", 1, 1),
-    Particle {
-        ns: Ns::Ds,
-        name: "Signature",
-        min: 0,
-        max: 1,
-    },
-];
+const REQUEST_CHILDREN: &[Particle] =
+    &[sr("Header", 1, 1), sr("Body", 1, 1), Particle { ns: Ns::Ds, name: "Signature", min: 0, max: 1 }];
 const RESPONSE_CHILDREN: &[Particle] = REQUEST_CHILDREN;
 const REQUEST_HEADER: &[Particle] = &[
     sr("RequestID", 1, 1),
@@ -51,12 +36,8 @@ const REQUEST_HEADER: &[Particle] = &[
     sr("ServiceReference", 1, 1),
     sr("ServiceReferenceVariant", 1, 1),
 ];
-const RESPONSE_HEADER: &[Particle] = &[
-    sr("RequestID", 0, 1),
-    sr("ResponseID", 0, 1),
-    sr("ResponseCode", 1, 1),
-    sr("ResponseDateTime", 1, 1),
-];
+const RESPONSE_HEADER: &[Particle] =
+    &[sr("RequestID", 0, 1), sr("ResponseID", 0, 1), sr("ResponseCode", 1, 1), sr("ResponseDateTime", 1, 1)];
 const RESPONSE_BODIES: &[(&str, MessageKind)] = &[
     ("ResponseMessage", MessageKind::Response),
     ("DeviceAlertMessage", MessageKind::DeviceAlert),
@@ -75,36 +56,19 @@ struct Sequence {
 
 impl Sequence {
     fn new(particles: &'static [Particle], parent: &'static str) -> Sequence {
-        Sequence {
-            particles,
-            parent,
-            index: 0,
-            count: 0,
-        }
+        Sequence { particles, parent, index: 0, count: 0 }
     }
 
     /// Accepts a child, returning the name of the particle it matched.
-    fn child(
-        &mut self,
-        ns: Ns,
-        local: &str,
-        span: Span,
-        findings: &mut Findings,
-    ) -> Option<&'static str> {
+    fn child(&mut self, ns: Ns, local: &str, span: Span, findings: &mut Findings) -> Option<&'static str> {
         let matches = |p: &Particle| p.ns == ns && p.name == local;
-        let found = (self.index..self.particles.len()).find(|&i| {
-            self.particles
-                .get(i)
-                .is_some_and(|p| matches(p) && (i != self.index || self.count < p.max))
-        });
+        let found = (self.index..self.particles.len())
+            .find(|&i| self.particles.get(i).is_some_and(|p| matches(p) && (i != self.index || self.count < p.max)));
         let Some(found) = found else {
             findings.push(
                 Code::SchemaUnexpectedElement,
                 span,
-                Detail::UnexpectedElement {
-                    found: qualified(ns, local),
-                    expected: self.expected(),
-                },
+                Detail::UnexpectedElement { found: qualified(ns, local), expected: self.expected() },
             );
             return None;
         };
@@ -114,10 +78,7 @@ impl Sequence {
                 findings.push(
                     Code::SchemaMissingElement,
                     span,
-                    Detail::MissingElement {
-                        element: p.name,
-                        parent: self.parent,
-                    },
+                    Detail::MissingElement { element: p.name, parent: self.parent },
                 );
             }
         }
@@ -152,10 +113,7 @@ impl Sequence {
                 findings.push(
                     Code::SchemaMissingElement,
                     span,
-                    Detail::MissingElement {
-                        element: p.name,
-                        parent: self.parent,
-                    },
+                    Detail::MissingElement { element: p.name, parent: self.parent },
                 );
             }
         }
@@ -340,10 +298,7 @@ impl<'a> Extractor<'a> {
             findings.push(
                 Code::SchemaUnexpectedElement,
                 start.span,
-                Detail::UnexpectedElement {
-                    found: qualified(start.ns, start.local),
-                    expected: Vec::new(),
-                },
+                Detail::UnexpectedElement { found: qualified(start.ns, start.local), expected: Vec::new() },
             );
             self.capture = None;
         }
@@ -356,10 +311,7 @@ impl<'a> Extractor<'a> {
                 Node::Body => self.body_child(start, findings),
                 Node::BodyElement => {
                     self.body_element_children = self.body_element_children.saturating_add(1);
-                    if start.ns == Ns::Sr
-                        && start.local == "ExecutionDateTime"
-                        && self.root == Some(Root::Request)
-                    {
+                    if start.ns == Ns::Sr && start.local == "ExecutionDateTime" && self.root == Some(Root::Request) {
                         Node::Field(Field::ExecutionDateTime)
                     } else {
                         Node::Skip
@@ -416,10 +368,7 @@ impl<'a> Extractor<'a> {
             None => findings.push(
                 Code::SchemaMissingAttribute,
                 start.span,
-                Detail::MissingAttribute {
-                    attribute: "schemaVersion",
-                    element: parent,
-                },
+                Detail::MissingAttribute { attribute: "schemaVersion", element: parent },
             ),
             Some(value) => {
                 if !is_decimal(trim_xml(&value)) {
@@ -434,10 +383,8 @@ impl<'a> Extractor<'a> {
                     );
                 }
                 if root == Root::Request {
-                    self.facts.schema_version = Some(Located {
-                        value: Cow::Owned(value.into_owned()),
-                        span: start.span,
-                    });
+                    self.facts.schema_version =
+                        Some(Located { value: Cow::Owned(value.into_owned()), span: start.span });
                 }
             }
         }
@@ -450,11 +397,7 @@ impl<'a> Extractor<'a> {
         };
         match children.child(start.ns, start.local, start.span, findings) {
             Some("Header") => {
-                let header = if self.root == Some(Root::Request) {
-                    REQUEST_HEADER
-                } else {
-                    RESPONSE_HEADER
-                };
+                let header = if self.root == Some(Root::Request) { REQUEST_HEADER } else { RESPONSE_HEADER };
                 self.header = Some(Sequence::new(header, "Header"));
                 Node::Header
             }
@@ -486,8 +429,7 @@ impl<'a> Extractor<'a> {
         let known = match self.root {
             Some(Root::Request) => {
                 start.ns == Ns::Sr
-                    && (start.local == "SignedPreCommand"
-                        || catalogue::srv_by_body_element(start.local).is_some())
+                    && (start.local == "SignedPreCommand" || catalogue::srv_by_body_element(start.local).is_some())
             }
             _ => start.ns == Ns::Sr && RESPONSE_BODIES.iter().any(|(name, _)| *name == start.local),
         };
@@ -502,17 +444,12 @@ impl<'a> Extractor<'a> {
             findings.push(
                 Code::SchemaUnexpectedElement,
                 start.span,
-                Detail::UnexpectedElement {
-                    found: qualified(start.ns, start.local),
-                    expected,
-                },
+                Detail::UnexpectedElement { found: qualified(start.ns, start.local), expected },
             );
             return Node::Skip;
         }
         self.kind = Some(match self.root {
-            Some(Root::Request) if start.local == "SignedPreCommand" => {
-                MessageKind::SignedPreCommand
-            }
+            Some(Root::Request) if start.local == "SignedPreCommand" => MessageKind::SignedPreCommand,
             Some(Root::Request) => MessageKind::ServiceRequest,
             _ => RESPONSE_BODIES
                 .iter()
@@ -520,10 +457,7 @@ impl<'a> Extractor<'a> {
                 .map_or(MessageKind::Incomplete, |(_, kind)| *kind),
         });
         if self.root == Some(Root::Request) {
-            self.facts.body = Some(Body {
-                element: start.local,
-                span: start.span,
-            });
+            self.facts.body = Some(Body { element: start.local, span: start.span });
         }
         Node::BodyElement
     }
@@ -560,10 +494,7 @@ impl<'a> Extractor<'a> {
                     findings.push(
                         Code::SchemaMissingElement,
                         Span::point(span.start),
-                        Detail::MissingElement {
-                            element: "a body element",
-                            parent: "Body",
-                        },
+                        Detail::MissingElement { element: "a body element", parent: "Body" },
                     );
                 }
             }
@@ -603,22 +534,14 @@ impl<'a> Extractor<'a> {
         let tracked = self.nodes.iter().rposition(|n| *n != Node::Skip);
         // Text inside untracked (deeper) elements is the schema engine's business.
         let innermost_is_tracked = tracked.is_some_and(|i| {
-            self.nodes
-                .get(i.saturating_add(1))
-                .is_none_or(|n| *n == Node::Skip)
-                && matches!(
-                    self.nodes.get(i),
-                    Some(Node::Root | Node::Header | Node::Body)
-                )
+            self.nodes.get(i.saturating_add(1)).is_none_or(|n| *n == Node::Skip)
+                && matches!(self.nodes.get(i), Some(Node::Root | Node::Header | Node::Body))
         });
         if innermost_is_tracked {
             findings.push(
                 Code::SchemaUnexpectedElement,
                 span,
-                Detail::UnexpectedElement {
-                    found: "text".to_owned(),
-                    expected: Vec::new(),
-                },
+                Detail::UnexpectedElement { found: "text".to_owned(), expected: Vec::new() },
             );
         }
     }
@@ -640,10 +563,7 @@ impl<'a> Extractor<'a> {
     pub(crate) fn finish(mut self, findings: &mut Findings) -> Extraction<'a> {
         let [request_id, cv, sr, srv, edt] = core::mem::take(&mut self.raw);
         if self.root != Some(Root::Request) {
-            return Extraction {
-                kind: self.kind,
-                request: None,
-            };
+            return Extraction { kind: self.kind, request: None };
         }
         if let Some(Located { value, span }) = request_id {
             match RequestId::parse(trim_xml(&value)) {
@@ -694,9 +614,7 @@ impl<'a> Extractor<'a> {
         }
         if let Some(Located { value, span }) = srv {
             match catalogue::srv(&value) {
-                Some(srv) => {
-                    self.facts.service_reference_variant = Some(Located { value: srv, span })
-                }
+                Some(srv) => self.facts.service_reference_variant = Some(Located { value: srv, span }),
                 None => findings.push(
                     Code::SchemaBadValue,
                     span,
@@ -722,10 +640,7 @@ impl<'a> Extractor<'a> {
                 ),
             }
         }
-        Extraction {
-            kind: self.kind,
-            request: Some(self.facts),
-        }
+        Extraction { kind: self.kind, request: Some(self.facts) }
     }
 }
 

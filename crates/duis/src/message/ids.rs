@@ -96,9 +96,7 @@ impl RequestId {
     /// Parses a RequestID after `xs:token` white-space collapse has been applied.
     pub(crate) fn parse(text: &str) -> Result<RequestId, RequestIdError> {
         let mut fields = text.splitn(3, ':');
-        let (Some(originator), Some(target), Some(counter)) =
-            (fields.next(), fields.next(), fields.next())
-        else {
+        let (Some(originator), Some(target), Some(counter)) = (fields.next(), fields.next(), fields.next()) else {
             return Err(RequestIdError::Syntax);
         };
         let originator = Eui64::parse(originator).ok_or(RequestIdError::Syntax)?;
@@ -111,14 +109,8 @@ impl RequestId {
         if !well_formed {
             return Err(RequestIdError::Syntax);
         }
-        let counter = counter
-            .parse::<u64>()
-            .map_err(|_| RequestIdError::Overflow)?;
-        Ok(RequestId {
-            originator,
-            target,
-            counter,
-        })
+        let counter = counter.parse::<u64>().map_err(|_| RequestIdError::Overflow)?;
+        Ok(RequestId { originator, target, counter })
     }
 }
 
@@ -135,11 +127,7 @@ pub struct CommandVariant(u8);
 impl CommandVariant {
     /// A CommandVariant from its number; `None` outside 1..=9.
     pub const fn new(value: u8) -> Option<CommandVariant> {
-        if value >= 1 && value <= 9 {
-            Some(CommandVariant(value))
-        } else {
-            None
-        }
+        if value >= 1 && value <= 9 { Some(CommandVariant(value)) } else { None }
     }
 
     /// The number.
@@ -199,9 +187,7 @@ impl CvSet {
 
     /// The variants in the set, in order.
     pub fn iter(self) -> impl Iterator<Item = CommandVariant> {
-        (1u8..=9)
-            .filter_map(CommandVariant::new)
-            .filter(move |cv| self.contains(*cv))
+        (1u8..=9).filter_map(CommandVariant::new).filter(move |cv| self.contains(*cv))
     }
 }
 
@@ -232,10 +218,7 @@ mod tests {
         let lower = Eui64::parse("90-b3-d5-1f-30-01-00-00");
         assert!(upper.is_some());
         assert_eq!(upper, lower);
-        assert_eq!(
-            upper.map(|e| e.to_string()).as_deref(),
-            Some("90-B3-D5-1F-30-01-00-00")
-        );
+        assert_eq!(upper.map(|e| e.to_string()).as_deref(), Some("90-B3-D5-1F-30-01-00-00"));
     }
 
     #[test]
@@ -255,21 +238,13 @@ mod tests {
 
     #[test]
     fn request_id_counter_bounds() {
-        let id = RequestId::parse(
-            "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551615",
-        );
+        let id = RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551615");
         assert_eq!(id.map(|i| i.counter), Ok(u64::MAX));
         assert_eq!(
-            RequestId::parse(
-                "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551616"
-            ),
+            RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551616"),
             Err(RequestIdError::Overflow)
         );
-        assert_eq!(
-            RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:0")
-                .map(|i| i.counter),
-            Ok(0)
-        );
+        assert_eq!(RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:0").map(|i| i.counter), Ok(0));
         for bad in [
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:01",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:",
@@ -278,11 +253,7 @@ mod tests {
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:123456789012345678901",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:1 2",
         ] {
-            assert_eq!(
-                RequestId::parse(bad),
-                Err(RequestIdError::Syntax),
-                "{bad:?}"
-            );
+            assert_eq!(RequestId::parse(bad), Err(RequestIdError::Syntax), "{bad:?}");
         }
     }
 
@@ -300,11 +271,7 @@ mod tests {
             ("-1", None),
             ("+", None),
         ] {
-            assert_eq!(
-                CommandVariant::parse(text).map(CommandVariant::get),
-                cv,
-                "{text:?}"
-            );
+            assert_eq!(CommandVariant::parse(text).map(CommandVariant::get), cv, "{text:?}");
         }
     }
 

@@ -60,10 +60,7 @@ impl MessageKind {
 
     /// A Service Request or Signed Pre-Command.
     pub fn is_request(self) -> bool {
-        matches!(
-            self,
-            MessageKind::ServiceRequest | MessageKind::SignedPreCommand
-        )
+        matches!(self, MessageKind::ServiceRequest | MessageKind::SignedPreCommand)
     }
 }
 

@@ -27,10 +27,7 @@ impl Span {
 
     /// An empty span at `offset`.
     pub const fn point(offset: usize) -> Span {
-        Span {
-            start: offset,
-            end: offset,
-        }
+        Span { start: offset, end: offset }
     }
 
     /// The span as a `Range`, for slicing the input.
@@ -141,6 +138,13 @@ pub enum Detail {
         /// What is allowed here.
         allowed: CvSet,
     },
+    /// A CommandVariant that does not fit the body element.
+    CvBody {
+        /// The CommandVariant found.
+        cv: CommandVariant,
+        /// The body element found.
+        body: String,
+    },
     /// An ExecutionDateTime rule.
     ExecutionDateTime {
         /// ServiceReferenceVariant.
@@ -169,10 +173,7 @@ impl fmt::Display for Detail {
             Detail::Parser(message) => f.write_str(message),
             Detail::Limit { max } => write!(f, "the limit is {max}"),
             Detail::Encoding { declared } => {
-                write!(
-                    f,
-                    "encoding {declared:?} is not UTF-8; DUIS messages are UTF-8"
-                )
+                write!(f, "encoding {declared:?} is not UTF-8; DUIS messages are UTF-8")
             }
             Detail::InvalidChar { code_point } => {
                 write!(f, "character U+{code_point:04X} is not allowed in XML 1.0")
@@ -199,24 +200,25 @@ impl fmt::Display for Detail {
             Detail::MissingAttribute { attribute, element } => {
                 write!(f, "{element} has no {attribute} attribute")
             }
-            Detail::BadValue {
-                element,
-                value,
-                expected,
-            } => {
+            Detail::BadValue { element, value, expected } => {
                 write!(f, "{element} value {value:?} is not {expected}")
             }
-            Detail::SrvNotInSr { sr, srv } => write!(
+            Detail::SrvNotInSr { sr, srv } => {
+                write!(f, "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}")
+            }
+            Detail::BodyMismatch { srv, expected, found } => {
+                write!(f, "body element {found} does not fit ServiceReferenceVariant {srv}, which uses {expected}")
+            }
+            Detail::CommandVariant { cv, .. } if cv.get() == 9 => {
+                write!(f, "CommandVariant 9 is DCC-internal and never valid on a Service Request")
+            }
+            Detail::CvBody { cv, body } if body == "SignedPreCommand" => write!(
                 f,
-                "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}"
+                "the body is SignedPreCommand, which only CommandVariant 5, 6 or 7 submits; found CommandVariant {cv}"
             ),
-            Detail::BodyMismatch {
-                srv,
-                expected,
-                found,
-            } => write!(
+            Detail::CvBody { cv, body } => write!(
                 f,
-                "body element {found} does not fit ServiceReferenceVariant {srv}, which uses {expected}"
+                "CommandVariant {cv} submits a Signed Pre-Command, so the body must be SignedPreCommand, not {body}"
             ),
             Detail::CommandVariant { cv, srv, allowed } => {
                 write!(f, "CommandVariant {cv}")?;
@@ -231,10 +233,7 @@ impl fmt::Display for Detail {
                 write!(f, "ServiceReferenceVariant {srv}")
             }
             Detail::Target { target, dcc, cv } => {
-                write!(
-                    f,
-                    "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}"
-                )
+                write!(f, "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}")
             }
             Detail::Counter { digits } => {
                 write!(f, "counter {digits} is larger than 18446744073709551615")
@@ -258,24 +257,29 @@ pub struct Finding {
 
 impl Finding {
     pub(crate) fn new(code: Code, span: Span, detail: Detail) -> Finding {
-        Finding {
-            code,
-            severity: code.severity(),
-            span,
-            detail,
-        }
+        Finding { code, severity: code.severity(), span, detail }
     }
 }
 
-impl fmt::Display for Finding {
-    /// `error request.cv-not-allowed: CommandVariant 1 is not allowed ...`
+impl Finding {
+    /// The human message, without the severity and code (`Display` on the finding adds them).
+    pub fn message(&self) -> Message<'_> {
+        Message(self)
+    }
+}
+
+/// The human message of a [`Finding`], from [`Finding::message`].
+#[derive(Clone, Copy, Debug)]
+pub struct Message<'f>(&'f Finding);
+
+impl fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: ", self.severity, self.code)?;
-        match &self.detail {
-            Detail::None => f.write_str(summary(self.code)),
+        let finding = self.0;
+        match &finding.detail {
+            Detail::None => f.write_str(summary(finding.code)),
             detail => {
-                if needs_summary(self.code) {
-                    write!(f, "{}: ", summary(self.code))?;
+                if needs_summary(finding.code) {
+                    write!(f, "{}; ", summary(finding.code).trim_end_matches('.'))?;
                 }
                 write!(f, "{detail}")
             }
@@ -283,13 +287,17 @@ impl fmt::Display for Finding {
     }
 }
 
+impl fmt::Display for Finding {
+    /// `error request.cv-not-allowed: CommandVariant 1 is not allowed ...`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.severity, self.code, self.message())
+    }
+}
+
 /// The first sentence of the code's explanation.
 fn summary(code: Code) -> &'static str {
     let text = code.explanation().trim_start();
-    let end = text
-        .find(". ")
-        .or_else(|| text.find(".\n"))
-        .map_or(text.len(), |i| i + 1);
+    let end = text.find(". ").or_else(|| text.find(".\n")).map_or(text.len(), |i| i + 1);
     text.get(..end).unwrap_or(text).trim_end()
 }
 
@@ -303,8 +311,6 @@ fn needs_summary(code: Code) -> bool {
             | Code::LimitAttributes
             | Code::LimitTextLength
             | Code::LimitFindings
-            | Code::XmlMalformed
-            | Code::XmlMismatchedEnd
             | Code::XmlUnclosed
             | Code::RequestExecutionDateTimeNotAllowed
             | Code::RequestExecutionDateTimeRequired
@@ -321,11 +327,7 @@ pub(crate) struct Findings {
 
 impl Findings {
     pub(crate) fn new(max: usize) -> Findings {
-        Findings {
-            list: Vec::new(),
-            max,
-            dropped: 0,
-        }
+        Findings { list: Vec::new(), max, dropped: 0 }
     }
 
     pub(crate) fn push(&mut self, code: Code, span: Span, detail: Detail) {
@@ -340,11 +342,7 @@ impl Findings {
         if self.dropped > 0 {
             let max = u64::try_from(self.max).unwrap_or(u64::MAX);
             let span = self.list.last().map_or(Span::default(), |f| f.span);
-            self.list.push(Finding::new(
-                Code::LimitFindings,
-                span,
-                Detail::Limit { max },
-            ));
+            self.list.push(Finding::new(Code::LimitFindings, span, Detail::Limit { max }));
         }
         self.list.sort_by_key(|f| (f.span.start, f.span.end));
         self.list
@@ -370,12 +368,7 @@ impl<'a> Report<'a> {
         findings: Findings,
         request: Option<RequestFacts<'a>>,
     ) -> Report<'a> {
-        Report {
-            input,
-            kind,
-            findings: findings.finish(),
-            request,
-        }
+        Report { input, kind, findings: findings.finish(), request }
     }
 
     /// True when no finding is an error.
@@ -419,10 +412,7 @@ impl<'a> Report<'a> {
 pub(crate) fn position(input: &[u8], offset: usize) -> Position {
     let offset = offset.min(input.len());
     let before = input.get(..offset).unwrap_or(input);
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let on_line = before.get(line_start..).unwrap_or_default();
     // Count characters: every byte that is not a UTF-8 continuation byte starts one.
@@ -456,8 +446,7 @@ mod tests {
             let name = code.as_str();
             assert!(name.contains('.'), "{name} has no family");
             assert!(
-                name.chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '-' || c.is_ascii_digit()),
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-' || c.is_ascii_digit()),
                 "{name} is not lower-case kebab"
             );
             assert_eq!(Code::from_name(name), Some(*code));
@@ -468,10 +457,7 @@ mod tests {
     #[test]
     fn summary_is_the_first_sentence() {
         assert_eq!(summary(Code::XmlNoRoot), "The input holds no root element.");
-        assert_eq!(
-            summary(Code::LimitDepth),
-            "Elements are nested deeper than `Limits::max_depth`."
-        );
+        assert_eq!(summary(Code::LimitDepth), "Elements are nested deeper than `Limits::max_depth`.");
     }
 
     #[test]

@@ -6,9 +6,6 @@ use crate::catalogue::FutureDating;
 use crate::message::{CvSet, Eui64, RequestFacts};
 use crate::report::{Code, Detail, Findings, Span};
 
-/// CV 5 to 7 submit a Signed Pre-Command.
-const SIGNED_PRE_COMMAND_CVS: CvSet = CvSet::of(&[5, 6, 7]);
-
 /// Runs every `request.*` rule. `dcc` is the DCC's identifier, the target of CV 8 requests.
 pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Findings) {
     let srv = facts.service_reference_variant.as_ref();
@@ -20,10 +17,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
             findings.push(
                 Code::RequestSrvNotInSr,
                 srv.span,
-                Detail::SrvNotInSr {
-                    sr: sr.value.clone().into_owned(),
-                    srv: srv.value.id,
-                },
+                Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
             );
         }
     }
@@ -35,24 +29,14 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
                 findings.push(
                     Code::RequestSignedPreCommandCv,
                     cv.span,
-                    Detail::CommandVariant {
-                        cv: cv.value,
-                        srv: None,
-                        allowed: SIGNED_PRE_COMMAND_CVS,
-                    },
+                    Detail::CvBody { cv: cv.value, body: body.element.to_owned() },
                 );
             }
         } else {
             if let Some(srv) = srv.filter(|srv| srv.value.body_element != body.element) {
                 findings.push(
                     Code::RequestBodyMismatch,
-                    Span::new(
-                        body.span.start,
-                        body.span
-                            .start
-                            .saturating_add(body.element.len())
-                            .saturating_add(1),
-                    ),
+                    Span::new(body.span.start, body.span.start.saturating_add(body.element.len()).saturating_add(1)),
                     Detail::BodyMismatch {
                         srv: srv.value.id,
                         expected: srv.value.body_element,
@@ -64,11 +48,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
                 findings.push(
                     Code::RequestCvNeedsSignedPreCommand,
                     cv.span,
-                    Detail::CommandVariant {
-                        cv: cv.value,
-                        srv: srv.map(|s| s.value.id),
-                        allowed: SIGNED_PRE_COMMAND_CVS,
-                    },
+                    Detail::CvBody { cv: cv.value, body: body.element.to_owned() },
                 );
             }
         }
@@ -90,11 +70,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
             findings.push(
                 Code::RequestCvNotAllowed,
                 cv.span,
-                Detail::CommandVariant {
-                    cv: cv.value,
-                    srv: Some(srv.value.id),
-                    allowed: srv.value.command_variants,
-                },
+                Detail::CommandVariant { cv: cv.value, srv: Some(srv.value.id), allowed: srv.value.command_variants },
             );
         }
     }
@@ -110,9 +86,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
                 Detail::ExecutionDateTime { srv: srv.value.id },
             ),
             (None, FutureDating::Mandatory) if facts.body.is_some() => {
-                let at = facts
-                    .body
-                    .map_or(srv.span, |b| Span::new(b.span.start, b.span.start));
+                let at = facts.body.map_or(srv.span, |b| Span::new(b.span.start, b.span.start));
                 findings.push(
                     Code::RequestExecutionDateTimeRequired,
                     at,
@@ -127,25 +101,9 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
     if let (Some(id), Some(cv)) = (&facts.request_id, cv) {
         let target = id.value.target;
         if cv.value.get() == 8 && target != dcc {
-            findings.push(
-                Code::RequestTargetNotDcc,
-                id.span,
-                Detail::Target {
-                    target,
-                    dcc,
-                    cv: cv.value,
-                },
-            );
+            findings.push(Code::RequestTargetNotDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
         } else if cv.value.get() != 8 && target == dcc {
-            findings.push(
-                Code::RequestTargetIsDcc,
-                id.span,
-                Detail::Target {
-                    target,
-                    dcc,
-                    cv: cv.value,
-                },
-            );
+            findings.push(Code::RequestTargetIsDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
         }
     }
 }

@@ -118,46 +118,24 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// Runs the whole-input checks (size, encoding, characters) and sets up the reader.
     /// Returns `None`, with a finding, when the input cannot be read as XML at all.
-    pub(crate) fn new(
-        input: &'a [u8],
-        limits: Limits,
-        findings: &mut Findings,
-    ) -> Option<Reader<'a>> {
+    pub(crate) fn new(input: &'a [u8], limits: Limits, findings: &mut Findings) -> Option<Reader<'a>> {
         if input.len() > limits.max_input_bytes {
             let max = u64::try_from(limits.max_input_bytes).unwrap_or(u64::MAX);
-            findings.push(
-                Code::LimitInputSize,
-                Span::point(limits.max_input_bytes),
-                Detail::Limit { max },
-            );
+            findings.push(Code::LimitInputSize, Span::point(limits.max_input_bytes), Detail::Limit { max });
             return None;
         }
         if input.starts_with(&[0xFE, 0xFF]) || input.starts_with(&[0xFF, 0xFE]) {
-            findings.push(
-                Code::XmlEncoding,
-                Span::new(0, 2),
-                Detail::Encoding {
-                    declared: "UTF-16".into(),
-                },
-            );
+            findings.push(Code::XmlEncoding, Span::new(0, 2), Detail::Encoding { declared: "UTF-16".into() });
             return None;
         }
-        let base = if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
+        let base = if input.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
         let body = input.get(base..).unwrap_or_default();
         let text = match core::str::from_utf8(body) {
             Ok(text) => text,
             Err(error) => {
                 let at = base.saturating_add(error.valid_up_to());
                 let len = error.error_len().unwrap_or(1);
-                findings.push(
-                    Code::XmlNotUtf8,
-                    Span::new(at, at.saturating_add(len)),
-                    Detail::None,
-                );
+                findings.push(Code::XmlNotUtf8, Span::new(at, at.saturating_add(len)), Detail::None);
                 return None;
             }
         };
@@ -166,9 +144,7 @@ impl<'a> Reader<'a> {
             findings.push(
                 Code::XmlInvalidChar,
                 Span::new(at, at.saturating_add(ch.len_utf8())),
-                Detail::InvalidChar {
-                    code_point: u32::from(ch),
-                },
+                Detail::InvalidChar { code_point: u32::from(ch) },
             );
             return None;
         }
@@ -208,8 +184,7 @@ impl<'a> Reader<'a> {
     }
 
     fn position(&self) -> usize {
-        usize::try_from(self.inner.buffer_position())
-            .map_or(usize::MAX, |p| p.saturating_add(self.base))
+        usize::try_from(self.inner.buffer_position()).map_or(usize::MAX, |p| p.saturating_add(self.base))
     }
 
     fn stop(&mut self) -> Option<Event<'a>> {
@@ -290,15 +265,8 @@ impl<'a> Reader<'a> {
                 QxEvent::Decl(decl) => {
                     if let Some(Ok(encoding)) = decl.encoding() {
                         let name = encoding;
-                        if !name.eq_ignore_ascii_case("UTF-8") && !name.eq_ignore_ascii_case("UTF8")
-                        {
-                            findings.push(
-                                Code::XmlEncoding,
-                                span,
-                                Detail::Encoding {
-                                    declared: name.into_owned(),
-                                },
-                            );
+                        if !name.eq_ignore_ascii_case("UTF-8") && !name.eq_ignore_ascii_case("UTF8") {
+                            findings.push(Code::XmlEncoding, span, Detail::Encoding { declared: name.into_owned() });
                         }
                     }
                 }
@@ -307,12 +275,8 @@ impl<'a> Reader<'a> {
                 QxEvent::Comment(_) | QxEvent::PI(_) => {}
                 QxEvent::Eof => {
                     match self.state {
-                        State::BeforeRoot => {
-                            findings.push(Code::XmlNoRoot, Span::point(start), Detail::None)
-                        }
-                        State::InRoot => {
-                            findings.push(Code::XmlUnclosed, Span::point(start), Detail::None)
-                        }
+                        State::BeforeRoot => findings.push(Code::XmlNoRoot, Span::point(start), Detail::None),
+                        State::InRoot => findings.push(Code::XmlUnclosed, Span::point(start), Detail::None),
                         State::AfterRoot => self.complete = true,
                         State::Done => {}
                     }
@@ -348,24 +312,12 @@ impl<'a> Reader<'a> {
         self.text_len = 0;
         self.depth = self.depth.saturating_add(1);
         if self.depth > self.limits.max_depth {
-            findings.push(
-                Code::LimitDepth,
-                span,
-                Detail::Limit {
-                    max: u64::from(self.limits.max_depth),
-                },
-            );
+            findings.push(Code::LimitDepth, span, Detail::Limit { max: u64::from(self.limits.max_depth) });
             return self.stop();
         }
         self.elements = self.elements.saturating_add(1);
         if self.elements > self.limits.max_elements {
-            findings.push(
-                Code::LimitElements,
-                span,
-                Detail::Limit {
-                    max: u64::from(self.limits.max_elements),
-                },
-            );
+            findings.push(Code::LimitElements, span, Detail::Limit { max: u64::from(self.limits.max_elements) });
             return self.stop();
         }
         if !self.check_attributes(&tag, span, findings) {
@@ -374,29 +326,16 @@ impl<'a> Reader<'a> {
         let ns = match resolved {
             Ok(ns) => ns,
             Err(prefix) => {
-                findings.push(
-                    Code::XmlUnboundPrefix,
-                    span,
-                    Detail::UnboundPrefix { prefix },
-                );
+                findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
                 return self.stop();
             }
         };
-        let name = self
-            .slice(span, 1, 0)
-            .get(..tag.name().as_ref().len())
-            .unwrap_or_default();
+        let name = self.slice(span, 1, 0).get(..tag.name().as_ref().len()).unwrap_or_default();
         let local = name.rsplit_once(':').map_or(name, |(_, local)| local);
         if empty {
             self.pending_end = Some(Span::point(span.end));
         }
-        Some(Event::Start(Start {
-            ns,
-            local,
-            span,
-            depth: self.depth,
-            tag,
-        }))
+        Some(Event::Start(Start { ns, local, span, depth: self.depth, tag }))
     }
 
     fn close(&mut self, span: Span) -> Event<'a> {
@@ -418,9 +357,7 @@ impl<'a> Reader<'a> {
                 findings.push(
                     Code::LimitAttributes,
                     span,
-                    Detail::Limit {
-                        max: u64::from(self.limits.max_attributes),
-                    },
+                    Detail::Limit { max: u64::from(self.limits.max_attributes) },
                 );
                 return false;
             }
@@ -435,11 +372,7 @@ impl<'a> Reader<'a> {
                         .next()
                         .unwrap_or_default()
                         .to_owned();
-                    findings.push(
-                        Code::XmlDuplicateAttribute,
-                        span,
-                        Detail::Attribute { name },
-                    );
+                    findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
                     return false;
                 }
                 Err(error) => {
@@ -460,14 +393,8 @@ impl<'a> Reader<'a> {
             if key.as_namespace_binding().is_some() {
                 continue;
             }
-            if let (ResolveResult::Unknown(prefix), _) =
-                self.inner.resolver().resolve_attribute(key)
-            {
-                findings.push(
-                    Code::XmlUnboundPrefix,
-                    span,
-                    Detail::UnboundPrefix { prefix },
-                );
+            if let (ResolveResult::Unknown(prefix), _) = self.inner.resolver().resolve_attribute(key) {
+                findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
                 return false;
             }
         }
@@ -494,21 +421,16 @@ impl<'a> Reader<'a> {
     }
 
     fn report_error(&self, error: QxError, start: usize, findings: &mut Findings) {
-        let at = usize::try_from(self.inner.error_position())
-            .map_or(start, |p| p.saturating_add(self.base))
-            .max(start);
+        let at = usize::try_from(self.inner.error_position()).map_or(start, |p| p.saturating_add(self.base)).max(start);
         let span = Span::new(start, at.max(start));
         let (code, detail) = match error {
             QxError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => (
                 Code::XmlMismatchedEnd,
-                Detail::Parser(format!(
-                    "end tag </{found}> does not match the open element <{expected}>"
-                )),
+                Detail::Parser(format!("end tag </{found}> does not match the open element <{expected}>")),
             ),
-            QxError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => (
-                Code::XmlMismatchedEnd,
-                Detail::Parser(format!("end tag </{name}> closes no open element")),
-            ),
+            QxError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                (Code::XmlMismatchedEnd, Detail::Parser(format!("end tag </{name}> closes no open element")))
+            }
             QxError::Syntax(SyntaxError::UnclosedTag)
             | QxError::Syntax(SyntaxError::UnclosedComment)
             | QxError::Syntax(SyntaxError::UnclosedCData)
@@ -523,10 +445,9 @@ impl<'a> Reader<'a> {
             QxError::Syntax(SyntaxError::InvalidBangMarkup) if self.at_doctype(start) => {
                 (Code::XmlDoctype, Detail::None)
             }
-            QxError::InvalidAttr(AttrError::Duplicated(..)) => (
-                Code::XmlDuplicateAttribute,
-                Detail::Parser(error.to_string()),
-            ),
+            QxError::InvalidAttr(AttrError::Duplicated(..)) => {
+                (Code::XmlDuplicateAttribute, Detail::Parser(error.to_string()))
+            }
             QxError::Namespace(_) => (Code::XmlMalformed, Detail::Parser(error.to_string())),
             other => (Code::XmlMalformed, Detail::Parser(other.to_string())),
         };
@@ -538,12 +459,7 @@ impl<'a> Reader<'a> {
         start
             .checked_sub(self.base)
             .and_then(|s| text.get(s..))
-            .is_some_and(|rest| {
-                rest.len() >= 9
-                    && rest
-                        .get(..9)
-                        .is_some_and(|p| p.eq_ignore_ascii_case(b"<!DOCTYPE"))
-            })
+            .is_some_and(|rest| rest.len() >= 9 && rest.get(..9).is_some_and(|p| p.eq_ignore_ascii_case(b"<!DOCTYPE")))
     }
 }
 
@@ -570,9 +486,7 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
                 && bytes.get(i.saturating_add(1)) == Some(&0xBF)
                 && matches!(bytes.get(i.saturating_add(2)), Some(0xBE | 0xBF)))
     })?;
-    text.get(at..)
-        .and_then(|rest| rest.chars().next())
-        .map(|ch| (at, ch))
+    text.get(at..).and_then(|rest| rest.chars().next()).map(|ch| (at, ch))
 }
 
 fn is_xml_char(ch: char) -> bool {
@@ -587,9 +501,7 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
                 u32::from_str_radix(hex, 16).ok()
             }
             Some(_) => None,
-            None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
-                number.parse::<u32>().ok()
-            }
+            None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse::<u32>().ok(),
             None => None,
         };
         match parsed.and_then(char::from_u32) {
@@ -609,43 +521,27 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
             "quot" => '"',
             "apos" => '\'',
             _ => {
-                return Err((
-                    Code::XmlUndefinedEntity,
-                    Detail::Entity {
-                        name: name.to_owned(),
-                    },
-                ));
+                return Err((Code::XmlUndefinedEntity, Detail::Entity { name: name.to_owned() }));
             }
         }
     };
     if is_xml_char(ch) {
         Ok(ch)
     } else {
-        Err((
-            Code::XmlInvalidChar,
-            Detail::InvalidChar {
-                code_point: u32::from(ch),
-            },
-        ))
+        Err((Code::XmlInvalidChar, Detail::InvalidChar { code_point: u32::from(ch) }))
     }
 }
 
 /// Checks the references in a raw attribute value.
 fn check_attribute_value(raw: &str) -> Result<(), (Code, Detail)> {
     if raw.contains('<') {
-        return Err((
-            Code::XmlMalformed,
-            Detail::Parser("'<' is not allowed in an attribute value".into()),
-        ));
+        return Err((Code::XmlMalformed, Detail::Parser("'<' is not allowed in an attribute value".into())));
     }
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
         let after = rest.get(amp.saturating_add(1)..).unwrap_or_default();
         let Some(semi) = after.find(';') else {
-            return Err((
-                Code::XmlMalformed,
-                Detail::Parser("'&' without ';' in an attribute value".into()),
-            ));
+            return Err((Code::XmlMalformed, Detail::Parser("'&' without ';' in an attribute value".into())));
         };
         resolve_reference(after.get(..semi).unwrap_or_default())?;
         rest = after.get(semi.saturating_add(1)..).unwrap_or_default();

@@ -11,8 +11,7 @@ pub(crate) fn repo_root() -> PathBuf {
 /// Tests that need it are `#[ignore]`d for users and run by `.ci/run`; when asked for and
 /// missing, they fail here rather than skip.
 pub(crate) fn shared() -> PathBuf {
-    let dir = std::env::var_os("DUIS_SHARED")
-        .map_or_else(|| repo_root().join("../shared"), PathBuf::from);
+    let dir = std::env::var_os("DUIS_SHARED").map_or_else(|| repo_root().join("../shared"), PathBuf::from);
     assert!(
         dir.join("corpus").is_dir() && dir.join("spec").is_dir(),
         "this test needs the shared corpus at {} (set DUIS_SHARED to its folder)",

@@ -1,0 +1,91 @@
+//! Command-line arguments (the contract in DESIGN §5; scripts depend on it).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Check DUIS messages (Service Requests, Signed Pre-Commands, Responses, Alerts) the way the
+/// DCC's Service Request Processing does.
+///
+/// Exit status: 0 every input valid, 1 at least one invalid, 2 usage or I/O error.
+#[derive(Debug, Parser)]
+#[command(name = "duis-check", version, args_conflicts_with_subcommands = true)]
+pub(crate) struct Args {
+    /// Files, directories (searched recursively for *.xml), or - for standard input.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Output format: human (file:line:col and the source line) or json (one object per input
+    /// per line).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+
+    /// Organisation Certificates to trust: a PEM file or a directory of PEM files
+    /// (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) trust: Vec<PathBuf>,
+
+    /// Evaluation time, RFC 3339 (default: the system clock).
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) now: Option<String>,
+
+    /// Validate against another DUIS schema version.
+    #[arg(long, value_name = "XSD")]
+    pub(crate) schema: Option<PathBuf>,
+
+    /// Print what a finding code means, and exit.
+    #[arg(long, value_name = "CODE")]
+    pub(crate) explain: Option<String>,
+
+    /// EUI-64 to User Roles registry, for eligibility checks.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) parties: Option<PathBuf>,
+
+    /// Persistent replay-protection store; without it each message is judged on its own.
+    #[arg(long, value_name = "DB")]
+    pub(crate) counters: Option<PathBuf>,
+
+    /// The Pre-Command the DCC issued, to compare a Signed Pre-Command with.
+    #[arg(long = "pre-command", value_name = "FILE")]
+    pub(crate) pre_command: Option<PathBuf>,
+
+    /// Human format: print nothing for valid inputs without findings.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// `file:line:col: severity code: message`, then the source line with a caret.
+    Human,
+    /// One JSON object per input per line.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Sign DUIS messages with a User XML-signing key.
+    Sign(SignArgs),
+}
+
+/// Arguments of `duis-check sign`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SignArgs {
+    /// PKCS#8 private key (PEM or DER).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: PathBuf,
+    /// The key's Organisation Certificate (PEM).
+    #[arg(long, value_name = "CERT")]
+    pub(crate) cert: PathBuf,
+    /// Where to write the signed message (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Messages to sign.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+}

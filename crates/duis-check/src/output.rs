@@ -1,0 +1,118 @@
+//! Rendering a report: human (`file:line:col: severity code: message` and the source line) or
+//! JSON (one object per input per line).
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use duis::{Report, Severity};
+
+/// Longest stretch of a source line shown; long lines (base64 payloads, minified XML) are
+/// windowed around the finding.
+const WINDOW_BEFORE: usize = 60;
+const WINDOW_AFTER: usize = 100;
+
+/// The human rendering of one report.
+pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) -> String {
+    let mut out = String::new();
+    if report.findings().is_empty() {
+        if !quiet {
+            let _ = writeln!(out, "{name}: ok ({})", describe(report));
+        }
+        return out;
+    }
+    let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
+    for finding in report.findings() {
+        let at = report.position(finding.span.start);
+        let _ = writeln!(
+            out,
+            "{name}:{}:{}: {} {}: {}",
+            at.line,
+            at.column,
+            finding.severity,
+            finding.code,
+            finding.message()
+        );
+        if let Some((line_text, first_line, range)) = excerpt(report.input(), finding.span) {
+            let level = match finding.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                _ => Level::INFO,
+            };
+            let group = Group::with_level(level).element(
+                Snippet::source(&line_text)
+                    .line_start(first_line)
+                    .fold(false)
+                    .annotation(AnnotationKind::Primary.span(range).label(finding.code.as_str())),
+            );
+            let _ = writeln!(out, "{}", renderer.render(&[group]));
+        }
+    }
+    if report.is_valid() && !quiet {
+        let _ = writeln!(out, "{name}: ok ({})", describe(report));
+    }
+    out
+}
+
+/// `service-request 7.2 CV 4`, or what is known of the message.
+fn describe(report: &Report<'_>) -> String {
+    let mut text = report.kind().map_or_else(|| "unknown".to_owned(), |k| k.to_string());
+    if let Some(request) = report.request() {
+        if let Some(srv) = request.srv() {
+            let _ = write!(text, " {}", srv.id);
+        }
+        if let Some(cv) = &request.command_variant {
+            let _ = write!(text, " CV {}", cv.value);
+        }
+    }
+    text
+}
+
+/// The source line holding `span.start` (windowed when long), its line number, and the span
+/// within it.
+fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, usize, std::ops::Range<usize>)> {
+    let start = span.start.min(input.len());
+    let line_start = input.get(..start)?.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_end = input.get(start..)?.iter().position(|&b| b == b'\n').map_or(input.len(), |i| start + i);
+    let from = start.saturating_sub(WINDOW_BEFORE).max(line_start);
+    let to = start.saturating_add(WINDOW_AFTER).min(line_end);
+    let window = input.get(from..to)?;
+    let lossy = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut text = lossy(window);
+    if text.ends_with('\r') {
+        text.pop();
+    }
+    let rel_start = lossy(input.get(from..start)?).len();
+    let end = span.end.clamp(start, to);
+    let mut rel_end = lossy(input.get(from..end)?).len().min(text.len());
+    if rel_end <= rel_start {
+        // A point: mark the character there, or the line end.
+        rel_end = text.get(rel_start..).and_then(|r| r.chars().next()).map_or(rel_start, |c| rel_start + c.len_utf8());
+    }
+    let line = input.get(..line_start)?.iter().filter(|&&b| b == b'\n').count() + 1;
+    Some((text, line, rel_start..rel_end))
+}
+
+/// The JSON rendering of one report: a single line.
+pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
+    let findings: Vec<serde_json::Value> = report
+        .findings()
+        .iter()
+        .map(|f| {
+            let at = report.position(f.span.start);
+            serde_json::json!({
+                "code": f.code.as_str(),
+                "severity": f.severity.as_str(),
+                "message": f.message().to_string(),
+                "line": at.line,
+                "column": at.column,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "file": name,
+        "valid": report.is_valid(),
+        "kind": report.kind().map(|k| k.as_str()),
+        "findings": findings,
+    });
+    format!("{value}\n")
+}
