@@ -64,10 +64,10 @@ impl Validator {
             extractor.event(&event, reader.depth(), &mut findings);
         }
         let extraction = extractor.finish(&mut findings);
-        if reader.is_complete() {
-            if let Some(request) = &extraction.request {
-                rules::request::check(request, self.dcc, &mut findings);
-            }
+        if reader.is_complete()
+            && let Some(request) = &extraction.request
+        {
+            rules::request::check(request, self.dcc, &mut findings);
         }
         Report::new(input, extraction.kind, findings, extraction.request)
     }

@@ -11,3 +11,6 @@ mod corpus;
 
 /// `testdata/valid` and `testdata/invalid`: generated here, each file checked.
 mod testdata;
+
+/// `docs/rules.md` matches the code registry.
+mod rules_doc;

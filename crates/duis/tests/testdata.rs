@@ -371,7 +371,6 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
             &format!("<sr:ReadSupplyStatus>{}{}</sr:ReadSupplyStatus>", "<sr:x>".repeat(100), "</sr:x>".repeat(100)),
         ),
     );
-    let mut files = files;
     let mut latin1 = full.clone().into_bytes();
     let at = full.find("</sr:Body>").unwrap();
     latin1.splice(at..at, b"<!-- caf\xE9 -->".iter().copied());

@@ -129,7 +129,7 @@ fn parse(text: &str) -> Option<DateTime> {
     let rest = rest.get(year_len..)?;
     let b = rest.as_bytes();
     if b.len() < 15
-        || b.get(0) != Some(&b'-')
+        || b.first() != Some(&b'-')
         || b.get(3) != Some(&b'-')
         || b.get(6) != Some(&b'T')
         || b.get(9) != Some(&b':')

@@ -473,10 +473,10 @@ impl<'a> Extractor<'a> {
         let whole = Span::new(started, span.end);
         match node {
             Node::Field(field) => {
-                if let Some((captured, text, content)) = self.capture.take() {
-                    if captured == field {
-                        self.store(field, text.into_cow(), content);
-                    }
+                if let Some((captured, text, content)) = self.capture.take()
+                    && captured == field
+                {
+                    self.store(field, text.into_cow(), content);
                 }
             }
             Node::Root => {
@@ -499,10 +499,10 @@ impl<'a> Extractor<'a> {
                 }
             }
             Node::BodyElement => {
-                if let Some(body) = &mut self.facts.body {
-                    if body.span.start == started {
-                        body.span = whole;
-                    }
+                if let Some(body) = &mut self.facts.body
+                    && body.span.start == started
+                {
+                    body.span = whole;
                 }
             }
             Node::Signature => {

@@ -169,13 +169,12 @@ impl CvSet {
     /// The set of the listed variants (numbers outside 1..=9 are ignored).
     pub const fn of(variants: &[u8]) -> CvSet {
         let mut bits = 0u16;
-        let mut i = 0;
-        while i < variants.len() {
-            let v = variants[i];
-            if v >= 1 && v <= 9 {
-                bits |= 1 << v;
+        let mut rest = variants;
+        while let [v, tail @ ..] = rest {
+            if *v >= 1 && *v <= 9 {
+                bits |= 1 << *v;
             }
-            i += 1;
+            rest = tail;
         }
         CvSet(bits)
     }

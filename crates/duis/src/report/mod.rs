@@ -338,6 +338,11 @@ impl Findings {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn finish_for_tests(self) -> Vec<Finding> {
+        self.finish()
+    }
+
     fn finish(mut self) -> Vec<Finding> {
         if self.dropped > 0 {
             let max = u64::try_from(self.max).unwrap_or(u64::MAX);

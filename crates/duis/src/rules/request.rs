@@ -12,14 +12,14 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
     let cv = facts.command_variant.as_ref();
 
     // Rule 1: the SRV belongs to the SR.
-    if let (Some(sr), Some(srv)) = (&facts.service_reference, srv) {
-        if sr.value != srv.value.service_reference {
-            findings.push(
-                Code::RequestSrvNotInSr,
-                srv.span,
-                Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
-            );
-        }
+    if let (Some(sr), Some(srv)) = (&facts.service_reference, srv)
+        && sr.value != srv.value.service_reference
+    {
+        findings.push(
+            Code::RequestSrvNotInSr,
+            srv.span,
+            Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
+        );
     }
 
     // Rule 2: the body element is the SRV's, or SignedPreCommand exactly when CV is 5 to 7.

@@ -1,1 +1,137 @@
+use super::*;
+use crate::report::Findings;
 
+/// Reads the whole input; returns the codes found and the events as short strings.
+fn read_with(input: &[u8], limits: Limits) -> (Vec<Code>, Vec<String>, bool) {
+    let mut findings = Findings::new(100);
+    let mut events = Vec::new();
+    let mut complete = false;
+    if let Some(mut reader) = Reader::new(input, limits, &mut findings) {
+        while let Some(event) = reader.next(&mut findings) {
+            events.push(match event {
+                Event::Start(s) => format!("<{:?}:{}@{}..{}", s.ns, s.local, s.span.start, s.span.end),
+                Event::End(span) => format!(">@{}..{}", span.start, span.end),
+                Event::Text(t, span) => format!("t{t:?}@{}..{}", span.start, span.end),
+                Event::Ref(c, _) => format!("r{c:?}"),
+                Event::CData(t, _) => format!("c{t:?}"),
+            });
+        }
+        complete = reader.is_complete();
+    }
+    let codes = findings.finish_for_tests().into_iter().map(|f| f.code).collect();
+    (codes, events, complete)
+}
+
+fn codes(input: &str) -> Vec<Code> {
+    read_with(input.as_bytes(), Limits::default()).0
+}
+
+macro_rules! refused {
+    ($name:ident, $input:expr, $code:expr) => {
+        #[test]
+        fn $name() {
+            assert_eq!(codes($input), vec![$code], "{:?}", $input);
+        }
+    };
+}
+
+refused!(doctype, "<!DOCTYPE a [<!ENTITY x 'y'>]><a/>", Code::XmlDoctype);
+refused!(doctype_external, "<!DOCTYPE a SYSTEM 'http://example.invalid/a.dtd'><a/>", Code::XmlDoctype);
+refused!(empty_input, "", Code::XmlNoRoot);
+refused!(only_whitespace_and_comment, " <!-- c -->\n", Code::XmlNoRoot);
+refused!(second_root, "<a/><b/>", Code::XmlContentOutsideRoot);
+refused!(text_after_root, "<a/>x", Code::XmlContentOutsideRoot);
+refused!(text_before_root, "x<a/>", Code::XmlContentOutsideRoot);
+refused!(reference_after_root, "<a/>&amp;", Code::XmlContentOutsideRoot);
+refused!(cdata_after_root, "<a/><![CDATA[x]]>", Code::XmlContentOutsideRoot);
+refused!(truncated_tag, "<a><b", Code::XmlUnclosed);
+refused!(truncated_content, "<a><b>text", Code::XmlUnclosed);
+refused!(truncated_attribute, "<a x=\"1", Code::XmlUnclosed);
+refused!(truncated_comment, "<a><!-- x", Code::XmlUnclosed);
+refused!(mismatched_end, "<a><b></a>", Code::XmlMismatchedEnd);
+refused!(unmatched_end, "<a></a></b>", Code::XmlMismatchedEnd);
+refused!(undefined_entity, "<a>&nbsp;</a>", Code::XmlUndefinedEntity);
+refused!(dangling_ampersand, "<a>a & b</a>", Code::XmlMalformed);
+refused!(char_ref_nul, "<a>&#0;</a>", Code::XmlInvalidChar);
+refused!(char_ref_not_a_number, "<a>&#xZZ;</a>", Code::XmlMalformed);
+refused!(char_ref_surrogate, "<a>&#xD800;</a>", Code::XmlMalformed);
+refused!(char_ref_control, "<a>&#x1;</a>", Code::XmlInvalidChar);
+refused!(char_ref_fffe, "<a>&#xFFFE;</a>", Code::XmlInvalidChar);
+refused!(literal_control, "<a>\u{1}</a>", Code::XmlInvalidChar);
+refused!(literal_nul, "<a>\u{0}</a>", Code::XmlInvalidChar);
+refused!(literal_ffff, "<a>\u{FFFF}</a>", Code::XmlInvalidChar);
+refused!(unbound_element_prefix, "<x:a/>", Code::XmlUnboundPrefix);
+refused!(unbound_attribute_prefix, "<a x:b='1'/>", Code::XmlUnboundPrefix);
+refused!(duplicate_attribute, "<a b='1' b='2'/>", Code::XmlDuplicateAttribute);
+refused!(lt_in_attribute, "<a b='<'/>", Code::XmlMalformed);
+refused!(bad_reference_in_attribute, "<a b='&nbsp;'/>", Code::XmlUndefinedEntity);
+refused!(unquoted_attribute, "<a b=1/>", Code::XmlMalformed);
+refused!(double_hyphen_comment, "<a><!-- a -- b --></a>", Code::XmlMalformed);
+refused!(declared_latin1, "<?xml version='1.0' encoding='ISO-8859-1'?><a/>", Code::XmlEncoding);
+
+#[test]
+fn a_clean_document_reads_completely() {
+    let (codes, events, complete) = read_with(
+        b"<?xml version='1.0'?><!-- c --><a x='1'><b/>t&amp;<![CDATA[<c>]]></a><?pi x?>\n",
+        Limits::default(),
+    );
+    assert!(codes.is_empty(), "{codes:?}");
+    assert!(complete);
+    assert_eq!(
+        events,
+        vec!["<None:a@31..40", "<None:b@40..44", ">@44..44", "t\"t\"@44..45", "r'&'", "c\"<c>\"", ">@65..69"]
+    );
+}
+
+#[test]
+fn namespaces_resolve_by_uri_not_prefix() {
+    let input = r#"<p:Request xmlns:p="http://www.dccinterface.co.uk/ServiceUserGateway"><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/><q:x xmlns:q="urn:other"/></p:Request>"#;
+    let (codes, events, _) = read_with(input.as_bytes(), Limits::default());
+    assert!(codes.is_empty());
+    assert!(events[0].starts_with("<Sr:Request@"), "{events:?}");
+    assert!(events[1].starts_with("<Ds:Signature@"), "{events:?}");
+    assert!(events[3].starts_with("<Other:x@"), "{events:?}");
+}
+
+#[test]
+fn utf8_bom_is_skipped_and_spans_stay_absolute() {
+    let (codes, events, complete) = read_with(b"\xEF\xBB\xBF<a/>", Limits::default());
+    assert!(codes.is_empty() && complete);
+    assert_eq!(events[0], "<None:a@3..7");
+}
+
+#[test]
+fn utf16_is_refused() {
+    assert_eq!(read_with(b"\xFF\xFE<\0a\0/\0>\0", Limits::default()).0, vec![Code::XmlEncoding]);
+}
+
+#[test]
+fn invalid_utf8_points_at_the_byte() {
+    let mut findings = Findings::new(10);
+    assert!(Reader::new(b"<a>caf\xE9</a>", Limits::default(), &mut findings).is_none());
+    let list = findings.finish_for_tests();
+    assert_eq!(list[0].code, Code::XmlNotUtf8);
+    assert_eq!(list[0].span, Span::new(6, 7));
+}
+
+#[test]
+fn limits_each_have_their_code() {
+    let small = Limits::default().max_depth(3).max_elements(4).max_attributes(2).max_text_bytes(8).max_input_bytes(200);
+    let case = |input: &str| read_with(input.as_bytes(), small).0;
+    assert_eq!(case("<a><b><c><d/></c></b></a>"), vec![Code::LimitDepth]);
+    assert_eq!(case("<a><b/><b/><b/><b/></a>"), vec![Code::LimitElements]);
+    assert_eq!(case("<a x='1' y='2' z='3'/>"), vec![Code::LimitAttributes]);
+    assert_eq!(case("<a>123456789</a>"), vec![Code::LimitTextLength]);
+    assert_eq!(case("<a>1234&amp;&amp;&amp;&amp;&amp;</a>"), vec![Code::LimitTextLength]);
+    assert_eq!(case("<a x='123456789'/>"), vec![Code::LimitTextLength]);
+    assert_eq!(case(&format!("<a>{}</a>", " ".repeat(300))), vec![Code::LimitInputSize]);
+    // At the limits, accepted.
+    assert!(case("<a><b><c/></b></a>").is_empty());
+    assert!(case("<a x='1' y='2'>12345678</a>").is_empty());
+}
+
+#[test]
+fn text_limit_resets_between_elements() {
+    let small = Limits::default().max_text_bytes(4);
+    assert!(read_with(b"<a><b>1234</b><b>1234</b></a>", small).0.is_empty());
+}
