@@ -159,3 +159,23 @@ fn every_truncation_of_a_template_is_reported_not_accepted() {
         assert!(report.findings().iter().all(|f| f.code.family() == "xml"), "cut at {cut}: {:?}", report.findings());
     }
 }
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn dcc_responses_are_recognised_and_their_envelope_is_clean() {
+    let dir = common::shared().join("corpus/responses");
+    let validator = Validator::new();
+    for path in common::files(&dir, |name| name.ends_with(".xml")) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let report = validator.validate(&bytes);
+        if name == "dccboxed-test-duis-xxe.xml" {
+            // An external-entity attack: refused at the DOCTYPE, nothing after it read.
+            assert_eq!(codes(&report), vec![Code::XmlDoctype], "{name}");
+            continue;
+        }
+        assert_eq!(report.kind(), Some(MessageKind::Response), "{name}");
+        assert!(report.findings().is_empty(), "{name}: {:?}", report.findings());
+        assert!(report.request().is_none(), "{name}");
+    }
+}

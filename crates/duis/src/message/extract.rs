@@ -221,6 +221,8 @@ pub(crate) struct Extraction<'a> {
 pub(crate) struct Extractor<'a> {
     root: Option<Root>,
     kind: Option<MessageKind>,
+    /// Depth of the innermost open element (0 outside the root).
+    depth: u32,
     nodes: [Node; TRACKED],
     starts: [usize; TRACKED],
     children: Option<Sequence>,
@@ -237,6 +239,7 @@ impl<'a> Extractor<'a> {
         Extractor {
             root: None,
             kind: None,
+            depth: 0,
             nodes: [Node::Skip; TRACKED],
             starts: [0; TRACKED],
             children: None,
@@ -293,6 +296,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn start(&mut self, start: &Start<'a>, findings: &mut Findings) {
+        self.depth = start.depth;
         if self.capture.is_some() {
             // A captured field is a simple type: it has no child elements.
             findings.push(
@@ -513,6 +517,7 @@ impl<'a> Extractor<'a> {
             Node::Skip => {}
         }
         self.set_node(depth, Node::Skip, 0);
+        self.depth = depth_after;
     }
 
     fn text(&mut self, text: &'a str, span: Span, findings: &mut Findings) {
@@ -529,15 +534,11 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// Non-white-space text where the envelope allows only elements.
+    /// Non-white-space text where the envelope allows only elements (directly inside the root,
+    /// `Header` or `Body`). Text deeper down is the schema engine's business.
     fn stray_text(&mut self, span: Span, findings: &mut Findings) {
-        let tracked = self.nodes.iter().rposition(|n| *n != Node::Skip);
-        // Text inside untracked (deeper) elements is the schema engine's business.
-        let innermost_is_tracked = tracked.is_some_and(|i| {
-            self.nodes.get(i.saturating_add(1)).is_none_or(|n| *n == Node::Skip)
-                && matches!(self.nodes.get(i), Some(Node::Root | Node::Header | Node::Body))
-        });
-        if innermost_is_tracked {
+        let here = usize::try_from(self.depth).ok().and_then(|d| d.checked_sub(1)).and_then(|i| self.nodes.get(i));
+        if matches!(here, Some(Node::Root | Node::Header | Node::Body)) {
             findings.push(
                 Code::SchemaUnexpectedElement,
                 span,
