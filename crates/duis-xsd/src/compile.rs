@@ -11,8 +11,8 @@ use roxmltree::{Document, Node, NodeId};
 
 use crate::error::{CompileError, CompileErrorKind, Location};
 use crate::model::{
-    AttributeUse, Builtin, ComplexType, Content, ElementDecl, Facet, Pattern, Process, QName,
-    Schema, SimpleType, Slice, State, Term, TypeRef, UNBOUNDED, WhiteSpace, Wildcard, WildcardNs,
+    AttributeUse, Builtin, ComplexType, Content, ElementDecl, Facet, Pattern, Process, QName, Schema, SimpleType,
+    Slice, State, Term, TypeRef, UNBOUNDED, WhiteSpace, Wildcard, WildcardNs,
 };
 use crate::value;
 
@@ -27,10 +27,7 @@ const MAX_UNROLL: u32 = 64;
 /// `main` is the schema location of the top document; `resolve` returns the text of a
 /// schema location (first `main`, then every `xs:import schemaLocation` exactly as written,
 /// so the caller decides how relative locations map to files). The crate does no I/O.
-pub fn compile(
-    main: &str,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Result<Schema, CompileError> {
+pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Schema, CompileError> {
     // Load every document first, so that the parsed trees can borrow from one owner.
     let mut texts: Vec<(String, String)> = Vec::new();
     let mut queue = vec![(main.to_owned(), Location::default())];
@@ -40,17 +37,14 @@ pub fn compile(
             continue;
         }
         let Some(text) = resolve(&loc) else {
-            return Err(CompileError {
-                kind: CompileErrorKind::Unresolved(loc),
-                location: from,
-            });
+            return Err(CompileError { kind: CompileErrorKind::Unresolved(loc), location: from });
         };
         let doc = parse(&loc, &text)?;
         for child in doc.root_element().children().filter(Node::is_element) {
-            if is_xs(child, "import") {
-                if let Some(sl) = child.attribute("schemaLocation") {
-                    queue.push((sl.to_owned(), location(&loc, &doc, child)));
-                }
+            if is_xs(child, "import")
+                && let Some(sl) = child.attribute("schemaLocation")
+            {
+                queue.push((sl.to_owned(), location(&loc, &doc, child)));
             }
         }
         texts.push((loc, text));
@@ -61,23 +55,12 @@ pub fn compile(
             let doc = parse(loc, text)?;
             let root = doc.root_element();
             if !is_xs(root, "schema") {
-                return Err(err_at(
-                    loc,
-                    &doc,
-                    root,
-                    CompileErrorKind::Invalid("root element is not xs:schema".into()),
-                ));
+                return Err(err_at(loc, &doc, root, CompileErrorKind::Invalid("root element is not xs:schema".into())));
             }
             let tns = root.attribute("targetNamespace").unwrap_or("").to_owned();
             let qualified = root.attribute("elementFormDefault") == Some("qualified");
             let attr_qualified = root.attribute("attributeFormDefault") == Some("qualified");
-            Ok(Doc {
-                loc: loc.as_str(),
-                tns,
-                qualified,
-                attr_qualified,
-                doc,
-            })
+            Ok(Doc { loc: loc.as_str(), tns, qualified, attr_qualified, doc })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let Some(first) = docs.first() else {
@@ -96,37 +79,23 @@ fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
     // xmldsig-core-schema.xsd carries an internal DTD subset (entity declarations only);
     // roxmltree reads it and never fetches the external DTD it names. Schema documents are
     // trusted input chosen by the operator, unlike messages, which refuse any DTD.
-    let opts = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..roxmltree::ParsingOptions::default()
-    };
+    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
     Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();
         CompileError {
             kind: CompileErrorKind::Xml(e.to_string()),
-            location: Location {
-                schema: loc.to_owned(),
-                line: pos.row,
-                column: pos.col,
-            },
+            location: Location { schema: loc.to_owned(), line: pos.row, column: pos.col },
         }
     })
 }
 
 fn location(loc: &str, doc: &Document<'_>, node: Node<'_, '_>) -> Location {
     let pos = doc.text_pos_at(node.range().start);
-    Location {
-        schema: loc.to_owned(),
-        line: pos.row,
-        column: pos.col,
-    }
+    Location { schema: loc.to_owned(), line: pos.row, column: pos.col }
 }
 
 fn err_at(loc: &str, doc: &Document<'_>, node: Node<'_, '_>, kind: CompileErrorKind) -> CompileError {
-    CompileError {
-        kind,
-        location: location(loc, doc, node),
-    }
+    CompileError { kind, location: location(loc, doc, node) }
 }
 
 fn is_xs(node: Node<'_, '_>, local: &str) -> bool {
@@ -135,8 +104,7 @@ fn is_xs(node: Node<'_, '_>, local: &str) -> bool {
 
 /// Element children, minus annotations (documentation only).
 fn children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.children()
-        .filter(|c| c.is_element() && !is_xs(*c, "annotation"))
+    node.children().filter(|c| c.is_element() && !is_xs(*c, "annotation"))
 }
 
 struct Doc<'t> {
@@ -156,11 +124,6 @@ enum Particle {
     Seq(Vec<Particle>),
     Choice(Vec<Particle>),
     Repeat { inner: Box<Particle>, min: u32, max: u32 },
-}
-
-#[derive(Default)]
-struct FacetsB {
-    list: Vec<FacetB>,
 }
 
 #[derive(Clone)]
@@ -390,12 +353,10 @@ impl<'d, 't> Builder<'d, 't> {
             return id;
         }
         let name = self.intern(XS, local);
-        let id = push_id(&mut self.simples, SimpleB {
-            name: Some(name),
-            builtin: b,
-            whitespace: value::builtin_whitespace(b),
-            facets: Vec::new(),
-        });
+        let id = push_id(
+            &mut self.simples,
+            SimpleB { name: Some(name), builtin: b, whitespace: value::builtin_whitespace(b), facets: Vec::new() },
+        );
         self.builtin_memo.insert(b, id);
         id
     }
@@ -457,10 +418,14 @@ impl<'d, 't> Builder<'d, 't> {
             match self.simple_by_name(d, r, &key)? {
                 Some(id) => id,
                 None => {
-                    return Err(self.err(d, r, CompileErrorKind::UnknownReference {
-                        kind: "simple base type",
-                        name: format!("{{{}}}{}", key.0, key.1),
-                    }));
+                    return Err(self.err(
+                        d,
+                        r,
+                        CompileErrorKind::UnknownReference {
+                            kind: "simple base type",
+                            name: format!("{{{}}}{}", key.0, key.1),
+                        },
+                    ));
                 }
             }
         } else if let Some(inline) = children(r).find(|c| is_xs(*c, "simpleType")) {
@@ -496,17 +461,13 @@ impl<'d, 't> Builder<'d, 't> {
                 if !value::has_length(b) {
                     return Err(this.unsupported(d, f, &format!("xs:{kind} on {b:?}")));
                 }
-                v.trim()
-                    .parse()
-                    .map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
+                v.trim().parse().map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
             };
             let digits = |this: &Self| -> Result<u32, CompileError> {
                 if !value::is_numeric(b) {
                     return Err(this.unsupported(d, f, &format!("xs:{kind} on {b:?}")));
                 }
-                v.trim()
-                    .parse()
-                    .map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
+                v.trim().parse().map_err(|_| this.invalid(d, f, format!("bad xs:{kind} {v:?}")))
             };
             let bound = |this: &Self, make: fn(u32) -> Facet| -> Result<FacetB, CompileError> {
                 if !value::is_numeric(b) {
@@ -525,11 +486,11 @@ impl<'d, 't> Builder<'d, 't> {
                 }
                 "pattern" => {
                     let rx = crate::pattern::translate(v).map_err(|e| {
-                        self.err(d, f, CompileErrorKind::Pattern {
-                            pattern: v.to_owned(),
-                            message: e.message,
-                            offset: e.offset,
-                        })
+                        self.err(
+                            d,
+                            f,
+                            CompileErrorKind::Pattern { pattern: v.to_owned(), message: e.message, offset: e.offset },
+                        )
                     })?;
                     pats.push((v.to_owned(), rx));
                     continue;
@@ -577,12 +538,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
         // Reserve the id first: a type may contain a reference to its own element.
         let name = self.intern(&key.0, &key.1);
-        let id = push_id(&mut self.elements, ElementDecl {
-            name,
-            ty: TypeRef::Simple(0),
-            default: None,
-            fixed: None,
-        });
+        let id = push_id(&mut self.elements, ElementDecl { name, ty: TypeRef::Simple(0), default: None, fixed: None });
         self.globals.insert(key.clone(), id);
         let decl = self.element_decl(d, node, name)?;
         if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.elements.get_mut(i)) {
@@ -593,10 +549,10 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn element_decl(&mut self, d: usize, node: Node<'_, '_>, name: u32) -> Result<ElementDecl, CompileError> {
         for (attr, bad) in [("substitutionGroup", None), ("abstract", Some("false")), ("nillable", Some("false"))] {
-            if let Some(v) = node.attribute(attr) {
-                if Some(v.trim()) != bad {
-                    return Err(self.unsupported(d, node, &format!("xs:element {attr}={v:?}")));
-                }
+            if let Some(v) = node.attribute(attr)
+                && Some(v.trim()) != bad
+            {
+                return Err(self.unsupported(d, node, &format!("xs:element {attr}={v:?}")));
             }
         }
         let mut inline = None;
@@ -612,7 +568,9 @@ impl<'d, 't> Builder<'d, 't> {
             }
         }
         let ty = match (node.attribute("type"), inline) {
-            (Some(_), Some(c)) => return Err(self.invalid(d, c, "xs:element with both type= and an inline type".into())),
+            (Some(_), Some(c)) => {
+                return Err(self.invalid(d, c, "xs:element with both type= and an inline type".into()));
+            }
             (Some(t), None) => {
                 let key = self.qname(d, node, t)?;
                 if let Some(st) = self.simple_by_name(d, node, &key)? {
@@ -621,10 +579,11 @@ impl<'d, 't> Builder<'d, 't> {
                     let n = self.node(cd, cid);
                     TypeRef::Complex(self.named_complex(cd, n, &key)?)
                 } else {
-                    return Err(self.err(d, node, CompileErrorKind::UnknownReference {
-                        kind: "type",
-                        name: format!("{{{}}}{}", key.0, key.1),
-                    }));
+                    return Err(self.err(
+                        d,
+                        node,
+                        CompileErrorKind::UnknownReference { kind: "type", name: format!("{{{}}}{}", key.0, key.1) },
+                    ));
                 }
             }
             (None, Some(c)) if is_xs(c, "simpleType") => TypeRef::Simple(self.simple_type(d, c, None)?),
@@ -635,27 +594,22 @@ impl<'d, 't> Builder<'d, 't> {
             let Some(v) = node.attribute(attr) else {
                 return Ok(None);
             };
-            if let TypeRef::Simple(st) | TypeRef::Complex(st) = ty {
-                let simple = match ty {
-                    TypeRef::Simple(_) => Some(st),
-                    TypeRef::Complex(_) => self.complexes.get(usize::try_from(st).unwrap_or(usize::MAX))
-                        .and_then(|c| c.done.as_ref())
-                        .and_then(|c| c.simple),
-                };
-                if simple.is_none() {
-                    return Err(self.unsupported(d, node, &format!("{attr}= on an element without simple content")));
-                }
+            let simple = match ty {
+                TypeRef::Simple(st) => Some(st),
+                TypeRef::Complex(ct) => self
+                    .complexes
+                    .get(usize::try_from(ct).unwrap_or(usize::MAX))
+                    .and_then(|c| c.done.as_ref())
+                    .and_then(|c| c.simple),
+            };
+            if simple.is_none() {
+                return Err(self.unsupported(d, node, &format!("{attr}= on an element without simple content")));
             }
             Ok(Some(push_id(&mut self.strings, v.to_owned())))
         };
         let default = constraint("default")?;
         let fixed = constraint("fixed")?;
-        Ok(ElementDecl {
-            name,
-            ty,
-            default,
-            fixed,
-        })
+        Ok(ElementDecl { name, ty, default, fixed })
     }
 
     // ----- complex types ------------------------------------------------------------------
@@ -670,21 +624,12 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
         let is_abstract = node.attribute("abstract").map(str::trim) == Some("true");
-        let id = push_id(&mut self.complexes, ComplexB {
-            name: named.as_ref().map(|n| n.0),
-            is_abstract,
-            done: None,
-        });
+        let id = push_id(&mut self.complexes, ComplexB { name: named.as_ref().map(|n| n.0), is_abstract, done: None });
         if let Some((_, key)) = named {
             self.complex_memo.insert(key, id);
         }
         let mut mixed = node.attribute("mixed").map(str::trim) == Some("true");
-        let mut done = ComplexDone {
-            simple: None,
-            particle: None,
-            mixed,
-            attributes: Vec::new(),
-        };
+        let mut done = ComplexDone { simple: None, particle: None, mixed, attributes: Vec::new() };
         for c in children(node) {
             let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
             match kind {
@@ -705,7 +650,13 @@ impl<'d, 't> Builder<'d, 't> {
                                 done.attributes.clone_from(&cd.attributes);
                                 st
                             }
-                            None => return Err(self.invalid(d, ext, "simpleContent extension of a complex type without simple content".into())),
+                            None => {
+                                return Err(self.invalid(
+                                    d,
+                                    ext,
+                                    "simpleContent extension of a complex type without simple content".into(),
+                                ));
+                            }
                         },
                     };
                     done.simple = Some(simple);
@@ -765,17 +716,15 @@ impl<'d, 't> Builder<'d, 't> {
             return Ok(Base::Simple(st));
         }
         let Some((cd, cid)) = self.complex_index.get(&key).copied() else {
-            return Err(self.err(d, ext, CompileErrorKind::UnknownReference {
-                kind: "base type",
-                name: format!("{{{}}}{}", key.0, key.1),
-            }));
+            return Err(self.err(
+                d,
+                ext,
+                CompileErrorKind::UnknownReference { kind: "base type", name: format!("{{{}}}{}", key.0, key.1) },
+            ));
         };
         let n = self.node(cd, cid);
         let id = self.named_complex(cd, n, &key)?;
-        let done = usize::try_from(id)
-            .ok()
-            .and_then(|i| self.complexes.get(i))
-            .and_then(|c| c.done.clone());
+        let done = usize::try_from(id).ok().and_then(|i| self.complexes.get(i)).and_then(|c| c.done.clone());
         match done {
             Some(done) => Ok(Base::Complex(done)),
             None => Err(self.err(d, ext, CompileErrorKind::Circular(format!("{{{}}}{}", key.0, key.1)))),
@@ -783,7 +732,13 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     /// Particle and attributes of an `xs:extension`.
-    fn extension_rest(&mut self, d: usize, ext: Node<'_, '_>, done: &mut ComplexDone, particles: bool) -> Result<(), CompileError> {
+    fn extension_rest(
+        &mut self,
+        d: usize,
+        ext: Node<'_, '_>,
+        done: &mut ComplexDone,
+        particles: bool,
+    ) -> Result<(), CompileError> {
         for c in children(ext) {
             let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
             match kind {
@@ -826,15 +781,21 @@ impl<'d, 't> Builder<'d, 't> {
             (Some(t), None) => {
                 let key = self.qname(d, node, t)?;
                 self.simple_by_name(d, node, &key)?.ok_or_else(|| {
-                    self.err(d, node, CompileErrorKind::UnknownReference {
-                        kind: "simple type",
-                        name: format!("{{{}}}{}", key.0, key.1),
-                    })
+                    self.err(
+                        d,
+                        node,
+                        CompileErrorKind::UnknownReference {
+                            kind: "simple type",
+                            name: format!("{{{}}}{}", key.0, key.1),
+                        },
+                    )
                 })?
             }
             (None, Some(c)) => self.simple_type(d, c, None)?,
             (None, None) => self.builtin_type(Builtin::AnySimpleType, "anySimpleType"),
-            (Some(_), Some(_)) => return Err(self.invalid(d, node, "xs:attribute with both type= and an inline type".into())),
+            (Some(_), Some(_)) => {
+                return Err(self.invalid(d, node, "xs:attribute with both type= and an inline type".into()));
+            }
         };
         let required = match node.attribute("use").map(str::trim) {
             None | Some("optional") => false,
@@ -859,10 +820,14 @@ impl<'d, 't> Builder<'d, 't> {
                 let decl = if let Some(r) = node.attribute("ref") {
                     let key = self.qname(d, node, r)?;
                     let Some((ed, eid)) = self.element_index.get(&key).copied() else {
-                        return Err(self.err(d, node, CompileErrorKind::UnknownReference {
-                            kind: "element",
-                            name: format!("{{{}}}{}", key.0, key.1),
-                        }));
+                        return Err(self.err(
+                            d,
+                            node,
+                            CompileErrorKind::UnknownReference {
+                                kind: "element",
+                                name: format!("{{{}}}{}", key.0, key.1),
+                            },
+                        ));
                     };
                     let n = self.node(ed, eid);
                     self.global_element(ed, n, &key)?
@@ -914,7 +879,11 @@ impl<'d, 't> Builder<'d, 't> {
             return Ok(Some(inner));
         }
         if max != UNBOUNDED && max > MAX_UNROLL || min > MAX_UNROLL {
-            return Err(self.unsupported(d, node, &format!("occurs {min}..{max} on xs:{kind} (at most {MAX_UNROLL} is unrolled)")));
+            return Err(self.unsupported(
+                d,
+                node,
+                &format!("occurs {min}..{max} on xs:{kind} (at most {MAX_UNROLL} is unrolled)"),
+            ));
         }
         Ok(Some(Particle::Repeat { inner: Box::new(inner), min, max }))
     }
@@ -931,19 +900,10 @@ impl<'d, 't> Builder<'d, 't> {
         }
         ns_set.insert("");
         let namespaces: Vec<&str> = ns_set.into_iter().collect();
-        let ns_id = |ns: &str| -> u32 {
-            namespaces
-                .binary_search(&ns)
-                .ok()
-                .and_then(|i| u32::try_from(i).ok())
-                .unwrap_or(0)
-        };
+        let ns_id =
+            |ns: &str| -> u32 { namespaces.binary_search(&ns).ok().and_then(|i| u32::try_from(i).ok()).unwrap_or(0) };
         let mut order: Vec<usize> = (0..self.names.len()).collect();
-        let key = |i: usize| {
-            self.names
-                .get(i)
-                .map(|(ns, local)| (ns_id(ns), local.as_str()))
-        };
+        let key = |i: usize| self.names.get(i).map(|(ns, local)| (ns_id(ns), local.as_str()));
         order.sort_by(|&a, &b| key(a).cmp(&key(b)));
         let mut remap = vec![0u32; self.names.len()];
         for (new, &old) in order.iter().enumerate() {
@@ -951,27 +911,15 @@ impl<'d, 't> Builder<'d, 't> {
                 *slot = u32::try_from(new).unwrap_or(u32::MAX);
             }
         }
-        let rn = |id: u32| -> u32 {
-            usize::try_from(id)
-                .ok()
-                .and_then(|i| remap.get(i))
-                .copied()
-                .unwrap_or(u32::MAX)
-        };
+        let rn = |id: u32| -> u32 { usize::try_from(id).ok().and_then(|i| remap.get(i)).copied().unwrap_or(u32::MAX) };
         let names: Vec<QName> = order
             .iter()
             .filter_map(|&i| self.names.get(i))
-            .map(|(ns, local)| QName {
-                ns: ns_id(ns),
-                local: Cow::Owned(local.clone()),
-            })
+            .map(|(ns, local)| QName { ns: ns_id(ns), local: Cow::Owned(local.clone()) })
             .collect();
 
-        let elements: Vec<ElementDecl> = self
-            .elements
-            .iter()
-            .map(|e| ElementDecl { name: rn(e.name), ..e.clone() })
-            .collect();
+        let elements: Vec<ElementDecl> =
+            self.elements.iter().map(|e| ElementDecl { name: rn(e.name), ..e.clone() }).collect();
         let mut globals: Vec<u32> = self.globals.values().copied().collect();
         globals.sort_by_key(|&e| elements.get(usize::try_from(e).unwrap_or(usize::MAX)).map(|d| d.name));
 
@@ -998,9 +946,9 @@ impl<'d, 't> Builder<'d, 't> {
                     FacetB::Pattern(ps) => {
                         let mut ids: Vec<u32> = Vec::new();
                         for (xsd, rx) in ps {
-                            let id = *pattern_ids.entry(xsd.clone()).or_insert_with(|| {
-                                push_id(&mut patterns, Pattern::owned(xsd.clone(), rx.clone()))
-                            });
+                            let id = *pattern_ids
+                                .entry(xsd.clone())
+                                .or_insert_with(|| push_id(&mut patterns, Pattern::owned(xsd.clone(), rx.clone())));
                             ids.push(id);
                         }
                         // A facet's patterns must be contiguous too: reuse the shared ids
@@ -1063,7 +1011,9 @@ impl<'d, 't> Builder<'d, 't> {
                             || "an anonymous complex type".to_owned(),
                             |n| {
                                 let n = rn(n);
-                                names.get(usize::try_from(n).unwrap_or(usize::MAX)).map_or_else(String::new, |q| q.local.to_string())
+                                names
+                                    .get(usize::try_from(n).unwrap_or(usize::MAX))
+                                    .map_or_else(String::new, |q| q.local.to_string())
                             },
                         );
                         return Err(CompileError {
@@ -1082,10 +1032,7 @@ impl<'d, 't> Builder<'d, 't> {
                             edges: Slice { start: e_start, len: len32(&edges) - e_start },
                         });
                     }
-                    Content::Elements {
-                        states: Slice { start: base, len: len32(&built) },
-                        mixed: done.mixed,
-                    }
+                    Content::Elements { states: Slice { start: base, len: len32(&built) }, mixed: done.mixed }
                 }
             };
             complex_types.push(ComplexType {
@@ -1119,7 +1066,13 @@ enum Base {
     Complex(ComplexDone),
 }
 
-fn push_attribute(b: &Builder<'_, '_>, d: usize, node: Node<'_, '_>, list: &mut Vec<AttributeUse>, a: AttributeUse) -> Result<(), CompileError> {
+fn push_attribute(
+    b: &Builder<'_, '_>,
+    d: usize,
+    node: Node<'_, '_>,
+    list: &mut Vec<AttributeUse>,
+    a: AttributeUse,
+) -> Result<(), CompileError> {
     if list.iter().any(|x| x.name == a.name) {
         return Err(b.invalid(d, node, "attribute declared twice on one type".into()));
     }
@@ -1206,13 +1159,7 @@ fn builtin(local: &str) -> Option<Builtin> {
 /// (`State::min`/`max`), so `maxOccurs="19056"` costs one state; repeated groups are
 /// unrolled, bounded by [`MAX_UNROLL`].
 fn automaton(p: Option<&Particle>) -> Vec<StateB> {
-    let mut states = vec![StateB {
-        term: Term::Start,
-        min: 1,
-        max: 1,
-        accepting: false,
-        follow: Vec::new(),
-    }];
+    let mut states = vec![StateB { term: Term::Start, min: 1, max: 1, accepting: false, follow: Vec::new() }];
     let frag = match p {
         Some(p) => glushkov(p, &mut states),
         None => Frag { first: vec![], last: vec![], nullable: true },
@@ -1257,13 +1204,8 @@ fn seq_frag(states: &mut [StateB], a: Frag, b: Frag) -> Frag {
 fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
     match p {
         Particle::Leaf { term, min, max } => {
-            let id = push_id(states, StateB {
-                term: *term,
-                min: *min,
-                max: *max,
-                accepting: false,
-                follow: Vec::new(),
-            });
+            let id =
+                push_id(states, StateB { term: *term, min: *min, max: *max, accepting: false, follow: Vec::new() });
             Frag { first: vec![id], last: vec![id], nullable: *min == 0 }
         }
         Particle::Seq(parts) => {
@@ -1342,10 +1284,10 @@ fn upa_violation(
         }
         for (x, &a) in cands.iter().enumerate() {
             for &b in cands.iter().skip(x + 1) {
-                if let (Some(ta), Some(tb)) = (term_of(a), term_of(b)) {
-                    if let Some(n) = overlap(ta, tb, elements, wildcards, names, namespaces) {
-                        return Some(n);
-                    }
+                if let (Some(ta), Some(tb)) = (term_of(a), term_of(b))
+                    && let Some(n) = overlap(ta, tb, elements, wildcards, names, namespaces)
+                {
+                    return Some(n);
                 }
             }
         }

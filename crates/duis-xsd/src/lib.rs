@@ -1,1 +1,91 @@
-//! XSD-subset compiler for the DUIS schemas (work in progress).
+//! Compiler for the subset of XML Schema 1.0 used by the DUIS 5.4, MMC 5.4 and xmldsig
+//! schemas, plus a streaming validator driven by plain calls.
+//!
+//! * [`compile`] turns XSD text into a [`Schema`]: interned names, one deterministic
+//!   automaton per content model (repeats counted, not unrolled), simple types as facet
+//!   lists, patterns translated to Rust `regex` syntax. The caller supplies the text of each
+//!   schema document through a resolver; this crate does no I/O.
+//! * [`codegen::emit`] writes a [`Schema`] as Rust `static` tables, which is how the `duis`
+//!   crate ships DUIS 5.4 without any XSD at run time. The same [`model`] types serve both.
+//! * [`Validator`] checks one document in a single pass, fed by any XML reader: call
+//!   [`Validator::start_element`], [`Validator::text`], [`Validator::end_element`] in
+//!   document order, then [`Validator::finish`]. Findings are typed values pushed to a
+//!   [`Sink`], each with the byte range the caller gave.
+//!
+//! ```
+//! use duis_xsd::{Attribute, Finding, Validator};
+//!
+//! let xsd = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+//!                         targetNamespace="urn:t" elementFormDefault="qualified">
+//!   <xs:element name="Root">
+//!     <xs:complexType>
+//!       <xs:sequence><xs:element name="N" type="xs:unsignedByte" maxOccurs="3"/></xs:sequence>
+//!     </xs:complexType>
+//!   </xs:element>
+//! </xs:schema>"#;
+//! let schema = duis_xsd::compile("t.xsd", &|_| Some(xsd.to_owned()))?;
+//! let mut v = Validator::new(&schema);
+//! let mut findings: Vec<Finding> = Vec::new();
+//! v.start_element("urn:t", "Root", [], 0..6, &mut findings);
+//! v.start_element("urn:t", "N", std::iter::empty::<Attribute<'_>>(), 6..9, &mut findings);
+//! v.text("300", 9..12, &mut findings);
+//! v.end_element(12..16, &mut findings);
+//! v.end_element(16..23, &mut findings);
+//! assert!(!v.finish(23..23, &mut findings));
+//! assert_eq!(findings[0].code(), "schema.bad-value");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Supported subset
+//!
+//! `xs:schema` (targetNamespace, elementFormDefault, attributeFormDefault), `xs:import`
+//! with `schemaLocation`, top-level and local `xs:element` (name, ref, type, inline types,
+//! minOccurs/maxOccurs, default, fixed, form), `xs:complexType` (abstract, mixed),
+//! `xs:sequence`, `xs:choice`, `xs:any` (namespace `##any`/`##other`, processContents),
+//! `xs:simpleContent`/`xs:complexContent` with `xs:extension`, `xs:attribute` (name, type,
+//! inline type, use, default, fixed, form), `xs:simpleType` with `xs:restriction` and the
+//! facets enumeration, pattern, length, minLength, maxLength, min/max Inclusive/Exclusive
+//! (numeric types), totalDigits, fractionDigits and whiteSpace. Built-in types: the string
+//! family (string, normalizedString, token, language, Name, NCName, NMTOKEN, ID, IDREF,
+//! anyURI), boolean, decimal and the whole integer family, date, dateTime, time, gYear,
+//! gYearMonth, gMonth, gMonthDay, gDay, base64Binary, hexBinary.
+//!
+//! # Limitations
+//!
+//! Everything else is a [`CompileError`] naming the construct and its line:column: among
+//! others `xs:include`, `xs:redefine`, `xs:group`, `xs:all`, `xs:attributeGroup`,
+//! `xs:anyAttribute`, `xs:list`, `xs:union`, identity constraints (`xs:key`...),
+//! substitution groups, nillable elements, complex-type restriction, `xs:anyType`, float,
+//! double and duration. Content models must be deterministic (Unique Particle
+//! Attribution); a repeated `sequence`/`choice` is unrolled up to 64 times. At run time
+//! `xsi:type` and `xsi:nil` are reported as unsupported, `xsi:schemaLocation` is ignored.
+//! `anyURI` accepts any string (as libxml2 does).
+//! `IDREF` values are not resolved against the document's IDs.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::as_conversions)
+)]
+
+pub mod codegen;
+mod compile;
+mod error;
+pub mod model;
+mod pattern;
+mod validator;
+mod value;
+
+pub use compile::compile;
+pub use error::{CompileError, CompileErrorKind, Location};
+pub use model::Schema;
+pub use validator::{Attribute, Expected, Finding, FindingKind, Name, Sink, Validator};
+pub use value::FacetKind;
+
+impl Schema {
+    /// A reusable streaming validator for this schema.
+    pub fn validator(&self) -> Validator<'_> {
+        Validator::new(self)
+    }
+}

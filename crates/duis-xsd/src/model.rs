@@ -27,13 +27,10 @@ pub struct Slice {
 impl Slice {
     /// The entries of `table` this slice covers (empty if it is out of range, which the
     /// compiler never produces).
-    pub(crate) fn of<'t, T>(self, table: &'t [T]) -> &'t [T] {
+    pub(crate) fn of<T>(self, table: &[T]) -> &[T] {
         let start = usize::try_from(self.start).unwrap_or(usize::MAX);
         let len = usize::try_from(self.len).unwrap_or(0);
-        start
-            .checked_add(len)
-            .and_then(|end| table.get(start..end))
-            .unwrap_or(&[])
+        start.checked_add(len).and_then(|end| table.get(start..end)).unwrap_or(&[])
     }
 }
 
@@ -245,19 +242,11 @@ pub struct Pattern {
 impl Pattern {
     /// A pattern from static text (generated code).
     pub const fn new(xsd: &'static str, regex: &'static str) -> Self {
-        Pattern {
-            xsd: Cow::Borrowed(xsd),
-            regex: Cow::Borrowed(regex),
-            compiled: OnceLock::new(),
-        }
+        Pattern { xsd: Cow::Borrowed(xsd), regex: Cow::Borrowed(regex), compiled: OnceLock::new() }
     }
 
     pub(crate) fn owned(xsd: String, regex: String) -> Self {
-        Pattern {
-            xsd: Cow::Owned(xsd),
-            regex: Cow::Owned(regex),
-            compiled: OnceLock::new(),
-        }
+        Pattern { xsd: Cow::Owned(xsd), regex: Cow::Owned(regex), compiled: OnceLock::new() }
     }
 
     /// The compiled regex; `None` only if the translation does not compile, which the
@@ -277,11 +266,7 @@ impl Pattern {
 
 impl Clone for Pattern {
     fn clone(&self) -> Self {
-        Pattern {
-            xsd: self.xsd.clone(),
-            regex: self.regex.clone(),
-            compiled: OnceLock::new(),
-        }
+        Pattern { xsd: self.xsd.clone(), regex: self.regex.clone(), compiled: OnceLock::new() }
     }
 }
 
@@ -350,29 +335,20 @@ pub enum Process {
 impl Schema {
     /// Namespace id of `uri`.
     pub(crate) fn ns_id(&self, uri: &str) -> Option<u32> {
-        let i = self
-            .namespaces
-            .binary_search_by(|n| n.as_ref().cmp(uri))
-            .ok()?;
+        let i = self.namespaces.binary_search_by(|n| n.as_ref().cmp(uri)).ok()?;
         u32::try_from(i).ok()
     }
 
     /// Name id of (`ns`, `local`).
     pub(crate) fn name_id(&self, ns: Option<u32>, local: &str) -> Option<u32> {
         let ns = ns?;
-        let i = self
-            .names
-            .binary_search_by(|n| n.ns.cmp(&ns).then_with(|| n.local.as_ref().cmp(local)))
-            .ok()?;
+        let i = self.names.binary_search_by(|n| n.ns.cmp(&ns).then_with(|| n.local.as_ref().cmp(local))).ok()?;
         u32::try_from(i).ok()
     }
 
     /// Global element declaration for a name id.
     pub(crate) fn global(&self, name: u32) -> Option<u32> {
-        let i = self
-            .globals
-            .binary_search_by(|&e| self.element(e).map_or(u32::MAX, |d| d.name).cmp(&name))
-            .ok()?;
+        let i = self.globals.binary_search_by(|&e| self.element(e).map_or(u32::MAX, |d| d.name).cmp(&name)).ok()?;
         self.globals.get(i).copied()
     }
 
@@ -393,10 +369,7 @@ impl Schema {
     }
 
     pub(crate) fn string(&self, id: u32) -> &str {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| self.strings.get(i))
-            .map_or("", |s| s.as_ref())
+        usize::try_from(id).ok().and_then(|i| self.strings.get(i)).map_or("", |s| s.as_ref())
     }
 
     pub(crate) fn wildcard(&self, id: u32) -> Option<&Wildcard> {
@@ -408,10 +381,7 @@ impl Schema {
         let Some(q) = usize::try_from(id).ok().and_then(|i| self.names.get(i)) else {
             return ("", "");
         };
-        let ns = usize::try_from(q.ns)
-            .ok()
-            .and_then(|i| self.namespaces.get(i))
-            .map_or("", |s| s.as_ref());
+        let ns = usize::try_from(q.ns).ok().and_then(|i| self.namespaces.get(i)).map_or("", |s| s.as_ref());
         (ns, q.local.as_ref())
     }
 }

@@ -22,11 +22,7 @@ pub(crate) struct PatternError {
 /// Translate an XSD pattern into an anchored Rust regex.
 pub(crate) fn translate(xsd: &str) -> Result<String, PatternError> {
     let chars: Vec<char> = xsd.chars().collect();
-    let mut p = Parser {
-        chars: &chars,
-        pos: 0,
-        out: String::with_capacity(xsd.len() + 16),
-    };
+    let mut p = Parser { chars: &chars, pos: 0, out: String::with_capacity(xsd.len() + 16) };
     p.out.push_str("^(?:");
     p.reg_exp()?;
     if p.pos < chars.len() {
@@ -34,10 +30,8 @@ pub(crate) fn translate(xsd: &str) -> Result<String, PatternError> {
     }
     p.out.push_str(")$");
     // Reject anything `regex` refuses now, so that lazy compilation cannot fail later.
-    regex::Regex::new(&p.out).map_err(|e| PatternError {
-        message: format!("translated pattern does not compile: {e}"),
-        offset: 0,
-    })?;
+    regex::Regex::new(&p.out)
+        .map_err(|e| PatternError { message: format!("translated pattern does not compile: {e}"), offset: 0 })?;
     Ok(p.out)
 }
 
@@ -71,17 +65,13 @@ const BLOCKS: &[(&str, &str)] = &[
 ];
 
 const CATEGORIES: &[&str] = &[
-    "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc",
-    "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Z", "Zs", "Zl", "Zp", "S", "Sm", "Sc", "Sk", "So", "C",
-    "Cc", "Cf", "Co", "Cn",
+    "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi",
+    "Pf", "Po", "Z", "Zs", "Zl", "Zp", "S", "Sm", "Sc", "Sk", "So", "C", "Cc", "Cf", "Co", "Cn",
 ];
 
 impl Parser<'_> {
     fn err(&self, message: &str) -> PatternError {
-        PatternError {
-            message: message.to_owned(),
-            offset: self.pos,
-        }
+        PatternError { message: message.to_owned(), offset: self.pos }
     }
 
     fn peek(&self) -> Option<char> {
@@ -161,10 +151,7 @@ impl Parser<'_> {
         let start = self.pos;
         let mut n: u32 = 0;
         while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
-            n = n
-                .checked_mul(10)
-                .and_then(|n| n.checked_add(d))
-                .ok_or_else(|| self.err("quantifier too large"))?;
+            n = n.checked_mul(10).and_then(|n| n.checked_add(d)).ok_or_else(|| self.err("quantifier too large"))?;
             self.pos += 1;
         }
         if self.pos == start {
@@ -208,9 +195,7 @@ impl Parser<'_> {
             'n' => ClassItem::Char('\n'),
             'r' => ClassItem::Char('\r'),
             't' => ClassItem::Char('\t'),
-            '\\' | '|' | '.' | '?' | '*' | '+' | '(' | ')' | '{' | '}' | '-' | '[' | ']' | '^' => {
-                ClassItem::Char(c)
-            }
+            '\\' | '|' | '.' | '?' | '*' | '+' | '(' | ')' | '{' | '}' | '-' | '[' | ']' | '^' => ClassItem::Char(c),
             's' => ClassItem::Class(" \\t\\n\\r".to_owned(), false),
             'S' => ClassItem::Class(" \\t\\n\\r".to_owned(), true),
             'd' => ClassItem::Raw("\\p{Nd}".to_owned()),
@@ -285,8 +270,7 @@ impl Parser<'_> {
                     first = false;
                     match lo {
                         ClassItem::Char(lo)
-                            if self.peek() == Some('-')
-                                && self.peek_at(1).is_some_and(|c| c != ']' && c != '[') =>
+                            if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| c != ']' && c != '[') =>
                         {
                             self.pos += 1;
                             let ClassItem::Char(hi) = self.class_char(false)? else {
@@ -453,8 +437,19 @@ mod tests {
     #[test]
     fn rejects_what_xsd_rejects() {
         for bad in [
-            "a**", "a*?", "(a", "a)", "[a", "[]", "\\q", "\\p{IsKlingon}", "\\p{Xx}", "{1}",
-            "a{2,1}", "[a-[b]x]", "[z-a]",
+            "a**",
+            "a*?",
+            "(a",
+            "a)",
+            "[a",
+            "[]",
+            "\\q",
+            "\\p{IsKlingon}",
+            "\\p{Xx}",
+            "{1}",
+            "a{2,1}",
+            "[a-[b]x]",
+            "[z-a]",
         ] {
             assert!(translate(bad).is_err(), "{bad} should be rejected");
         }
@@ -466,10 +461,7 @@ mod tests {
         assert!(matches(eui, "00-DB-12-34-56-78-90-A0"));
         assert!(!matches(eui, "00-DB-12-34-56-78-90-A"));
         let list = format!("({eui},)*({eui})");
-        assert!(matches(
-            &list,
-            "00-DB-12-34-56-78-90-A0,00-DB-12-34-56-78-90-A1"
-        ));
+        assert!(matches(&list, "00-DB-12-34-56-78-90-A0,00-DB-12-34-56-78-90-A1"));
         assert!(!matches(&list, "00-DB-12-34-56-78-90-A0,"));
     }
 }

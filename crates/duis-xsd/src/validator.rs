@@ -1,0 +1,744 @@
+//! The streaming validator: the caller feeds start tags, text and end tags, in document
+//! order, from any XML reader; the validator keeps one small frame per open element and
+//! reports typed [`Finding`]s to a [`Sink`].
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+
+use crate::model::{Builtin, Content, Process, Schema, Slice, Term, TypeRef, WildcardNs};
+use crate::value::{self, FacetKind};
+
+const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// An attribute of a start tag, with its value already unescaped by the XML reader.
+#[derive(Debug, Clone)]
+pub struct Attribute<'a> {
+    /// Namespace URI (`""` for an unprefixed attribute).
+    pub ns: &'a str,
+    /// Local name.
+    pub local: &'a str,
+    /// Value.
+    pub value: &'a str,
+    /// Byte range of the attribute in the input.
+    pub span: Range<usize>,
+}
+
+/// Where findings go.
+pub trait Sink {
+    /// Record one finding.
+    fn push(&mut self, finding: Finding);
+}
+
+impl Sink for Vec<Finding> {
+    fn push(&mut self, finding: Finding) {
+        Vec::push(self, finding);
+    }
+}
+
+/// A qualified name in a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// Namespace URI (`""` for none).
+    pub ns: String,
+    /// Local name.
+    pub local: String,
+}
+
+impl Name {
+    fn new(ns: &str, local: &str) -> Self {
+        Name { ns: ns.to_owned(), local: local.to_owned() }
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ns.is_empty() { f.write_str(&self.local) } else { write!(f, "{{{}}}{}", self.ns, self.local) }
+    }
+}
+
+/// Something that could come next in a content model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// This element.
+    Element(Name),
+    /// Any element (`xs:any namespace="##any"`).
+    AnyElement,
+    /// Any element outside this namespace and "no namespace" (`##other`).
+    AnyElementOutside(String),
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expected::Element(n) => fmt::Display::fmt(n, f),
+            Expected::AnyElement => f.write_str("any element"),
+            Expected::AnyElementOutside(ns) => write!(f, "any element not in {{{ns}}}"),
+        }
+    }
+}
+
+/// One schema-validity problem, with the byte range it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What is wrong.
+    pub kind: FindingKind,
+    /// Byte range supplied by the caller (start tag, end tag, text or attribute).
+    pub span: Range<usize>,
+}
+
+/// What is wrong. Each variant names the XSD 1.0 Part 1 validation rule it enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// The root element has no global declaration (§3.3.4, Validation Root).
+    UnknownRoot {
+        /// The root element.
+        name: Name,
+    },
+    /// A child element the content model does not allow here (§3.4.4 cvc-complex-type.2.4).
+    UnexpectedElement {
+        /// The child found.
+        name: Name,
+        /// What could have come instead (empty: no child elements allowed at all).
+        expected: Vec<Expected>,
+    },
+    /// The element ended before its content model was satisfied (cvc-complex-type.2.4).
+    MissingElement {
+        /// The element whose content is incomplete.
+        parent: Name,
+        /// What must come next (one of).
+        expected: Vec<Expected>,
+    },
+    /// An element matched by a strict wildcard has no global declaration (cvc-wildcard).
+    UndeclaredElement {
+        /// The element.
+        name: Name,
+    },
+    /// A value outside its simple type (§3.14.4 cvc-simple-type, cvc-facet-valid).
+    BadValue {
+        /// The element holding the value.
+        element: Name,
+        /// The attribute, for attribute values.
+        attribute: Option<Name>,
+        /// The value as written.
+        value: String,
+        /// The check that failed.
+        facet: FacetKind,
+    },
+    /// An attribute the type does not declare (cvc-complex-type.3.2).
+    UnknownAttribute {
+        /// The element.
+        element: Name,
+        /// The attribute.
+        attribute: Name,
+    },
+    /// A `use="required"` attribute is absent (cvc-complex-type.4).
+    MissingAttribute {
+        /// The element.
+        element: Name,
+        /// The attribute.
+        attribute: Name,
+    },
+    /// Non-whitespace text in element-only content (cvc-complex-type.2.3).
+    UnexpectedText {
+        /// The element.
+        element: Name,
+    },
+    /// The element's type is abstract and `xsi:type` is not supported (cvc-type.2).
+    AbstractType {
+        /// The element.
+        element: Name,
+    },
+    /// `xsi:type` or `xsi:nil`, which the schema subset does not support.
+    UnsupportedXsi {
+        /// The attribute.
+        attribute: Name,
+    },
+    /// The caller broke the call protocol (a bug in the caller, never in the input):
+    /// a second root, an end without a start, or `finish` with elements still open.
+    Usage(&'static str),
+}
+
+impl Finding {
+    /// Stable code, for matching in tests and for documentation.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            FindingKind::UnknownRoot { .. } => "schema.unknown-root",
+            FindingKind::UnexpectedElement { .. } => "schema.unexpected-element",
+            FindingKind::MissingElement { .. } => "schema.missing-element",
+            FindingKind::UndeclaredElement { .. } => "schema.undeclared-element",
+            FindingKind::BadValue { .. } => "schema.bad-value",
+            FindingKind::UnknownAttribute { .. } => "schema.unknown-attribute",
+            FindingKind::MissingAttribute { .. } => "schema.missing-attribute",
+            FindingKind::UnexpectedText { .. } => "schema.unexpected-text",
+            FindingKind::AbstractType { .. } => "schema.abstract-type",
+            FindingKind::UnsupportedXsi { .. } => "schema.unsupported-xsi",
+            FindingKind::Usage(_) => "usage",
+        }
+    }
+}
+
+fn list(f: &mut fmt::Formatter<'_>, items: &[Expected]) -> fmt::Result {
+    for (i, e) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        fmt::Display::fmt(e, f)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            FindingKind::UnknownRoot { name } => write!(f, "no global declaration for root {name}"),
+            FindingKind::UnexpectedElement { name, expected } if expected.is_empty() => {
+                write!(f, "element {name} not allowed here: no child elements expected")
+            }
+            FindingKind::UnexpectedElement { name, expected } => {
+                write!(f, "element {name} not allowed here; expected one of: ")?;
+                list(f, expected)
+            }
+            FindingKind::MissingElement { parent, expected } => {
+                write!(f, "{parent} is incomplete; expected one of: ")?;
+                list(f, expected)
+            }
+            FindingKind::UndeclaredElement { name } => {
+                write!(f, "element {name} is not declared (strict wildcard)")
+            }
+            FindingKind::BadValue { element, attribute, value, facet } => {
+                match attribute {
+                    Some(a) => write!(f, "attribute {a} of {element}")?,
+                    None => write!(f, "element {element}")?,
+                }
+                let shown: String = value.chars().take(64).collect();
+                let more = if shown.len() < value.len() { "..." } else { "" };
+                write!(f, ": value {shown:?}{more} ")?;
+                match facet {
+                    FacetKind::Lexical(b) => write!(f, "is not a valid {b:?}"),
+                    FacetKind::Length { expected, actual } => {
+                        write!(f, "has length {actual}, must be {expected}")
+                    }
+                    FacetKind::MinLength { expected, actual } => {
+                        write!(f, "has length {actual}, must be at least {expected}")
+                    }
+                    FacetKind::MaxLength { expected, actual } => {
+                        write!(f, "has length {actual}, must be at most {expected}")
+                    }
+                    FacetKind::MinInclusive(b) => write!(f, "is below the minimum {b}"),
+                    FacetKind::MaxInclusive(b) => write!(f, "is above the maximum {b}"),
+                    FacetKind::MinExclusive(b) => write!(f, "must be greater than {b}"),
+                    FacetKind::MaxExclusive(b) => write!(f, "must be less than {b}"),
+                    FacetKind::TotalDigits(n) => write!(f, "has more than {n} digits"),
+                    FacetKind::FractionDigits(n) => {
+                        write!(f, "has more than {n} fraction digits")
+                    }
+                    FacetKind::Enumeration => f.write_str("is not one of the allowed values"),
+                    FacetKind::Pattern(p) => write!(f, "does not match pattern {p:?}"),
+                    FacetKind::Fixed(v) => write!(f, "differs from the fixed value {v:?}"),
+                    FacetKind::DuplicateId => f.write_str("is an ID already used"),
+                }
+            }
+            FindingKind::UnknownAttribute { element, attribute } => {
+                write!(f, "attribute {attribute} is not allowed on {element}")
+            }
+            FindingKind::MissingAttribute { element, attribute } => {
+                write!(f, "required attribute {attribute} missing on {element}")
+            }
+            FindingKind::UnexpectedText { element } => {
+                write!(f, "text is not allowed in element-only content of {element}")
+            }
+            FindingKind::AbstractType { element } => {
+                write!(f, "element {element} has an abstract type")
+            }
+            FindingKind::UnsupportedXsi { attribute } => {
+                write!(f, "attribute {attribute} is not supported")
+            }
+            FindingKind::Usage(what) => write!(f, "validator misuse: {what}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    /// Element-only or mixed content, at automaton state `state` seen `count` times.
+    Elements {
+        states: Slice,
+        mixed: bool,
+        state: u32,
+        count: u32,
+        /// An error was reported in this content: do not pile "missing" on top.
+        errored: bool,
+        text_reported: bool,
+    },
+    /// Simple content checked against `st` at the end tag; text collects in the buffer.
+    Simple { st: u32, child_reported: bool, text_span: Option<Range<usize>> },
+    /// Under a lax wildcard, with no declaration: children validated only if declared.
+    Lax,
+    /// Skipped subtree (processContents="skip" or after an error).
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+struct Frame {
+    /// Element declaration id (for names, default and fixed), if declared.
+    decl: Option<u32>,
+    mode: Mode,
+    start: Range<usize>,
+}
+
+/// A streaming validator over one [`Schema`]. Reusable: after [`Validator::finish`] it is
+/// ready for the next document and keeps its buffers, so a warmed-up validator allocates
+/// only to report findings (and for `xs:ID` values).
+#[derive(Debug)]
+pub struct Validator<'s> {
+    schema: &'s Schema,
+    stack: Vec<Frame>,
+    text: String,
+    ids: HashSet<String>,
+    seen: Vec<bool>,
+    root_done: bool,
+    findings: usize,
+}
+
+impl<'s> Validator<'s> {
+    /// A validator for `schema`.
+    pub fn new(schema: &'s Schema) -> Self {
+        Validator {
+            schema,
+            stack: Vec::new(),
+            text: String::new(),
+            ids: HashSet::new(),
+            seen: Vec::new(),
+            root_done: false,
+            findings: 0,
+        }
+    }
+
+    fn report(&mut self, sink: &mut impl Sink, kind: FindingKind, span: Range<usize>) {
+        self.findings += 1;
+        sink.push(Finding { kind, span });
+    }
+
+    fn decl_name(&self, decl: Option<u32>) -> Name {
+        let (ns, local) = decl.and_then(|d| self.schema.element(d)).map_or(("", ""), |d| self.schema.name(d.name));
+        Name::new(ns, local)
+    }
+
+    /// A start tag. `ns` is the element's namespace URI (`""` for none); `attrs` are its
+    /// attributes, namespace declarations included or not (they are ignored).
+    pub fn start_element<'a>(
+        &mut self,
+        ns: &str,
+        local: &str,
+        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) {
+        let schema = self.schema;
+        let ns_id = schema.ns_id(ns);
+        let name = schema.name_id(ns_id, local);
+        let Some(parent) = self.stack.last_mut() else {
+            if self.root_done {
+                self.report(sink, FindingKind::Usage("second root element"), span.clone());
+                self.push_skip(span);
+                return;
+            }
+            match name.and_then(|n| schema.global(n)) {
+                Some(decl) => self.enter(decl, attrs, span, sink),
+                None => {
+                    let name = Name::new(ns, local);
+                    self.report(sink, FindingKind::UnknownRoot { name }, span.clone());
+                    self.push_skip(span);
+                }
+            }
+            return;
+        };
+        match &mut parent.mode {
+            Mode::Skip => self.push_skip(span),
+            Mode::Lax => match name.and_then(|n| schema.global(n)) {
+                Some(decl) => self.enter(decl, attrs, span, sink),
+                None => self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span }),
+            },
+            Mode::Simple { child_reported, .. } => {
+                let first = !*child_reported;
+                *child_reported = true;
+                if first {
+                    let name = Name::new(ns, local);
+                    self.report(sink, FindingKind::UnexpectedElement { name, expected: Vec::new() }, span.clone());
+                }
+                self.push_skip(span);
+            }
+            Mode::Elements { states, state, count, errored, .. } => {
+                let matches = |t: Term| term_matches(schema, t, name, ns_id, ns.is_empty());
+                if let Some((next, n)) = step(schema, *state, *count, &matches) {
+                    *state = next;
+                    *count = n;
+                    let term = schema.state(next).map_or(Term::Start, |s| s.term);
+                    self.enter_term(term, name, ns, local, attrs, span, sink);
+                    return;
+                }
+                let expected = expected(schema, *state, *count);
+                // Resynchronise on another particle of this model for the same element
+                // name, so that its subtree is still checked; otherwise skip the subtree.
+                let resync = (states.start..states.start.saturating_add(states.len)).find(|&s| {
+                    schema.state(s).is_some_and(|st| matches!(st.term, Term::Element(_)) && matches(st.term))
+                });
+                *errored = true;
+                if let Some(s) = resync {
+                    *state = s;
+                    *count = 1;
+                }
+                let found = Name::new(ns, local);
+                self.report(sink, FindingKind::UnexpectedElement { name: found, expected }, span.clone());
+                match resync.and_then(|s| schema.state(s)).map(|s| s.term) {
+                    Some(Term::Element(decl)) => self.enter(decl, attrs, span, sink),
+                    _ => self.push_skip(span),
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // private plumbing between two entry points
+    fn enter_term<'a>(
+        &mut self,
+        term: Term,
+        name: Option<u32>,
+        ns: &str,
+        local: &str,
+        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) {
+        let schema = self.schema;
+        match term {
+            Term::Element(decl) => self.enter(decl, attrs, span, sink),
+            Term::Wildcard(w) => {
+                let process = schema.wildcard(w).map_or(Process::Skip, |w| w.process);
+                let global = name.and_then(|n| schema.global(n));
+                match (process, global) {
+                    (Process::Skip, _) => self.push_skip(span),
+                    (_, Some(decl)) => self.enter(decl, attrs, span, sink),
+                    (Process::Lax, None) => self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span }),
+                    (Process::Strict, None) => {
+                        let name = Name::new(ns, local);
+                        self.report(sink, FindingKind::UndeclaredElement { name }, span.clone());
+                        self.push_skip(span);
+                    }
+                }
+            }
+            Term::Start => self.push_skip(span),
+        }
+    }
+
+    fn push_skip(&mut self, span: Range<usize>) {
+        self.stack.push(Frame { decl: None, mode: Mode::Skip, start: span });
+    }
+
+    /// Start an element declared by `decl`.
+    fn enter<'a>(
+        &mut self,
+        decl: u32,
+        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) {
+        let schema = self.schema;
+        let Some(d) = schema.element(decl) else {
+            self.push_skip(span);
+            return;
+        };
+        let (uses, mode) = match d.ty {
+            TypeRef::Simple(st) => (Slice::default(), Mode::Simple { st, child_reported: false, text_span: None }),
+            TypeRef::Complex(ct) => {
+                let Some(c) = schema.complex(ct) else {
+                    self.push_skip(span);
+                    return;
+                };
+                if c.is_abstract {
+                    let element = self.decl_name(Some(decl));
+                    self.report(sink, FindingKind::AbstractType { element }, span.clone());
+                    self.push_skip(span);
+                    return;
+                }
+                let mode = match c.content {
+                    Content::Simple(st) => Mode::Simple { st, child_reported: false, text_span: None },
+                    Content::Elements { states, mixed } => Mode::Elements {
+                        states,
+                        mixed,
+                        state: states.start,
+                        count: 0,
+                        errored: false,
+                        text_reported: false,
+                    },
+                };
+                (c.attributes, mode)
+            }
+        };
+        self.check_attributes(decl, uses, attrs, &span, sink);
+        self.text.clear();
+        self.stack.push(Frame { decl: Some(decl), mode, start: span });
+    }
+
+    fn check_attributes<'a>(
+        &mut self,
+        decl: u32,
+        uses: Slice,
+        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        span: &Range<usize>,
+        sink: &mut impl Sink,
+    ) {
+        let schema = self.schema;
+        let uses = uses.of(&schema.attributes);
+        self.seen.clear();
+        self.seen.resize(uses.len(), false);
+        for a in attrs {
+            if a.ns == XMLNS || (a.ns.is_empty() && a.local == "xmlns") {
+                continue;
+            }
+            if a.ns == XSI {
+                match a.local {
+                    "schemaLocation" | "noNamespaceSchemaLocation" => continue,
+                    "type" | "nil" => {
+                        let attribute = Name::new(a.ns, a.local);
+                        self.report(sink, FindingKind::UnsupportedXsi { attribute }, a.span);
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let name = schema.name_id(schema.ns_id(a.ns), a.local);
+            let found = name.and_then(|n| uses.iter().position(|u| u.name == n));
+            let Some((i, u)) = found.and_then(|i| Some((i, uses.get(i)?))) else {
+                let element = self.decl_name(Some(decl));
+                let attribute = Name::new(a.ns, a.local);
+                self.report(sink, FindingKind::UnknownAttribute { element, attribute }, a.span);
+                continue;
+            };
+            if let Some(s) = self.seen.get_mut(i) {
+                *s = true;
+            }
+            let problem = match value::check(schema, u.ty, a.value) {
+                Err(f) => Some(f),
+                Ok(()) => match u.fixed.map(|f| schema.string(f)) {
+                    Some(fixed) if !value::equals_fixed(schema, u.ty, a.value, fixed) => {
+                        Some(FacetKind::Fixed(fixed.to_owned()))
+                    }
+                    _ => self.check_id(u.ty, a.value),
+                },
+            };
+            if let Some(facet) = problem {
+                let element = self.decl_name(Some(decl));
+                self.report(
+                    sink,
+                    FindingKind::BadValue {
+                        element,
+                        attribute: Some(Name::new(a.ns, a.local)),
+                        value: a.value.to_owned(),
+                        facet,
+                    },
+                    a.span,
+                );
+            }
+        }
+        let missing: Vec<u32> =
+            uses.iter().zip(&self.seen).filter(|(u, seen)| u.required && !**seen).map(|(u, _)| u.name).collect();
+        for n in missing {
+            let (ns, local) = schema.name(n);
+            let element = self.decl_name(Some(decl));
+            let attribute = Name::new(ns, local);
+            self.report(sink, FindingKind::MissingAttribute { element, attribute }, span.clone());
+        }
+    }
+
+    /// `xs:ID` values must be unique in a document (XSD Part 2 §3.3.8, cvc-id.2).
+    fn check_id(&mut self, st: u32, raw: &str) -> Option<FacetKind> {
+        let ty = self.schema.simple(st)?;
+        if ty.builtin != Builtin::Id {
+            return None;
+        }
+        let v = value::normalize(raw, ty.whitespace);
+        if self.ids.contains(v.as_ref()) {
+            return Some(FacetKind::DuplicateId);
+        }
+        self.ids.insert(v.into_owned());
+        None
+    }
+
+    /// Character data inside the current element (any number of chunks).
+    pub fn text(&mut self, chunk: &str, span: Range<usize>, sink: &mut impl Sink) {
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
+        let decl = top.decl;
+        match &mut top.mode {
+            Mode::Simple { text_span, .. } => {
+                self.text.push_str(chunk);
+                *text_span = Some(match text_span.take() {
+                    Some(s) => s.start..span.end,
+                    None => span,
+                });
+            }
+            Mode::Elements { mixed: false, text_reported, .. }
+                if !*text_reported && !chunk.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) =>
+            {
+                *text_reported = true;
+                let element = self.decl_name(decl);
+                self.report(sink, FindingKind::UnexpectedText { element }, span);
+            }
+            _ => {}
+        }
+    }
+
+    /// An end tag.
+    pub fn end_element(&mut self, span: Range<usize>, sink: &mut impl Sink) {
+        let Some(frame) = self.stack.pop() else {
+            self.report(sink, FindingKind::Usage("end tag without a start tag"), span);
+            return;
+        };
+        if self.stack.is_empty() {
+            self.root_done = true;
+        }
+        let schema = self.schema;
+        match frame.mode {
+            Mode::Elements { state, count, errored: false, .. } => {
+                let done =
+                    schema.state(state).is_some_and(|s| s.accepting && (s.term == Term::Start || count >= s.min));
+                if !done {
+                    let parent = self.decl_name(frame.decl);
+                    let expected = expected(schema, state, count);
+                    self.report(sink, FindingKind::MissingElement { parent, expected }, span);
+                }
+            }
+            Mode::Simple { st, child_reported: false, text_span } => {
+                let decl = frame.decl.and_then(|d| schema.element(d));
+                let text = std::mem::take(&mut self.text);
+                let value = match decl.and_then(|d| d.default) {
+                    // An empty element takes its default (XSD Part 1 §3.3.4 clause 5.1).
+                    Some(def) if text.is_empty() => schema.string(def),
+                    _ => text.as_str(),
+                };
+                let problem = match value::check(schema, st, value) {
+                    Err(f) => Some(f),
+                    Ok(()) => match decl.and_then(|d| d.fixed).map(|f| schema.string(f)) {
+                        Some(fixed) if !value::equals_fixed(schema, st, value, fixed) => {
+                            Some(FacetKind::Fixed(fixed.to_owned()))
+                        }
+                        _ => self.check_id(st, value),
+                    },
+                };
+                if let Some(facet) = problem {
+                    let element = self.decl_name(frame.decl);
+                    let value = value.to_owned();
+                    self.report(
+                        sink,
+                        FindingKind::BadValue { element, attribute: None, value, facet },
+                        text_span.unwrap_or(frame.start),
+                    );
+                }
+                // Hand the buffer back so its capacity is reused.
+                self.text = text;
+                self.text.clear();
+            }
+            _ => {}
+        }
+    }
+
+    /// End of the document: reports a missing root or unclosed elements, returns whether
+    /// the document was valid, and resets the validator for the next one.
+    pub fn finish(&mut self, span: Range<usize>, sink: &mut impl Sink) -> bool {
+        if !self.stack.is_empty() {
+            self.report(sink, FindingKind::Usage("document ended with open elements"), span);
+        } else if !self.root_done {
+            self.report(sink, FindingKind::Usage("document has no root element"), span);
+        }
+        let valid = self.findings == 0;
+        self.reset();
+        valid
+    }
+
+    /// Forget the current document.
+    pub fn reset(&mut self) {
+        self.stack.clear();
+        self.text.clear();
+        self.ids.clear();
+        self.root_done = false;
+        self.findings = 0;
+    }
+
+    /// Number of findings reported for the current document so far.
+    pub fn finding_count(&self) -> usize {
+        self.findings
+    }
+}
+
+fn term_matches(schema: &Schema, t: Term, name: Option<u32>, ns: Option<u32>, no_ns: bool) -> bool {
+    match t {
+        Term::Start => false,
+        Term::Element(d) => name.is_some() && schema.element(d).map(|d| d.name) == name,
+        Term::Wildcard(w) => match schema.wildcard(w).map(|w| w.namespace) {
+            Some(WildcardNs::Any) => true,
+            Some(WildcardNs::Other(o)) => !no_ns && ns != Some(o),
+            None => false,
+        },
+    }
+}
+
+/// One automaton step: repeat the current particle while under its `maxOccurs`, else move
+/// to a following particle once `minOccurs` is reached. The content models are
+/// deterministic (checked at compile time), so the first match is the only one.
+fn step(schema: &Schema, state: u32, count: u32, matches: &dyn Fn(Term) -> bool) -> Option<(u32, u32)> {
+    let s = schema.state(state)?;
+    if s.term != Term::Start && count < s.max && matches(s.term) {
+        return Some((state, count + 1));
+    }
+    if s.term != Term::Start && count < s.min {
+        return None;
+    }
+    s.edges
+        .of(&schema.edges)
+        .iter()
+        .copied()
+        .find(|&t| schema.state(t).is_some_and(|ts| matches(ts.term)))
+        .map(|t| (t, 1))
+}
+
+fn expected(schema: &Schema, state: u32, count: u32) -> Vec<Expected> {
+    let Some(s) = schema.state(state) else {
+        return Vec::new();
+    };
+    let describe = |t: Term| -> Option<Expected> {
+        match t {
+            Term::Start => None,
+            Term::Element(d) => {
+                let (ns, local) = schema.name(schema.element(d)?.name);
+                Some(Expected::Element(Name::new(ns, local)))
+            }
+            Term::Wildcard(w) => Some(match schema.wildcard(w)?.namespace {
+                WildcardNs::Any => Expected::AnyElement,
+                WildcardNs::Other(o) => Expected::AnyElementOutside(
+                    usize::try_from(o)
+                        .ok()
+                        .and_then(|i| schema.namespaces.get(i))
+                        .map_or_else(String::new, |n| n.to_string()),
+                ),
+            }),
+        }
+    };
+    let mut out = Vec::new();
+    if s.term != Term::Start && count < s.max {
+        out.extend(describe(s.term));
+    }
+    if s.term == Term::Start || count >= s.min {
+        for &t in s.edges.of(&schema.edges) {
+            if let Some(e) = schema.state(t).and_then(|ts| describe(ts.term))
+                && !out.contains(&e)
+            {
+                out.push(e);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,338 @@
+//! Small schemas exercising the validator: occurs bounds, choices, wildcards, attributes,
+//! simple content, recovery.
+
+use duis_xsd::{Expected, FacetKind, Finding, FindingKind, Schema};
+
+use crate::util::validate;
+
+fn schema(body: &str) -> Schema {
+    let xsd = format!(
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t"
+            targetNamespace="urn:t" elementFormDefault="qualified">{body}</xs:schema>"#
+    );
+    duis_xsd::compile("t.xsd", &|_| Some(xsd.clone())).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn findings(s: &Schema, body: &str) -> Vec<Finding> {
+    let xml = format!(r#"<t:R xmlns:t="urn:t">{body}</t:R>"#);
+    validate(s, &xml).unwrap()
+}
+
+fn codes(s: &Schema, body: &str) -> Vec<&'static str> {
+    findings(s, body).iter().map(Finding::code).collect()
+}
+
+fn root(content: &str) -> Schema {
+    schema(&format!(r#"<xs:element name="R"><xs:complexType>{content}</xs:complexType></xs:element>"#))
+}
+
+#[test]
+fn occurs_bounds_on_one_element_are_counted() {
+    let s = root(
+        r#"<xs:sequence><xs:element name="a" type="xs:int" minOccurs="2" maxOccurs="19056"/><xs:element name="b" type="xs:int" minOccurs="0"/></xs:sequence>"#,
+    );
+    // One state for `a`, however large maxOccurs is.
+    assert!(s.states.len() < 5, "{}", s.states.len());
+    assert_eq!(codes(&s, "<t:a>1</t:a>"), ["schema.missing-element"]);
+    assert!(codes(&s, "<t:a>1</t:a><t:a>2</t:a>").is_empty());
+    assert!(codes(&s, &"<t:a>1</t:a>".repeat(19056)).is_empty());
+    assert_eq!(codes(&s, &"<t:a>1</t:a>".repeat(19057)), ["schema.unexpected-element"]);
+    assert!(codes(&s, "<t:a>1</t:a><t:a>1</t:a><t:b>1</t:b>").is_empty());
+    assert_eq!(codes(&s, "<t:a>1</t:a><t:b>1</t:b>"), ["schema.unexpected-element"]);
+}
+
+#[test]
+fn missing_element_lists_what_is_expected() {
+    let s = root(
+        r#"<xs:sequence><xs:element name="a" type="xs:int"/><xs:choice><xs:element name="b" type="xs:int"/><xs:element name="c" type="xs:int"/></xs:choice></xs:sequence>"#,
+    );
+    let f = findings(&s, "<t:a>1</t:a>");
+    let [Finding { kind: FindingKind::MissingElement { parent, expected }, .. }] = f.as_slice() else {
+        panic!("{f:?}");
+    };
+    assert_eq!(parent.local, "R");
+    let names: Vec<String> = expected.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["{urn:t}b", "{urn:t}c"]);
+    assert!(codes(&s, "<t:a>1</t:a><t:c>2</t:c>").is_empty());
+    assert_eq!(codes(&s, "<t:a>1</t:a><t:b>2</t:b><t:c>2</t:c>"), ["schema.unexpected-element"]);
+}
+
+#[test]
+fn repeated_groups_are_unrolled() {
+    let s = root(
+        r#"<xs:sequence minOccurs="2" maxOccurs="3"><xs:element name="a" type="xs:int"/><xs:element name="b" type="xs:int" minOccurs="0"/></xs:sequence>"#,
+    );
+    let ab = "<t:a>1</t:a><t:b>1</t:b>";
+    assert_eq!(codes(&s, ab), ["schema.missing-element"]);
+    assert!(codes(&s, &ab.repeat(2)).is_empty());
+    assert!(codes(&s, "<t:a>1</t:a><t:a>1</t:a><t:a>1</t:a>").is_empty());
+    assert_eq!(codes(&s, &ab.repeat(4)), ["schema.unexpected-element"]);
+    let s = root(
+        r#"<xs:choice maxOccurs="unbounded"><xs:element name="a" type="xs:int"/><xs:element name="b" type="xs:int"/></xs:choice>"#,
+    );
+    assert!(codes(&s, "<t:b>1</t:b><t:a>1</t:a><t:b>1</t:b>").is_empty());
+    assert_eq!(codes(&s, ""), ["schema.missing-element"]);
+}
+
+#[test]
+fn unexpected_element_resynchronises() {
+    let s = root(
+        r#"<xs:sequence><xs:element name="a" type="xs:int"/><xs:element name="b" type="xs:int"/><xs:element name="c" type="xs:int"/></xs:sequence>"#,
+    );
+    // `c` out of order: reported once, and the value inside `c` is still checked.
+    let f = codes(&s, "<t:a>1</t:a><t:c>x</t:c>");
+    assert_eq!(f, ["schema.unexpected-element", "schema.bad-value"]);
+    // An unknown element: reported once, its subtree skipped.
+    let f = codes(&s, "<t:a>1</t:a><t:zz><t:q/></t:zz><t:b>1</t:b><t:c>1</t:c>");
+    assert_eq!(f, ["schema.unexpected-element"]);
+}
+
+#[test]
+fn unknown_root() {
+    let s = root("<xs:sequence/>");
+    let f = validate(&s, r#"<t:Other xmlns:t="urn:t"><x/></t:Other>"#).unwrap();
+    assert_eq!(f.iter().map(Finding::code).collect::<Vec<_>>(), ["schema.unknown-root"]);
+    let f = validate(&s, r#"<R/>"#).unwrap();
+    assert_eq!(f.iter().map(Finding::code).collect::<Vec<_>>(), ["schema.unknown-root"]);
+}
+
+#[test]
+fn text_in_element_only_content() {
+    let s = root(r#"<xs:sequence><xs:element name="a" type="xs:string" minOccurs="0"/></xs:sequence>"#);
+    assert!(codes(&s, "\n  <t:a> keep </t:a>\n").is_empty());
+    assert_eq!(codes(&s, "oops<t:a/>more"), ["schema.unexpected-text"]);
+    let mixed = schema(
+        r#"<xs:element name="R"><xs:complexType mixed="true"><xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&mixed, "x<t:a/>y").is_empty());
+}
+
+#[test]
+fn attributes() {
+    let s = root(
+        r#"<xs:sequence/><xs:attribute name="id" type="xs:ID"/><xs:attribute name="n" type="xs:unsignedByte" use="required"/><xs:attribute name="f" type="xs:token" fixed="v"/>"#,
+    );
+    let ok = validate(&s, r#"<t:R xmlns:t="urn:t" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:t t.xsd" n=" 7 " f=" v"/>"#).unwrap();
+    assert!(ok.is_empty(), "{ok:?}");
+    let codes = |xml: &str| -> Vec<&'static str> { validate(&s, xml).unwrap().iter().map(Finding::code).collect() };
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t"/>"#), ["schema.missing-attribute"]);
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t" n="1" x="1"/>"#), ["schema.unknown-attribute"]);
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t" n="1" t:n="1"/>"#), ["schema.unknown-attribute"]);
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t" n="256"/>"#), ["schema.bad-value"]);
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t" n="1" f="w"/>"#), ["schema.bad-value"]);
+    assert_eq!(codes(r#"<t:R xmlns:t="urn:t" n="1" id="1x"/>"#), ["schema.bad-value"]);
+    assert_eq!(
+        codes(r#"<t:R xmlns:t="urn:t" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" n="1" xsi:type="t:X"/>"#),
+        ["schema.unsupported-xsi"]
+    );
+}
+
+#[test]
+fn duplicate_ids() {
+    let s = schema(
+        r#"<xs:element name="R"><xs:complexType><xs:sequence><xs:element name="a" maxOccurs="9"><xs:complexType><xs:attribute name="Id" type="xs:ID"/></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, r#"<t:a Id="x"/><t:a Id="y"/>"#).is_empty());
+    let f = findings(&s, r#"<t:a Id="x"/><t:a Id="x"/>"#);
+    assert!(
+        matches!(&f[..], [Finding { kind: FindingKind::BadValue { facet: FacetKind::DuplicateId, .. }, .. }]),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn simple_content_and_defaults() {
+    let s = schema(
+        r#"
+      <xs:simpleType name="Cur"><xs:restriction base="xs:string"><xs:enumeration value="GBP"/><xs:enumeration value="ECB"/></xs:restriction></xs:simpleType>
+      <xs:complexType name="Price"><xs:simpleContent><xs:extension base="xs:decimal"><xs:attribute name="unit" type="t:Cur"/></xs:extension></xs:simpleContent></xs:complexType>
+      <xs:element name="R"><xs:complexType><xs:sequence>
+        <xs:element name="p" type="t:Price" minOccurs="0"/>
+        <xs:element name="c" type="t:Cur" default="GBP" minOccurs="0"/>
+      </xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, r#"<t:p unit="ECB"> +1.50 </t:p><t:c/>"#).is_empty());
+    assert_eq!(codes(&s, r#"<t:p unit="USD">1</t:p>"#), ["schema.bad-value"]);
+    assert_eq!(codes(&s, r#"<t:p>1<t:x/></t:p>"#), ["schema.unexpected-element"]);
+    assert_eq!(codes(&s, r#"<t:c>GBP </t:c>"#), ["schema.bad-value"]);
+}
+
+#[test]
+fn strings_are_never_trimmed_and_tokens_are_collapsed() {
+    let s = schema(
+        r#"
+      <xs:element name="R"><xs:complexType><xs:sequence>
+        <xs:element name="s" minOccurs="0"><xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="3"/></xs:restriction></xs:simpleType></xs:element>
+        <xs:element name="t" minOccurs="0"><xs:simpleType><xs:restriction base="xs:token"><xs:length value="3"/><xs:pattern value="[a-z ]+"/></xs:restriction></xs:simpleType></xs:element>
+      </xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, "<t:s>abc</t:s>").is_empty());
+    assert_eq!(codes(&s, "<t:s> abc</t:s>"), ["schema.bad-value"]);
+    assert!(codes(&s, "<t:t>\n  a b \t</t:t>").is_empty());
+    assert!(codes(&s, "<t:t>a&#32;b</t:t>").is_empty());
+    assert_eq!(codes(&s, "<t:t>ab</t:t>"), ["schema.bad-value"]);
+}
+
+#[test]
+fn facets_report_which_one_failed() {
+    let s = schema(
+        r#"
+      <xs:simpleType name="Base"><xs:restriction base="xs:decimal"><xs:totalDigits value="5"/><xs:fractionDigits value="2"/><xs:minExclusive value="-10"/></xs:restriction></xs:simpleType>
+      <xs:element name="R"><xs:complexType><xs:sequence><xs:element name="d" maxOccurs="20"><xs:simpleType><xs:restriction base="t:Base"><xs:maxInclusive value="100.5"/></xs:restriction></xs:simpleType></xs:element>
+      <xs:element name="b" minOccurs="0" maxOccurs="9"><xs:simpleType><xs:restriction base="xs:base64Binary"><xs:minLength value="2"/><xs:maxLength value="3"/></xs:restriction></xs:simpleType></xs:element>
+      <xs:element name="h" minOccurs="0"><xs:simpleType><xs:restriction base="xs:hexBinary"><xs:length value="2"/></xs:restriction></xs:simpleType></xs:element>
+      <xs:element name="e" minOccurs="0"><xs:simpleType><xs:restriction base="xs:positiveInteger"><xs:enumeration value="1"/><xs:enumeration value="10"/></xs:restriction></xs:simpleType></xs:element>
+      </xs:sequence></xs:complexType></xs:element>"#,
+    );
+    let facet = |body: &str| -> Option<FacetKind> {
+        findings(&s, body).into_iter().find_map(|f| match f.kind {
+            FindingKind::BadValue { facet, .. } => Some(facet),
+            _ => None,
+        })
+    };
+    assert_eq!(facet("<t:d>100.5</t:d><t:d>-9.99</t:d><t:d>0</t:d>"), None);
+    assert_eq!(facet("<t:d>1.23456</t:d>"), Some(FacetKind::TotalDigits(5)));
+    assert_eq!(facet("<t:d>100.51</t:d>"), Some(FacetKind::MaxInclusive("100.5".into())));
+    assert_eq!(facet("<t:d>1.125</t:d>"), Some(FacetKind::FractionDigits(2)));
+    assert_eq!(facet("<t:d>-10</t:d>"), Some(FacetKind::MinExclusive("-10".into())));
+    assert_eq!(facet("<t:d>101</t:d>"), Some(FacetKind::MaxInclusive("100.5".into())));
+    assert_eq!(facet("<t:d>1e2</t:d>"), Some(FacetKind::Lexical(duis_xsd::model::Builtin::Decimal)));
+    // base64 lengths count decoded octets, whitespace allowed.
+    assert_eq!(facet("<t:d>1</t:d><t:b>QUI=</t:b><t:b>QU\n JD</t:b>"), None);
+    assert_eq!(facet("<t:d>1</t:d><t:b>QQ==</t:b>"), Some(FacetKind::MinLength { expected: 2, actual: 1 }));
+    assert_eq!(facet("<t:d>1</t:d><t:b>QUJDRA==</t:b>"), Some(FacetKind::MaxLength { expected: 3, actual: 4 }));
+    assert_eq!(facet("<t:d>1</t:d><t:h>0aFF</t:h>"), None);
+    assert_eq!(facet("<t:d>1</t:d><t:h>0aF</t:h>"), Some(FacetKind::Lexical(duis_xsd::model::Builtin::HexBinary)));
+    // Enumerations compare numeric values, not text.
+    assert_eq!(facet("<t:d>1</t:d><t:e>010</t:e>"), None);
+    assert_eq!(facet("<t:d>1</t:d><t:e>2</t:e>"), Some(FacetKind::Enumeration));
+}
+
+#[test]
+fn wildcards_follow_process_contents() {
+    let s = schema(
+        r###"
+      <xs:element name="Known" type="xs:int"/>
+      <xs:element name="R"><xs:complexType><xs:sequence>
+        <xs:element name="lax" minOccurs="0"><xs:complexType><xs:sequence><xs:any namespace="##other" processContents="lax" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
+        <xs:element name="strict" minOccurs="0"><xs:complexType><xs:sequence><xs:any namespace="##any" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
+        <xs:element name="skip" minOccurs="0"><xs:complexType><xs:sequence><xs:any processContents="skip"/></xs:sequence></xs:complexType></xs:element>
+      </xs:sequence></xs:complexType></xs:element>"###,
+    );
+    assert!(codes(&s, r#"<t:lax><o:x xmlns:o="urn:o" a="1"><o:y>t</o:y></o:x></t:lax>"#).is_empty());
+    // ##other excludes the target namespace and no namespace.
+    assert_eq!(codes(&s, r#"<t:lax><t:Known>1</t:Known></t:lax>"#), ["schema.unexpected-element"]);
+    assert_eq!(codes(&s, r#"<t:lax><x/></t:lax>"#), ["schema.unexpected-element"]);
+    assert!(codes(&s, r#"<t:strict><t:Known>1</t:Known></t:strict>"#).is_empty());
+    assert_eq!(codes(&s, r#"<t:strict><t:Known>x</t:Known></t:strict>"#), ["schema.bad-value"]);
+    assert_eq!(codes(&s, r#"<t:strict><t:Unknown/></t:strict>"#), ["schema.undeclared-element"]);
+    assert!(codes(&s, r#"<t:skip><t:Known>x<b/></t:Known></t:skip>"#).is_empty());
+    let f = findings(&s, r#"<t:skip/>"#);
+    assert!(
+        matches!(&f[..], [Finding { kind: FindingKind::MissingElement { expected, .. }, .. }] if expected == &[Expected::AnyElement]),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn abstract_types_are_rejected_on_instances() {
+    let s = schema(
+        r#"
+      <xs:complexType name="A" abstract="true"><xs:sequence><xs:element name="x" type="xs:int" minOccurs="0"/></xs:sequence></xs:complexType>
+      <xs:complexType name="B"><xs:complexContent><xs:extension base="t:A"><xs:sequence><xs:element name="y" type="xs:int"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+      <xs:element name="R"><xs:complexType><xs:sequence>
+        <xs:element name="b" type="t:B" minOccurs="0"/><xs:element name="a" type="t:A" minOccurs="0"/>
+      </xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, "<t:b><t:x>1</t:x><t:y>2</t:y></t:b>").is_empty());
+    assert!(codes(&s, "<t:b><t:y>2</t:y></t:b>").is_empty());
+    assert_eq!(codes(&s, "<t:b><t:y>2</t:y><t:x>1</t:x></t:b>"), ["schema.unexpected-element"]);
+    assert_eq!(codes(&s, "<t:a/>"), ["schema.abstract-type"]);
+}
+
+#[test]
+fn validator_is_reusable_and_reports_misuse() {
+    let s = root(r#"<xs:sequence/>"#);
+    let mut v = s.validator();
+    let mut f: Vec<Finding> = Vec::new();
+    for _ in 0..2 {
+        v.start_element("urn:t", "R", [], 0..1, &mut f);
+        v.end_element(1..2, &mut f);
+        assert!(v.finish(2..2, &mut f));
+    }
+    v.end_element(0..1, &mut f);
+    v.start_element("urn:t", "R", [], 0..1, &mut f);
+    assert!(!v.finish(2..2, &mut f));
+    assert_eq!(f.iter().map(Finding::code).collect::<Vec<_>>(), ["usage", "usage"]);
+    assert!(!v.finish(0..0, &mut f));
+}
+
+#[test]
+fn findings_display_without_debug_noise() {
+    let s = root(r#"<xs:sequence><xs:element name="a" type="xs:int"/></xs:sequence>"#);
+    let f = findings(&s, "<t:b/>");
+    assert_eq!(f[0].to_string(), "element {urn:t}b not allowed here; expected one of: {urn:t}a");
+    assert_eq!(f[0].span, 21..27);
+}
+
+/// Every kind of DUIS document has a global declaration to start from: requests, responses,
+/// alerts, SMETS1 roots, MMC roots and the xmldsig elements. Uses the committed tables,
+/// so it needs no corpus.
+#[test]
+fn every_duis_root_is_declared() {
+    const SR: &str = "http://www.dccinterface.co.uk/ServiceUserGateway";
+    const RA: &str = "http://www.dccinterface.co.uk/ResponseAndAlert";
+    const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    let schema = &crate::generated::SCHEMA;
+    for (ns, local) in [
+        (SR, "Request"),
+        (SR, "Response"),
+        (SR, "SMETS1SignedResponse"),
+        (SR, "S1SPAlert"),
+        (RA, "GBCSData"),
+        (RA, "GBCSResponse"),
+        (DS, "Signature"),
+    ] {
+        let mut v = schema.validator();
+        let mut f: Vec<Finding> = Vec::new();
+        v.start_element(ns, local, [], 0..1, &mut f);
+        v.end_element(1..2, &mut f);
+        v.finish(2..2, &mut f);
+        assert!(!f.iter().any(|f| matches!(f.kind, FindingKind::UnknownRoot { .. })), "{local}: {f:?}");
+    }
+    let mut v = schema.validator();
+    let mut f: Vec<Finding> = Vec::new();
+    v.start_element(SR, "Nope", [], 0..1, &mut f);
+    v.end_element(1..2, &mut f);
+    assert!(!v.finish(2..2, &mut f));
+    assert_eq!(f[0].code(), "schema.unknown-root");
+}
+
+/// A minimal Service Request against the committed tables: valid, then one facet broken.
+#[test]
+fn generated_tables_validate_a_request() {
+    let req = r#"<sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" schemaVersion="5.4">
+  <sr:Header>
+    <sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>
+    <sr:CommandVariant>1</sr:CommandVariant>
+    <sr:ServiceReference>8.2</sr:ServiceReference>
+    <sr:ServiceReferenceVariant>8.2</sr:ServiceReferenceVariant>
+  </sr:Header>
+  <sr:Body>
+    <sr:ReadInventory><sr:DeviceId>00-DB-12-34-56-78-90-A0</sr:DeviceId></sr:ReadInventory>
+  </sr:Body>
+</sr:Request>"#;
+    let f = validate(&crate::generated::SCHEMA, req).unwrap();
+    let codes: Vec<_> = f.iter().map(Finding::code).collect();
+    // ReadInventory's exact content is the schema's business; the header must pass.
+    assert!(
+        !f.iter().any(|f| matches!(&f.kind, FindingKind::BadValue { element, .. } if element.local == "RequestID")),
+        "{codes:?}"
+    );
+    let bad = req.replace(":1000</sr:RequestID>", ":18446744073709551616</sr:RequestID>");
+    let f = validate(&crate::generated::SCHEMA, &bad).unwrap();
+    assert!(
+        f.iter().any(|f| matches!(&f.kind, FindingKind::BadValue { element, facet: FacetKind::Pattern(_), .. } if element.local == "RequestID")),
+        "{f:?}"
+    );
+}
