@@ -47,7 +47,10 @@
 )]
 
 pub mod catalogue;
+mod dsig;
+mod gbcs;
 mod message;
+mod pki;
 mod report;
 mod rules;
 mod validator;

@@ -265,6 +265,7 @@ impl<'a> Extractor<'a> {
                     self.stray_text(*span, findings);
                 }
             }
+            Event::Pi(..) => {}
             Event::Ref(ch, span) => {
                 if let Some((_, buffer, content)) = &mut self.capture {
                     buffer.push_char(*ch);

@@ -84,6 +84,9 @@ pub(crate) enum Event<'a> {
     Ref(char, Span),
     /// A CDATA section's content.
     CData(&'a str, Span),
+    /// A processing instruction's content (between `<?` and `?>`), inside or outside the root.
+    /// Canonical XML keeps these; comments it drops, so they are not reported.
+    Pi(&'a str, Span),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -270,9 +273,13 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                // Comments and processing instructions carry no DUIS content; quick-xml has
-                // already checked comments for `--`.
-                QxEvent::Comment(_) | QxEvent::PI(_) => {}
+                // Comments carry no DUIS content and canonical XML without comments drops
+                // them; quick-xml has already checked them for `--`.
+                QxEvent::Comment(_) => {}
+                QxEvent::PI(pi) => {
+                    let _ = pi;
+                    return Some(Event::Pi(self.slice(span, 2, 2), span));
+                }
                 QxEvent::Eof => {
                     match self.state {
                         State::BeforeRoot => findings.push(Code::XmlNoRoot, Span::point(start), Detail::None),

@@ -1,0 +1,1 @@
+//! GBCS general-signing APDUs inside Signed Pre-Commands: parse, header, signature.

@@ -1,0 +1,1 @@
+//! Organisation Certificates: the SMKI profile, the trust store, role codes.
