@@ -139,6 +139,7 @@ enum Field {
     ServiceReference,
     ServiceReferenceVariant,
     ExecutionDateTime,
+    GbcsPayload,
 }
 
 /// Text being collected for a field: borrowed while it is one chunk.
@@ -230,7 +231,7 @@ pub(crate) struct Extractor<'a> {
     body_children: u32,
     body_element_children: u32,
     capture: Option<(Field, Text<'a>, Span)>,
-    raw: [Option<Located<Cow<'a, str>>>; 5],
+    raw: [Option<Located<Cow<'a, str>>>; 6],
     facts: RequestFacts<'a>,
 }
 
@@ -316,10 +317,13 @@ impl<'a> Extractor<'a> {
                 Node::Body => self.body_child(start, findings),
                 Node::BodyElement => {
                     self.body_element_children = self.body_element_children.saturating_add(1);
-                    if start.ns == Ns::Sr && start.local == "ExecutionDateTime" && self.root == Some(Root::Request) {
-                        Node::Field(Field::ExecutionDateTime)
-                    } else {
-                        Node::Skip
+                    let in_request = self.root == Some(Root::Request);
+                    match (start.ns, start.local) {
+                        (Ns::Sr, "ExecutionDateTime") if in_request => Node::Field(Field::ExecutionDateTime),
+                        (Ns::Sr, "GBCSPayload") if in_request && self.kind == Some(MessageKind::SignedPreCommand) => {
+                            Node::Field(Field::GbcsPayload)
+                        }
+                        _ => Node::Skip,
                     }
                 }
                 _ => Node::Skip,
@@ -555,6 +559,7 @@ impl<'a> Extractor<'a> {
             Field::ServiceReference => 2,
             Field::ServiceReferenceVariant => 3,
             Field::ExecutionDateTime => 4,
+            Field::GbcsPayload => 5,
         };
         if let Some(place) = self.raw.get_mut(slot) {
             *place = Some(Located { value, span });
@@ -563,7 +568,8 @@ impl<'a> Extractor<'a> {
 
     /// Parses the captured fields and returns the facts.
     pub(crate) fn finish(mut self, findings: &mut Findings) -> Extraction<'a> {
-        let [request_id, cv, sr, srv, edt] = core::mem::take(&mut self.raw);
+        let [request_id, cv, sr, srv, edt, payload] = core::mem::take(&mut self.raw);
+        self.facts.gbcs_payload = payload;
         if self.root != Some(Root::Request) {
             return Extraction { kind: self.kind, request: None };
         }

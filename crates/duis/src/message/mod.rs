@@ -108,6 +108,8 @@ pub struct RequestFacts<'a> {
     pub body: Option<Body<'a>>,
     /// The body's `ExecutionDateTime`, parsed.
     pub execution_date_time: Option<Located<DateTime>>,
+    /// The `GBCSPayload` of a Signed Pre-Command, as written (base64 text, not decoded).
+    pub gbcs_payload: Option<Located<Cow<'a, str>>>,
     /// The `ds:Signature` element that is a child of the root, if any.
     pub signature: Option<Span>,
 }
