@@ -7,6 +7,7 @@
 mod args;
 mod inputs;
 mod output;
+mod sign;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -37,15 +38,13 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
-    if let Some(Command::Sign(_)) = args.command {
-        bail!("`duis-check sign` is not supported yet: XML signing arrives with signature support");
+    if let Some(Command::Sign(sign_args)) = &args.command {
+        return sign::run(sign_args);
     }
     if let Some(code) = &args.explain {
         return explain(code);
     }
     for (flag, given) in [
-        ("--trust", !args.trust.is_empty()),
-        ("--schema", args.schema.is_some()),
         ("--parties", args.parties.is_some()),
         ("--counters", args.counters.is_some()),
         ("--pre-command", args.pre_command.is_some()),
@@ -56,7 +55,7 @@ fn run() -> anyhow::Result<ExitCode> {
     }
     // Time is an input: parsed and checked now so scripts fail early on a bad value; the
     // date rules that use it evaluate against this instant.
-    let _now = match &args.now {
+    let now = match &args.now {
         Some(text) => duis::DateTime::parse_rfc3339(text)
             .with_context(|| format!("--now {text:?}: expected an RFC 3339 time such as 2026-01-01T00:00:00Z"))?,
         None => system_now(),
@@ -65,7 +64,15 @@ fn run() -> anyhow::Result<ExitCode> {
         bail!("no input: give files, folders, or - for standard input (see --help)");
     }
 
-    let validator = duis::Validator::builder().build();
+    let mut builder = duis::Validator::builder();
+    if let Some(xsd) = &args.schema {
+        builder = builder.schema(load_schema(xsd)?);
+    }
+    // Signatures are verified only against certificates the caller names (DESIGN §6).
+    if !args.trust.is_empty() {
+        builder = builder.trust(sign::load_trust(&args.trust)?);
+    }
+    let validator = builder.now(now).build();
     let inputs = inputs::expand(&args.paths);
     let colour = args.format == Format::Human && io::stdout().is_terminal();
     let progress = progress_bar(&args, inputs.len());
@@ -177,4 +184,19 @@ fn explain(name: &str) -> anyhow::Result<ExitCode> {
 fn system_now() -> duis::DateTime {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     duis::DateTime::from_unix(i64::try_from(since.as_secs()).unwrap_or(i64::MAX), since.subsec_nanos())
+}
+
+/// Compiles `--schema FILE.xsd`, reading its imports relative to its folder.
+fn load_schema(path: &std::path::Path) -> anyhow::Result<duis::Schema> {
+    let main = path.to_string_lossy().into_owned();
+    let folder = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let resolve = |location: &str| -> Option<String> {
+        let candidate = if location == main { path.to_path_buf() } else { folder.join(location) };
+        std::fs::read_to_string(candidate).ok()
+    };
+    if resolve(&main).is_none() {
+        let error = std::fs::read_to_string(path).err().map_or_else(|| "cannot read".to_owned(), |e| e.to_string());
+        anyhow::bail!("--schema {}: {error}", path.display());
+    }
+    duis::Schema::compile(&main, &resolve).with_context(|| format!("--schema {}", path.display()))
 }

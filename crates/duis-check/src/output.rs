@@ -108,11 +108,43 @@ pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
             })
         })
         .collect();
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "file": name,
         "valid": report.is_valid(),
         "kind": report.kind().map(|k| k.as_str()),
         "findings": findings,
     });
+    if let (Some(matrix), Some(object)) = (report.wan_matrix(), value.as_object_mut()) {
+        object.insert("wan_matrix".to_owned(), wan_matrix_json(matrix));
+    }
     format!("{value}\n")
+}
+
+/// An SR 12.1 WAN matrix for JSON: free-text fields are `{"text": ...}` or `{"unknown": true}`
+/// (a single space in the reply), so a consumer can never show Unknown as a blank.
+fn wan_matrix_json(matrix: &duis::WanMatrix<'_>) -> serde_json::Value {
+    let text = |value: &Option<duis::Located<duis::WanText<'_>>>| match value {
+        None => serde_json::Value::Null,
+        Some(located) => match &located.value {
+            duis::WanText::Unknown => serde_json::json!({ "unknown": true }),
+            duis::WanText::Text(text) => serde_json::json!({ "text": text }),
+        },
+    };
+    let entries: Vec<serde_json::Value> = matrix
+        .entries
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "csp_region": e.csp_region,
+                "csp_region_response_code": e.csp_region_response_code,
+                "coverage_availability": e.coverage_availability,
+                "anticipated_coverage_date": e.anticipated_coverage_date,
+                "wan_technology": text(&e.wan_technology),
+                "connectivity_likelihood": e.connectivity_likelihood,
+                "auxiliary_equipment_required": text(&e.auxiliary_equipment_required),
+                "additional_information": text(&e.additional_information),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(entries)
 }

@@ -35,7 +35,10 @@ fn json_lines(output: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn valid_folder_exits_zero() {
-    let out = run(&[testdata("valid").to_str().unwrap()]);
+    // The samples are signed with testdata/pki: with it trusted they have no finding at all.
+    let pki = testdata("pki");
+    let out =
+        run(&["--trust", pki.to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", testdata("valid").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = stdout(&out);
     assert!(text.lines().count() >= 20);
@@ -58,7 +61,9 @@ fn invalid_file_exits_one_with_location_and_caret() {
 fn json_has_one_object_per_input_in_input_order() {
     let a = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
     let b = testdata("invalid/xml_mismatched-end_xml.mismatched-end.xml");
-    let out = run(&["--format", "json", b.to_str().unwrap(), a.to_str().unwrap()]);
+    let pki = testdata("pki");
+    let (pki, now) = (pki.to_str().unwrap(), "2026-01-01T00:00:00Z");
+    let out = run(&["--format", "json", "--trust", pki, "--now", now, b.to_str().unwrap(), a.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
@@ -113,7 +118,7 @@ fn usage_errors_exit_two() {
     assert_eq!(run(&[]).status.code(), Some(2));
     assert_eq!(run(&["--format", "yaml", "x"]).status.code(), Some(2));
     assert_eq!(run(&["--now", "yesterday", "x"]).status.code(), Some(2));
-    let out = run(&["--trust", "certs", testdata("valid").to_str().unwrap()]);
+    let out = run(&["--parties", "parties.toml", testdata("valid").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not supported yet"));
 }
@@ -148,4 +153,175 @@ fn every_invalid_sample_gives_its_code_through_the_cli() {
         assert_eq!(line["valid"], false, "{file}");
         assert!(line["findings"].as_array().unwrap().iter().any(|f| f["code"] == code), "{file}: {line}");
     }
+}
+
+fn shared() -> PathBuf {
+    let dir = std::env::var_os("DUIS_SHARED")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"), PathBuf::from);
+    assert!(dir.join("corpus").is_dir(), "this test needs the shared corpus at {}", dir.display());
+    dir
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn schema_option_gives_the_built_in_verdicts() {
+    let corpus = shared().join("corpus");
+    let xsd = corpus.join("xsd/DUIS-Schema-V5.4.xsd");
+    let inputs = [corpus.join("requests"), corpus.join("responses"), testdata("valid"), testdata("invalid")];
+    let mut args: Vec<&str> = vec!["--format", "json"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    let built_in = run(&args);
+    let mut with_schema = vec!["--schema", xsd.to_str().unwrap()];
+    with_schema.extend(&args);
+    let compiled = run(&with_schema);
+    assert_eq!(compiled.status.code(), built_in.status.code());
+    let (a, b) = (stdout(&built_in), stdout(&compiled));
+    assert!(a.lines().count() > 300, "{}", a.lines().count());
+    for (x, y) in a.lines().zip(b.lines()) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a.lines().count(), b.lines().count());
+}
+
+#[test]
+fn schema_outside_the_subset_is_a_clear_usage_error() {
+    let dir = std::env::temp_dir().join(format!("duis-check-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xsd = dir.join("redefine.xsd");
+    std::fs::write(
+        &xsd,
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n  <xs:redefine schemaLocation=\"other.xsd\"/>\n</xs:schema>\n",
+    )
+    .unwrap();
+    let out = run(&["--schema", xsd.to_str().unwrap(), testdata("valid").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("redefine") && err.contains(":2:"), "{err}");
+    let missing = run(&["--schema", "/no/such.xsd", testdata("valid").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// --- signatures: --trust and `duis-check sign` (issue 5) ---
+
+const TEST_NOW: &str = "2026-01-01T00:00:00Z";
+
+#[test]
+fn trust_verifies_our_signed_vectors_and_gives_each_its_code() {
+    let out = run(&[
+        "--format",
+        "json",
+        "--now",
+        TEST_NOW,
+        "--trust",
+        testdata("pki").to_str().unwrap(),
+        testdata("signed").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = json_lines(&out);
+    assert!(lines.len() >= 30);
+    for line in lines {
+        let file = line["file"].as_str().unwrap();
+        let stem = file.rsplit('/').next().unwrap().strip_suffix(".xml").unwrap();
+        let expected = stem.rsplit('_').next().unwrap();
+        let codes: Vec<&str> =
+            line["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+        if expected == "valid" {
+            assert_eq!(line["valid"], true, "{file}: {codes:?}");
+        } else {
+            assert!(codes.contains(&expected), "{file}: {codes:?}");
+        }
+    }
+    // The CA is a CA: noted once, kept aside.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CA certificate"));
+}
+
+#[test]
+fn without_trust_a_signed_message_is_valid_with_an_unverified_warning() {
+    let out =
+        run(&["--format", "json", testdata("signed/7.4_signed-with-a-role-key_mp104.role.xml").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["findings"][0]["code"], "sig.unverified");
+    assert_eq!(line["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn trust_that_holds_no_certificate_is_a_usage_error() {
+    let out = run(&["--trust", testdata("valid").to_str().unwrap(), testdata("valid").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no certificate found"));
+    let out = run(&["--trust", "/nonexistent/pki.pem", testdata("valid").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn sign_then_check_round_trips() {
+    let key = testdata("pki/user-xml-sign.key");
+    let cert = testdata("pki/user-xml-sign.pem");
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    let out =
+        run(&["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), unsigned.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = out.stdout.clone();
+    assert!(stdout(&out).contains("<ds:X509SerialNumber>4097</ds:X509SerialNumber>"));
+    let trust = testdata("pki");
+    let checked = run_stdin(&["--format", "json", "--now", TEST_NOW, "--trust", trust.to_str().unwrap(), "-"], &signed);
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+    assert_eq!(json_lines(&checked)[0]["findings"].as_array().unwrap().len(), 0);
+
+    // --out FILE, and a DER key.
+    let dir = std::env::temp_dir().join(format!("duis-check-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let der_key = dir.join("key.der");
+    let pem = std::fs::read_to_string(&key).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    std::fs::write(&der_key, base64_decode(&body)).unwrap();
+    let target = dir.join("signed.xml");
+    let out = run(&[
+        "sign",
+        "--key",
+        der_key.to_str().unwrap(),
+        "--cert",
+        cert.to_str().unwrap(),
+        "--out",
+        target.to_str().unwrap(),
+        unsigned.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let checked = run(&["--now", TEST_NOW, "--trust", trust.to_str().unwrap(), target.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sign_refuses_a_key_that_does_not_match_the_certificate() {
+    let out = run(&[
+        "sign",
+        "--key",
+        testdata("pki/user2-xml-sign.key").to_str().unwrap(),
+        "--cert",
+        testdata("pki/user-xml-sign.pem").to_str().unwrap(),
+        testdata("signed/7.4_unsigned_sig.missing.xml").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong"));
+}
+
+/// Standard base64, for the DER key test (no extra dependency for one use).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().filter(|c| *c != b'=') {
+        let v = alphabet.iter().position(|a| *a == c).unwrap() as u32;
+        bits = (bits << 6) | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
 }

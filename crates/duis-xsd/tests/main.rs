@@ -15,5 +15,5 @@ mod util;
 #[rustfmt::skip]
 #[allow(unreachable_pub)]
 mod generated {
-    include!("../generated/duis54.rs");
+    include!("../../duis/src/schema/generated/duis54.rs");
 }

@@ -31,13 +31,18 @@
 //! - The DUIS envelope: root element, header sequence and types, one body element.
 //! - Header and body consistency (`request.*`): SRV within SR, body element, CommandVariant,
 //!   ExecutionDateTime, CV 8 target, counter range.
+//! - The XML signature (`sig.*`): the exact DUIS profile always; with a [`TrustStore`]
+//!   ([`ValidatorBuilder::trust`]), the document digest (inclusive C14N 1.0, streamed in the
+//!   same pass), the ECDSA P-256 signature over the exclusive-C14N `SignedInfo`, the signer's
+//!   certificate (`pki.*`) and who may sign what (`mp104.*`). [`sign`] makes such signatures.
 //!
 //! `docs/rules.md` in the repository lists every code with the clause it enforces.
 //!
 //! # Limitations
 //!
-//! This release does not yet validate the full DUIS 5.4 schema below the envelope, XML
-//! signatures, certificates, eligibility or Signed Pre-Command payloads.
+//! This release does not yet validate the full DUIS 5.4 schema below the envelope,
+//! eligibility or Signed Pre-Command payloads. Certificate revocation is not checked: the
+//! trust store is the list of certificates the caller trusts now.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -47,19 +52,52 @@
 )]
 
 pub mod catalogue;
+mod counter;
 mod dsig;
 mod gbcs;
 mod message;
 mod pki;
 mod report;
 mod rules;
+mod schema;
 mod validator;
 mod xml;
 
+pub use counter::{Advance, CounterStore, CounterStoreError, MemoryCounters};
+pub use dsig::{SignError, SigningKey, sign};
+pub use gbcs::{ContentKind, GbcsHeader, VerifiedKey};
 pub use message::{
     Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError, ParseEui64Error,
-    RequestFacts, RequestId,
+    RequestFacts, RequestId, ResponseCategory, ResponseCode, ResponseFacts, WanMatrix, WanMatrixEntry, WanText,
 };
+pub use pki::{Certificate, CertificateError, LoadIssue, LoadIssueKind, Misfit, TrustStore};
 pub use report::{Basis, Code, Detail, Finding, Message, Position, Report, Severity, Span};
+pub use schema::{Schema, SchemaError};
 pub use validator::{Validator, ValidatorBuilder, validate};
 pub use xml::Limits;
+
+/// Hooks for the fuzz targets and integration tests: the GBCS payload decoder and APDU parser.
+///
+/// **Unstable**: not part of the public API; anything here may change or go in any release.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::gbcs::{
+        Apdu as GbcsApdu, Base64Error as GbcsBase64Error, ParseError as GbcsParseError,
+        ParseErrorKind as GbcsParseErrorKind, Signature as GbcsSignature, decode_base64 as decode_gbcs_base64,
+        parse as parse_gbcs,
+    };
+
+    /// The inclusive Canonical XML 1.0 form (without comments) of a document minus its
+    /// root-child `ds:Signature`: the bytes a DUIS signature's digest covers. `None` when the
+    /// document is not well formed. For the `c14n` fuzz target and tests.
+    pub fn canonicalize(input: &[u8]) -> Option<Vec<u8>> {
+        crate::dsig::canonicalize(input)
+    }
+
+    /// The exclusive canonical form of the root signature's `SignedInfo`: the bytes its
+    /// ECDSA signature covers. `None` when the document is not well formed. For the `verify`
+    /// bench.
+    pub fn signed_info(input: &[u8]) -> Option<Vec<u8>> {
+        crate::dsig::digest_and_signed_info(input).map(|outcome| outcome.signed_info).filter(|s| !s.is_empty())
+    }
+}

@@ -1,9 +1,12 @@
 //! The [`Validator`]: configuration shared across threads, and the single pass.
 
-use crate::message::Eui64;
+use crate::dsig::SigPass;
 use crate::message::extract::Extractor;
-use crate::report::{Findings, Report};
+use crate::message::{DateTime, Eui64};
+use crate::pki::TrustStore;
+use crate::report::{Facts, Findings, Report};
 use crate::rules;
+use crate::schema::{Schema, SchemaPass};
 use crate::xml::{Limits, Reader};
 
 /// Validates DUIS messages. Build one at start-up and share it: it is `Send + Sync` and
@@ -21,6 +24,10 @@ use crate::xml::{Limits, Reader};
 pub struct Validator {
     limits: Limits,
     dcc: Eui64,
+    schema: Schema,
+    // dsig (issue 5): the trust store and the evaluation time; shared, never per message.
+    trust: Option<std::sync::Arc<TrustStore>>,
+    now: Option<DateTime>,
 }
 
 impl Default for Validator {
@@ -37,7 +44,13 @@ impl Validator {
 
     /// A builder for the options.
     pub fn builder() -> ValidatorBuilder {
-        ValidatorBuilder { limits: Limits::default(), dcc: Eui64::DCC_BOXED }
+        ValidatorBuilder {
+            limits: Limits::default(),
+            dcc: Eui64::DCC_BOXED,
+            schema: Schema::duis_5_4(),
+            trust: None,
+            now: None,
+        }
     }
 
     /// The limits in force.
@@ -55,21 +68,62 @@ impl Validator {
     /// The input is read once. Well-formedness, limits, the envelope structure and the
     /// request rules are checked; the rules run only when the whole document could be read.
     pub fn validate<'a>(&self, input: &'a [u8]) -> Report<'a> {
+        self.run(input, None)
+    }
+
+    /// Validates a Signed Pre-Command and also compares its GBCS payload, minus the signature,
+    /// with the Pre-Command the DCC issued for it (raw APDU bytes; a trailing `00` in the
+    /// issued form is accepted): `gbcs.pre-command-mismatch` when they differ.
+    pub fn validate_signed_pre_command<'a>(&self, input: &'a [u8], issued_pre_command: &[u8]) -> Report<'a> {
+        self.run(input, Some(issued_pre_command))
+    }
+
+    fn run<'a>(&self, input: &'a [u8], issued: Option<&[u8]>) -> Report<'a> {
         let mut findings = Findings::new(self.limits.max_findings);
         let Some(mut reader) = Reader::new(input, self.limits, &mut findings) else {
-            return Report::new(input, None, findings, None);
+            return Report::new(input, findings, Facts::default());
         };
+        let mut schema = SchemaPass::new(&self.schema);
         let mut extractor = Extractor::new();
+        // dsig (issue 5): canonical digest, SignedInfo and signature profile, in the same pass.
+        let mut sig = SigPass::new(self.trust.is_some());
         while let Some(event) = reader.next(&mut findings) {
-            extractor.event(&event, reader.depth(), &mut findings);
+            schema.event(&event, &reader);
+            sig.event(&event);
+            extractor.event(&event, reader.depth());
         }
         let extraction = extractor.finish(&mut findings);
-        if reader.is_complete()
-            && let Some(request) = &extraction.request
-        {
-            rules::request::check(request, self.dcc, &mut findings);
+        let mut gbcs = None;
+        // A document that could not be read to its end gets its well-formedness finding
+        // only: schema and rule findings about a fragment would be noise.
+        if reader.is_complete() {
+            schema.finish(input.len(), &mut findings);
+            if let Some(request) = &extraction.request {
+                rules::request::check(request, self.dcc, &mut findings);
+                if request.is_signed_pre_command() {
+                    gbcs = rules::ecos::check(request, &self.limits, None, issued, &mut findings);
+                }
+            }
+            // dsig (issue 5): signature profile, verification with the trust store, MP104.
+            let context = rules::mp104::Context {
+                kind: extraction.kind,
+                originator: extraction
+                    .request
+                    .as_ref()
+                    .and_then(|r| r.request_id.as_ref())
+                    .map(|id| id.value.originator),
+                trust: self.trust.as_deref(),
+                now: self.now,
+                dcc: self.dcc,
+            };
+            rules::mp104::check(sig.finish(), &context, &mut findings);
+            if let Some(response) = &extraction.response {
+                rules::wan_matrix::check(response, &mut findings);
+            }
+            rules::supersede(&mut findings);
         }
-        Report::new(input, extraction.kind, findings, extraction.request)
+        let facts = Facts { kind: extraction.kind, request: extraction.request, response: extraction.response, gbcs };
+        Report::new(input, findings, facts)
     }
 }
 
@@ -78,6 +132,9 @@ impl Validator {
 pub struct ValidatorBuilder {
     limits: Limits,
     dcc: Eui64,
+    schema: Schema,
+    trust: Option<std::sync::Arc<TrustStore>>,
+    now: Option<DateTime>,
 }
 
 impl ValidatorBuilder {
@@ -95,9 +152,31 @@ impl ValidatorBuilder {
         self
     }
 
+    /// The schema to validate against (default: the built-in DUIS 5.4 set). The DUIS rules
+    /// still use the DUIS 5.4 Service Reference Variant catalogue.
+    pub fn schema(mut self, schema: Schema) -> ValidatorBuilder {
+        self.schema = schema;
+        self
+    }
+
+    /// The Organisation Certificates to verify XML signatures with (default: none). Without a
+    /// trust store a signed message gets `sig.unverified` (a warning) and nothing about its
+    /// digest, signature or signer is checked; with one, everything is (DESIGN §6).
+    pub fn trust(mut self, store: TrustStore) -> ValidatorBuilder {
+        self.trust = Some(std::sync::Arc::new(store));
+        self
+    }
+
+    /// The evaluation time for certificate validity (default: none; the core has no clock).
+    /// With a trust store and no time, validity is not checked and `pki.no-time` says so.
+    pub fn now(mut self, now: DateTime) -> ValidatorBuilder {
+        self.now = Some(now);
+        self
+    }
+
     /// The validator.
     pub fn build(self) -> Validator {
-        Validator { limits: self.limits, dcc: self.dcc }
+        Validator { limits: self.limits, dcc: self.dcc, schema: self.schema, trust: self.trust, now: self.now }
     }
 }
 

@@ -14,3 +14,21 @@ mod testdata;
 
 /// `docs/rules.md` matches the code registry.
 mod rules_doc;
+
+/// Allocations per message do not grow with the element count.
+mod alloc;
+
+/// XML signatures, the trust store and MP104, on the DCC Boxed replies and our signed vectors.
+mod signatures;
+
+/// The GBCS payload decoder and APDU parser on the RTDS vectors and arbitrary input.
+mod gbcs;
+
+/// `testdata/pki`: our test CA and Organisation Certificates, generated here.
+mod pki;
+
+/// Interop with xmlsec1: each verifies what the other signs.
+mod xmlsec;
+
+/// Replies: Response facts and the SR 12.1 WAN matrix.
+mod replies;

@@ -1,1 +1,745 @@
-//! XML signatures: canonicalisation (inclusive C14N of the document, exclusive C14N of SignedInfo), the DUIS signature profile, verification and signing.
+//! XML signatures: canonicalisation (inclusive C14N of the document, exclusive C14N of
+//! SignedInfo), the DUIS signature profile, verification and signing.
+//!
+//! [`SigPass`] rides the validator's single pass: each event is canonicalised straight into a
+//! SHA-256 context (the document minus the root's `ds:Signature`, inclusive C14N 1.0), the
+//! signature's own elements are checked against the exact DUIS profile (DUIS-FACTS §8.1) as
+//! they go by, and `SignedInfo` is written in exclusive C14N into a small buffer. After the pass,
+//! [`verify`] checks the digest and the ECDSA signature with a trusted certificate, and
+//! `rules::mp104` decides whether that certificate may sign this message.
+//!
+//! Without a trust store nothing is hashed: the profile's shape is checked and the message gets
+//! `sig.unverified`, because a digest or signature can only be judged together with a key (the
+//! public DUIS templates carry placeholder values).
+
+pub(crate) mod c14n;
+mod sign;
+pub(crate) mod verify;
+
+use std::borrow::Cow;
+
+use quick_xml::events::BytesStart;
+
+use crate::report::{Code, Detail, Span};
+use crate::xml::{Event, Ns, is_xml_space};
+use c14n::{Attribute, DocSink, Hasher, Namespaces, Rendered};
+
+pub use sign::{SignError, SigningKey, sign};
+
+/// The profile's algorithm URIs (DUIS-FACTS §8.1), compared character for character.
+pub(crate) mod uri {
+    /// Exclusive C14N 1.0 without comments.
+    pub(crate) const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    /// ECDSA with SHA-256.
+    pub(crate) const ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+    /// The enveloped-signature transform.
+    pub(crate) const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+    /// SHA-256.
+    pub(crate) const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+    /// The `xml` prefix's namespace, bound without a declaration.
+    pub(crate) const XML: &str = "http://www.w3.org/XML/1998/namespace";
+}
+
+/// Where an element sits in the signature profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Signature,
+    SignedInfo,
+    CanonicalizationMethod,
+    SignatureMethod,
+    Reference,
+    Transforms,
+    Transform,
+    DigestMethod,
+    DigestValue,
+    SignatureValue,
+    KeyInfo,
+    X509Data,
+    IssuerSerial,
+    IssuerName,
+    SerialNumber,
+    /// Content the profile does not look into (a Transform's children, an Object, an
+    /// embedded certificate), or a subtree already reported.
+    Ignored,
+}
+
+impl Slot {
+    fn name(self) -> &'static str {
+        match self {
+            Slot::Signature => "Signature",
+            Slot::SignedInfo => "SignedInfo",
+            Slot::CanonicalizationMethod => "CanonicalizationMethod",
+            Slot::SignatureMethod => "SignatureMethod",
+            Slot::Reference => "Reference",
+            Slot::Transforms => "Transforms",
+            Slot::Transform => "Transform",
+            Slot::DigestMethod => "DigestMethod",
+            Slot::DigestValue => "DigestValue",
+            Slot::SignatureValue => "SignatureValue",
+            Slot::KeyInfo => "KeyInfo",
+            Slot::X509Data => "X509Data",
+            Slot::IssuerSerial => "X509IssuerSerial",
+            Slot::IssuerName => "X509IssuerName",
+            Slot::SerialNumber => "X509SerialNumber",
+            Slot::Ignored => "content",
+        }
+    }
+
+    /// The children the profile allows, in order: (local name, min, max, slot).
+    fn children(self) -> &'static [(&'static str, u32, u32, Slot)] {
+        match self {
+            Slot::Signature => &[
+                ("SignedInfo", 1, 1, Slot::SignedInfo),
+                ("SignatureValue", 1, 1, Slot::SignatureValue),
+                ("KeyInfo", 0, 1, Slot::KeyInfo),
+                ("Object", 0, u32::MAX, Slot::Ignored),
+            ],
+            Slot::SignedInfo => &[
+                ("CanonicalizationMethod", 1, 1, Slot::CanonicalizationMethod),
+                ("SignatureMethod", 1, 1, Slot::SignatureMethod),
+                ("Reference", 1, u32::MAX, Slot::Reference),
+            ],
+            Slot::Reference => &[
+                ("Transforms", 0, 1, Slot::Transforms),
+                ("DigestMethod", 1, 1, Slot::DigestMethod),
+                ("DigestValue", 1, 1, Slot::DigestValue),
+            ],
+            Slot::Transforms => &[("Transform", 0, u32::MAX, Slot::Transform)],
+            Slot::KeyInfo => &[("X509Data", 0, 1, Slot::X509Data)],
+            Slot::X509Data => &[("X509IssuerSerial", 0, 1, Slot::IssuerSerial)],
+            Slot::IssuerSerial => {
+                &[("X509IssuerName", 1, 1, Slot::IssuerName), ("X509SerialNumber", 1, 1, Slot::SerialNumber)]
+            }
+            _ => &[],
+        }
+    }
+
+    /// Slots whose text is a value.
+    fn captures(self) -> bool {
+        matches!(self, Slot::DigestValue | Slot::SignatureValue | Slot::IssuerName | Slot::SerialNumber)
+    }
+}
+
+/// An open element of the signature, with progress through its children.
+#[derive(Debug)]
+struct Frame {
+    slot: Slot,
+    span: Span,
+    index: usize,
+    count: u32,
+    /// Children seen, per particle.
+    seen: [u32; 4],
+}
+
+/// Captured text of a value element.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Captured {
+    /// The text, references resolved and line ends normalised.
+    pub(crate) text: String,
+    /// The element's start tag.
+    pub(crate) span: Span,
+    /// Set when the text was longer than [`MAX_CAPTURE`] and cut.
+    pub(crate) truncated: bool,
+}
+
+/// Longest value kept: base64 of a 64-byte signature is 88 characters, names and serials are
+/// short. Anything this long is reported by its length check, so the rest need not be kept.
+const MAX_CAPTURE: usize = 4096;
+
+impl Captured {
+    fn push_str(&mut self, text: &str) {
+        let room = MAX_CAPTURE.saturating_sub(self.text.len());
+        if text.len() > room {
+            self.truncated = true;
+        }
+        let mut cut = room.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut = cut.saturating_sub(1);
+        }
+        let part = text.get(..cut).unwrap_or_default();
+        // XML end-of-line handling (XML 1.0 §2.11).
+        if part.contains('\r') {
+            self.text.push_str(&part.replace("\r\n", "\n").replace('\r', "\n"));
+        } else {
+            self.text.push_str(part);
+        }
+    }
+
+    fn push_char(&mut self, ch: char) {
+        if self.text.len() < MAX_CAPTURE {
+            self.text.push(ch);
+        } else {
+            self.truncated = true;
+        }
+    }
+}
+
+/// The facts of the root's `ds:Signature`, gathered in the pass.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SignatureFacts {
+    /// The `ds:Signature` start tag.
+    pub(crate) span: Span,
+    /// True when the shape broke the profile (an error was found): verification is not tried.
+    pub(crate) shape_error: bool,
+    pub(crate) digest_value: Option<Captured>,
+    pub(crate) signature_value: Option<Captured>,
+    pub(crate) issuer_name: Option<Captured>,
+    pub(crate) serial_number: Option<Captured>,
+    /// The `KeyInfo` start tag, if any.
+    pub(crate) key_info: Option<Span>,
+}
+
+/// What the pass found, for the checks after it.
+#[derive(Debug, Default)]
+pub(crate) struct SigOutcome {
+    /// The root's (first) `ds:Signature`, when there is one.
+    pub(crate) signature: Option<SignatureFacts>,
+    /// True when a `ds:Signature` was found anywhere (even misplaced).
+    pub(crate) any_signature: bool,
+    /// SHA-256 of the inclusive canonical document minus the signature (verify mode only).
+    pub(crate) digest: Option<[u8; 32]>,
+    /// Exclusive canonical `SignedInfo` (verify mode only).
+    pub(crate) signed_info: Vec<u8>,
+    /// The inclusive canonical document, when the pass was made with [`SigPass::canonical`].
+    pub(crate) canonical: Option<Vec<u8>>,
+    /// Shape findings, held until the document is known to be complete.
+    pub(crate) findings: Vec<(Code, Span, Detail)>,
+}
+
+/// The signature's share of the single pass. Feed it every event with [`SigPass::event`],
+/// then take the [`SigOutcome`] with [`SigPass::finish`].
+#[derive(Debug)]
+pub(crate) struct SigPass {
+    /// Hash the document and capture `SignedInfo` (only when there is a key to verify with).
+    verify: bool,
+    hasher: Option<DocSink>,
+    namespaces: Namespaces,
+    rendered: Rendered,
+    /// Qualified names of the open elements, for end tags: one string, split at `ends`.
+    names: String,
+    ends: Vec<usize>,
+    depth: u32,
+    root_seen: bool,
+    /// Depth of the root-child `ds:Signature` being skipped by the digest.
+    excluded: Option<u32>,
+    /// Depth of `SignedInfo` while it is being canonicalised.
+    in_signed_info: Option<u32>,
+    signed_info_done: bool,
+    /// Profile frames of the first root-child signature, outermost first.
+    frames: Vec<Frame>,
+    /// Depth of the first root-child signature while it is open.
+    parsing: Option<u32>,
+    /// A root-child signature that has ended, to report if an element follows it.
+    ended: Option<Span>,
+    misplaced_reported: bool,
+    outcome: SigOutcome,
+}
+
+impl SigPass {
+    /// A pass; `verify` turns on the digest and `SignedInfo` canonicalisation.
+    pub(crate) fn new(verify: bool) -> SigPass {
+        SigPass {
+            verify,
+            hasher: verify.then(|| DocSink::Hash(Box::new(Hasher::new()))),
+            namespaces: Namespaces::default(),
+            rendered: Rendered::default(),
+            names: String::new(),
+            ends: Vec::new(),
+            depth: 0,
+            root_seen: false,
+            excluded: None,
+            in_signed_info: None,
+            signed_info_done: false,
+            frames: Vec::new(),
+            parsing: None,
+            ended: None,
+            misplaced_reported: false,
+            outcome: SigOutcome::default(),
+        }
+    }
+
+    fn report(&mut self, code: Code, span: Span, detail: Detail) {
+        if code.severity() == crate::Severity::Error
+            && let Some(signature) = &mut self.outcome.signature
+        {
+            signature.shape_error = true;
+        }
+        self.outcome.findings.push((code, span, detail));
+    }
+
+    /// A pass that also keeps the document's canonical form (tests and fuzzing).
+    pub(crate) fn canonical() -> SigPass {
+        SigPass { hasher: Some(DocSink::Buffer(Vec::new())), ..SigPass::new(true) }
+    }
+
+    /// Feeds one event.
+    pub(crate) fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(start) => self.start(start.ns, start.local, start.span, &start.tag),
+            Event::End(_) => self.end(),
+            Event::Text(text, _) => self.text(text, false),
+            Event::CData(text, _) => self.text(text, false),
+            Event::Ref(ch, _) => {
+                let mut buffer = [0u8; 4];
+                let text = ch.encode_utf8(&mut buffer);
+                self.text(text, true);
+            }
+            Event::Pi(content) => self.pi(content),
+        }
+    }
+
+    fn start(&mut self, ns: Ns, local: &str, span: Span, tag: &BytesStart<'_>) {
+        self.depth = self.depth.saturating_add(1);
+        let depth = self.depth;
+        self.root_seen = true;
+        let is_signature = ns == Ns::Ds && local == "Signature";
+        // An element after the root's signature makes it misplaced; a second signature there
+        // is reported as a duplicate instead, once.
+        if depth == 2
+            && !is_signature
+            && let Some(previous) = self.ended
+            && !self.misplaced_reported
+        {
+            self.misplaced_reported = true;
+            self.report(Code::SigMisplaced, previous, Detail::None);
+        }
+        if is_signature {
+            let first = !self.outcome.any_signature;
+            self.outcome.any_signature = true;
+            if !first {
+                self.report(Code::SigDuplicate, span, Detail::None);
+            }
+            if depth != 2 {
+                self.report(Code::SigMisplaced, span, Detail::None);
+            }
+            if depth == 2 && self.excluded.is_none() {
+                self.excluded = Some(depth);
+                if first {
+                    self.outcome.signature = Some(SignatureFacts { span, ..SignatureFacts::default() });
+                    self.parsing = Some(depth);
+                    self.frames.push(Frame { slot: Slot::Signature, span, index: 0, count: 0, seen: [0; 4] });
+                    self.check_attributes(tag, Slot::Signature, span);
+                }
+            }
+        } else if self.parsing.is_some() && depth > 2 {
+            self.profile_start(ns, local, span, tag);
+        }
+        if self.verify {
+            self.canonical_start(tag);
+        }
+    }
+
+    fn profile_start(&mut self, ns: Ns, local: &str, span: Span, tag: &BytesStart<'_>) {
+        let Some(parent) = self.frames.last_mut() else { return };
+        let parent_slot = parent.slot;
+        if parent_slot == Slot::Ignored || parent_slot == Slot::Transform {
+            // A Transform's children (an XPath expression, say) go with its Algorithm, which
+            // is already refused.
+            self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4] });
+            return;
+        }
+        let particles = parent_slot.children();
+        let found = if ns == Ns::Ds {
+            particles.iter().enumerate().skip(parent.index).find(|(_, (name, ..))| *name == local)
+        } else {
+            None
+        };
+        let slot = match found {
+            Some((i, (_, _, max, slot))) => {
+                if i != parent.index {
+                    parent.index = i;
+                    parent.count = 0;
+                }
+                parent.count = parent.count.saturating_add(1);
+                if let Some(seen) = parent.seen.get_mut(i) {
+                    *seen = seen.saturating_add(1);
+                }
+                let count = parent.count;
+                match (parent_slot, *slot) {
+                    (Slot::Signature, Slot::Ignored) => {
+                        self.report(Code::SigObject, span, Detail::None);
+                    }
+                    (Slot::SignedInfo, Slot::Reference) if count == 2 => {
+                        self.report(
+                            Code::SigExtraReference,
+                            span,
+                            Detail::Count { element: "Reference", found: count, allowed: 1 },
+                        );
+                    }
+                    (Slot::Transforms, Slot::Transform) if count == 2 => {
+                        self.report(
+                            Code::SigUnsupportedTransform,
+                            span,
+                            Detail::Count { element: "Transform", found: count, allowed: 1 },
+                        );
+                    }
+                    _ if count > *max => {
+                        self.report(
+                            Code::SigStructure,
+                            span,
+                            Detail::SignatureElement { found: local.to_owned(), parent: parent_slot.name() },
+                        );
+                        self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4] });
+                        return;
+                    }
+                    _ => {}
+                }
+                *slot
+            }
+            None if ns == Ns::Ds && parent_slot == Slot::X509Data && local == "X509Certificate" => {
+                self.report(Code::SigEmbeddedCertificate, span, Detail::None);
+                Slot::Ignored
+            }
+            None => {
+                let found =
+                    if ns == Ns::Ds { local.to_owned() } else { format!("{local} (not in the xmldsig namespace)") };
+                self.report(Code::SigStructure, span, Detail::SignatureElement { found, parent: parent_slot.name() });
+                Slot::Ignored
+            }
+        };
+        if slot == Slot::KeyInfo
+            && let Some(signature) = &mut self.outcome.signature
+        {
+            signature.key_info = Some(span);
+        }
+        if slot.captures() {
+            let captured = Some(Captured { span, ..Captured::default() });
+            if let Some(signature) = &mut self.outcome.signature {
+                match slot {
+                    Slot::DigestValue => signature.digest_value = captured,
+                    Slot::SignatureValue => signature.signature_value = captured,
+                    Slot::IssuerName => signature.issuer_name = captured,
+                    _ => signature.serial_number = captured,
+                }
+            }
+        }
+        if slot == Slot::SignedInfo && self.verify && !self.signed_info_done {
+            self.in_signed_info = Some(self.depth);
+            self.rendered.clear();
+        }
+        if slot != Slot::Ignored {
+            self.check_attributes(tag, slot, span);
+        }
+        self.frames.push(Frame { slot, span, index: 0, count: 0, seen: [0; 4] });
+    }
+
+    /// The attributes the profile allows: `Algorithm` on the method and transform elements,
+    /// `URI` on Reference, namespace declarations anywhere; nothing else (no `Id`, `Type`).
+    fn check_attributes(&mut self, tag: &BytesStart<'_>, slot: Slot, span: Span) {
+        let mut algorithm: Option<String> = None;
+        let mut reference_uri: Option<String> = None;
+        let mut attributes = tag.attributes();
+        attributes.with_checks(false);
+        for attribute in attributes.flatten() {
+            if attribute.key.as_namespace_binding().is_some() {
+                continue;
+            }
+            let name = attribute.key.0;
+            let value =
+                attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(Cow::into_owned).unwrap_or_default();
+            match (slot, name) {
+                (
+                    Slot::CanonicalizationMethod | Slot::SignatureMethod | Slot::Transform | Slot::DigestMethod,
+                    "Algorithm",
+                ) => algorithm = Some(value),
+                (Slot::Reference, "URI") => reference_uri = Some(value),
+                _ => self.report(
+                    Code::SigStructure,
+                    span,
+                    Detail::SignatureElement { found: format!("attribute {name}"), parent: slot.name() },
+                ),
+            }
+        }
+        let (code, expected) = match slot {
+            Slot::CanonicalizationMethod => (Code::SigUnsupportedC14n, uri::EXC_C14N),
+            Slot::SignatureMethod => (Code::SigUnsupportedSignatureMethod, uri::ECDSA_SHA256),
+            Slot::Transform => (Code::SigUnsupportedTransform, uri::ENVELOPED),
+            Slot::DigestMethod => (Code::SigUnsupportedDigest, uri::SHA256),
+            Slot::Reference => {
+                if reference_uri.as_deref() != Some("") {
+                    self.report(Code::SigReferenceUri, span, Detail::ReferenceUri { found: reference_uri });
+                }
+                return;
+            }
+            _ => return,
+        };
+        match algorithm {
+            Some(found) if found == expected => {}
+            Some(found) => self.report(code, span, Detail::Algorithm { element: slot.name(), found, expected }),
+            None => self.report(
+                Code::SigStructure,
+                span,
+                Detail::SignatureMissing { what: "an Algorithm attribute", parent: slot.name() },
+            ),
+        }
+    }
+
+    fn end(&mut self) {
+        let depth = self.depth;
+        if self.verify {
+            self.canonical_end();
+        }
+        if self.parsing.is_some() {
+            if let Some(frame) = self.frames.pop() {
+                self.profile_end(&frame);
+            }
+            if self.parsing == Some(depth) {
+                self.parsing = None;
+                self.frames.clear();
+            }
+        }
+        if self.excluded == Some(depth) {
+            self.excluded = None;
+            if let Some(signature) = &self.outcome.signature
+                && self.ended.is_none()
+            {
+                self.ended = Some(signature.span);
+            }
+        }
+        if self.in_signed_info == Some(depth) {
+            self.in_signed_info = None;
+            self.signed_info_done = true;
+        }
+        self.depth = depth.saturating_sub(1);
+    }
+
+    /// Reports the children a closing element still needed.
+    fn profile_end(&mut self, frame: &Frame) {
+        for (i, (name, min, _, _)) in frame.slot.children().iter().enumerate() {
+            let seen = frame.seen.get(i).copied().unwrap_or(0);
+            if seen >= *min {
+                continue;
+            }
+            self.report(
+                Code::SigStructure,
+                frame.span,
+                Detail::SignatureMissing { what: name, parent: frame.slot.name() },
+            );
+        }
+        let seen = |i: usize| frame.seen.get(i).copied().unwrap_or(0);
+        match frame.slot {
+            // No KeyInfo, or a KeyInfo with no X509IssuerSerial: the signature names no key.
+            Slot::Signature if seen(2) == 0 => self.report(Code::SigNoKeyInfo, frame.span, Detail::None),
+            Slot::KeyInfo if seen(0) == 0 => self.report(Code::SigNoKeyInfo, frame.span, Detail::None),
+            Slot::X509Data if seen(0) == 0 => self.report(Code::SigNoKeyInfo, frame.span, Detail::None),
+            // Without the enveloped-signature transform the digest would cover the signature.
+            Slot::Reference if seen(0) == 0 => self.report(
+                Code::SigUnsupportedTransform,
+                frame.span,
+                Detail::Count { element: "Transform", found: 0, allowed: 1 },
+            ),
+            Slot::Transforms if seen(0) == 0 => self.report(
+                Code::SigUnsupportedTransform,
+                frame.span,
+                Detail::Count { element: "Transform", found: 0, allowed: 1 },
+            ),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, is_reference: bool) {
+        if self.parsing.is_some()
+            && let Some(frame) = self.frames.last()
+        {
+            let slot = frame.slot;
+            if slot.captures() {
+                if let Some(signature) = &mut self.outcome.signature {
+                    let target = match slot {
+                        Slot::DigestValue => &mut signature.digest_value,
+                        Slot::SignatureValue => &mut signature.signature_value,
+                        Slot::IssuerName => &mut signature.issuer_name,
+                        _ => &mut signature.serial_number,
+                    };
+                    if let Some(captured) = target {
+                        if is_reference {
+                            for ch in text.chars() {
+                                captured.push_char(ch);
+                            }
+                        } else {
+                            captured.push_str(text);
+                        }
+                    }
+                }
+            } else if slot != Slot::Ignored && !text.bytes().all(is_xml_space) {
+                let span = frame.span;
+                self.report(
+                    Code::SigStructure,
+                    span,
+                    Detail::SignatureElement { found: "text".to_owned(), parent: slot.name() },
+                );
+            }
+        }
+        if !self.verify {
+            return;
+        }
+        if self.excluded.is_none()
+            && let Some(hasher) = &mut self.hasher
+        {
+            if is_reference {
+                text.chars().for_each(|ch| c14n::reference(hasher, ch));
+            } else {
+                c14n::text(hasher, text);
+            }
+        }
+        if self.in_signed_info.is_some() {
+            let out = &mut self.outcome.signed_info;
+            if is_reference {
+                text.chars().for_each(|ch| c14n::reference(out, ch));
+            } else {
+                c14n::text(out, text);
+            }
+        }
+    }
+
+    fn pi(&mut self, content: &str) {
+        if !self.verify {
+            return;
+        }
+        if self.excluded.is_none()
+            && let Some(hasher) = &mut self.hasher
+        {
+            // C14N §2.1: outside the root, a PI is separated from the root by a line feed.
+            if self.depth == 0 && self.root_seen {
+                c14n::Sink::put(hasher, b"\n");
+            }
+            c14n::processing_instruction(hasher, content);
+            if self.depth == 0 && !self.root_seen {
+                c14n::Sink::put(hasher, b"\n");
+            }
+        }
+        if self.in_signed_info.is_some() {
+            c14n::processing_instruction(&mut self.outcome.signed_info, content);
+        }
+    }
+
+    /// Canonicalises a start tag: inclusive into the digest, exclusive into `SignedInfo`.
+    fn canonical_start(&mut self, tag: &BytesStart<'_>) {
+        let qname = tag.name().0;
+        self.namespaces.open();
+        let mut attributes = tag.attributes();
+        attributes.with_checks(false);
+        let mut plain: Vec<Attribute<'_>> = Vec::new();
+        let mut prefixes: Vec<String> = Vec::new();
+        for attribute in attributes.flatten() {
+            let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap_or(Cow::Borrowed(""));
+            let key = attribute.key.0;
+            if key == "xmlns" {
+                self.namespaces.declare("", &value);
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.namespaces.declare(prefix, &value);
+            } else {
+                let (prefix, local) = key.split_once(':').map_or(("", key), |(p, l)| (p, l));
+                if !prefix.is_empty() {
+                    prefixes.push(prefix.to_owned());
+                }
+                plain.push(Attribute { uri: Cow::Owned(prefix.to_owned()), local, qname: key, value });
+            }
+        }
+        // Resolve attribute prefixes now that this element's declarations are in.
+        for attribute in &mut plain {
+            let prefix = attribute.uri.clone();
+            let uri = if prefix.is_empty() {
+                ""
+            } else if prefix == "xml" {
+                uri::XML
+            } else {
+                self.namespaces.lookup(&prefix).unwrap_or_default()
+            };
+            attribute.uri = Cow::Owned(uri.to_owned());
+        }
+        let element_prefix = qname.split_once(':').map_or("", |(p, _)| p);
+
+        if self.excluded.is_none()
+            && let Some(hasher) = &mut self.hasher
+        {
+            // C14N §2.3 (namespace axis): a declaration is rendered unless the parent, which
+            // is always in the node-set here, has the same binding in scope; `xmlns=""` only
+            // when it undoes a non-empty default.
+            let mut declared: Vec<(&str, &str)> = Vec::new();
+            for (prefix, uri) in self.namespaces.innermost() {
+                if prefix == "xml" {
+                    continue;
+                }
+                let outer = self.namespaces.lookup_outer(prefix).unwrap_or_default();
+                if outer != uri.as_str() {
+                    declared.push((prefix.as_str(), uri.as_str()));
+                }
+            }
+            c14n::start_tag(hasher, qname, &mut declared, &mut plain);
+        }
+        if self.in_signed_info.is_some() {
+            self.rendered.open();
+            let mut utilised: Vec<&str> = vec![element_prefix];
+            for prefix in &prefixes {
+                if prefix != "xml" && !utilised.contains(&prefix.as_str()) {
+                    utilised.push(prefix);
+                }
+            }
+            let mut declared: Vec<(&str, &str)> = Vec::new();
+            for prefix in utilised {
+                let uri = self.namespaces.lookup(prefix).unwrap_or_default();
+                if self.rendered.needs(prefix, uri) {
+                    declared.push((prefix, uri));
+                }
+            }
+            for (prefix, uri) in &declared {
+                self.rendered.record(prefix, uri);
+            }
+            c14n::start_tag(&mut self.outcome.signed_info, qname, &mut declared, &mut plain);
+        }
+        self.ends.push(self.names.len());
+        self.names.push_str(qname);
+    }
+
+    fn canonical_end(&mut self) {
+        let start = self.ends.pop().unwrap_or(0);
+        let qname = self.names.get(start..).unwrap_or_default();
+        if self.excluded.is_none()
+            && let Some(hasher) = &mut self.hasher
+        {
+            c14n::end_tag(hasher, qname);
+        }
+        if self.in_signed_info.is_some() {
+            c14n::end_tag(&mut self.outcome.signed_info, qname);
+            self.rendered.close();
+        }
+        self.names.truncate(start);
+        self.namespaces.close();
+    }
+
+    /// Ends the pass.
+    pub(crate) fn finish(mut self) -> SigOutcome {
+        if let Some(sink) = self.hasher {
+            let (digest, canonical) = sink.finish();
+            self.outcome.digest = Some(digest);
+            self.outcome.canonical = canonical;
+        }
+        self.outcome
+    }
+}
+
+/// The SHA-256 digest and exclusive canonical `SignedInfo` of a document, by the same pass the
+/// validator runs (used by signing, so that sign → verify round-trips by construction). `None`
+/// when the document is not well formed.
+pub(crate) fn digest_and_signed_info(input: &[u8]) -> Option<SigOutcome> {
+    run(input, SigPass::new(true))
+}
+
+/// The inclusive canonical form of a document minus its root-child `ds:Signature` (the bytes
+/// the Reference digest covers), or `None` when the document is not well formed.
+pub(crate) fn canonicalize(input: &[u8]) -> Option<Vec<u8>> {
+    run(input, SigPass::canonical()).and_then(|outcome| outcome.canonical)
+}
+
+fn run(input: &[u8], mut pass: SigPass) -> Option<SigOutcome> {
+    let limits = crate::Limits::default();
+    let mut findings = crate::report::Findings::new(limits.max_findings);
+    let mut reader = crate::xml::Reader::new(input, limits, &mut findings)?;
+    while let Some(event) = reader.next(&mut findings) {
+        pass.event(&event);
+    }
+    reader.is_complete().then(|| pass.finish())
+}
+
+#[cfg(test)]
+mod tests;

@@ -125,3 +125,108 @@ impl RequestFacts<'_> {
         self.body.is_some_and(|b| b.element == "SignedPreCommand")
     }
 }
+
+/// The category of a DUIS `ResponseCode`: `I0`/`I99` success, `W…` warning, `E…` error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseCategory {
+    /// `I0` (success) or `I99` (accepted).
+    Success,
+    /// A `W…` code.
+    Warning,
+    /// An `E…` code.
+    Error,
+}
+
+/// A `ResponseCode` as written (after `xs:token`-style trimming of surrounding white space).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseCode<'a>(pub Cow<'a, str>);
+
+impl ResponseCode<'_> {
+    /// The code's category, from its first letter; `None` for a code outside the DUIS 5.4
+    /// pattern (the schema reports it).
+    pub fn category(&self) -> Option<ResponseCategory> {
+        match self.0.as_bytes().first() {
+            Some(b'I') => Some(ResponseCategory::Success),
+            Some(b'W') => Some(ResponseCategory::Warning),
+            Some(b'E') => Some(ResponseCategory::Error),
+            _ => None,
+        }
+    }
+}
+
+/// The facts of a DUIS reply (`sr:Response`: a Service Response, Device Alert or DCC Alert).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ResponseFacts<'a> {
+    /// `RequestID`, when the reply echoes one.
+    pub request_id: Option<Located<RequestId>>,
+    /// `ResponseID` (same grammar as RequestID; the responder comes first).
+    pub response_id: Option<Located<RequestId>>,
+    /// `ResponseCode`.
+    pub response_code: Option<Located<ResponseCode<'a>>>,
+    /// `ResponseDateTime`.
+    pub response_date_time: Option<Located<DateTime>>,
+    /// The `ServiceReferenceVariant` of a `ResponseMessage`.
+    pub service_reference_variant: Option<Located<&'static Srv>>,
+    /// The decoded `DSPWANMatrix` of an SR 12.1 reply.
+    pub wan_matrix: Option<WanMatrix<'a>>,
+}
+
+/// A free-text field of an SR 12.1 WAN matrix entry. DUIS (SEC modification MP106) sends a
+/// single space for "Unknown"; that decodes as [`WanText::Unknown`], never as the text `" "`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WanText<'a> {
+    /// The value was exactly one space (U+0020).
+    Unknown,
+    /// Any other value, exactly as written (never trimmed).
+    Text(Cow<'a, str>),
+}
+
+impl<'a> WanText<'a> {
+    /// Decodes a value as written.
+    pub fn decode(value: Cow<'a, str>) -> WanText<'a> {
+        if value == " " { WanText::Unknown } else { WanText::Text(value) }
+    }
+
+    /// The text, or `None` for Unknown.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            WanText::Unknown => None,
+            WanText::Text(text) => Some(text),
+        }
+    }
+}
+
+/// One `DSPWANMatrixResponse` of an SR 12.1 reply.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WanMatrixEntry<'a> {
+    /// The `DSPWANMatrixResponse` element.
+    pub span: Span,
+    /// `CSPRegion` (North, Central, South, 4G North, ..., Unknown, SMETS1).
+    pub csp_region: Option<Cow<'a, str>>,
+    /// `CSPRegionResponseCode`.
+    pub csp_region_response_code: Option<Cow<'a, str>>,
+    /// `CoverageAvailability`.
+    pub coverage_availability: Option<bool>,
+    /// `AnticipatedCoverageDate`, as written.
+    pub anticipated_coverage_date: Option<Cow<'a, str>>,
+    /// `WANTechnology`.
+    pub wan_technology: Option<Located<WanText<'a>>>,
+    /// `ConnectivityLikelihood` (High, Medium, Low).
+    pub connectivity_likelihood: Option<Cow<'a, str>>,
+    /// `AuxiliaryEquipmentRequired`.
+    pub auxiliary_equipment_required: Option<Located<WanText<'a>>>,
+    /// `AdditionalInformation`.
+    pub additional_information: Option<Located<WanText<'a>>>,
+}
+
+/// The decoded `DSPWANMatrix` of an SR 12.1 Request WAN Matrix reply.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WanMatrix<'a> {
+    /// The `DSPWANMatrix` element.
+    pub span: Span,
+    /// Its `DSPWANMatrixResponse` entries, in document order.
+    pub entries: Vec<WanMatrixEntry<'a>>,
+}

@@ -7,8 +7,13 @@
 //! |---|---|
 //! | `xml` | `src/xml/` (well-formedness, DTD, encoding) |
 //! | `limit` | `src/xml/limits.rs` |
-//! | `schema` | `src/message/extract.rs` (envelope structure; the full schema engine replaces it) |
+//! | `schema` | `src/schema/` (the pass) and `crates/duis-xsd` (the engine) |
 //! | `request` | `src/rules/request.rs` |
+//! | `wan-matrix` | `src/rules/wan_matrix.rs` |
+//! | `gbcs` | `src/gbcs/` (payload layout) and `src/rules/ecos.rs` (checks against the header) |
+//! | `sig` | `src/dsig/` (XML signature profile, canonical digest, ECDSA) |
+//! | `pki` | `src/pki/` (trust store, Organisation Certificate profile, validity) |
+//! | `mp104` | `src/rules/mp104.rs` (who may sign what) |
 //!
 //! `docs/rules.md` lists the same codes with their clause; a test keeps the two in step.
 
@@ -144,19 +149,33 @@ codes! {
     /// on the findings kept.
     LimitFindings = "limit.findings", Warning, Certain, "DESIGN §7 (hostile input)";
 
-    /// The root element is not one the DUIS 5.4 schema declares (`Request`, `Response`, ... in the
-    /// `http://www.dccinterface.co.uk/ServiceUserGateway` namespace).
-    SchemaUnknownRoot = "schema.unknown-root", Error, Certain, "DUIS 5.4 XSD (global elements)";
-    /// A required element is missing (for example `CommandVariant` in the header).
-    SchemaMissingElement = "schema.missing-element", Error, Certain, "DUIS 5.4 XSD (content models)";
-    /// An element appears where the schema does not allow it (wrong name, wrong namespace,
-    /// wrong order, or too many).
-    SchemaUnexpectedElement = "schema.unexpected-element", Error, Certain, "DUIS 5.4 XSD (content models)";
-    /// An element's value is outside its type (not in the enumeration, does not match the
-    /// pattern, out of range).
-    SchemaBadValue = "schema.bad-value", Error, Certain, "DUIS 5.4 XSD (simple types)";
+    /// The root element has no global declaration in the schema (DUIS 5.4: `Request`,
+    /// `Response`, `SMETS1SignedResponse`, `S1SPAlert` in the ServiceUserGateway namespace, the
+    /// MMC roots, ...).
+    SchemaUnknownRoot = "schema.unknown-root", Error, Certain, "XSD 1.0 Part 1 §3.3.4 (validation root); DUIS 5.4 XSD global elements";
+    /// An element ended before its content model was satisfied: a required child is missing.
+    /// The detail lists what had to come next.
+    SchemaMissingElement = "schema.missing-element", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.4; DUIS 5.4 XSD content models";
+    /// An element appears where the content model does not allow it (wrong name, wrong
+    /// namespace, wrong order, or too many). The detail lists what was expected.
+    SchemaUnexpectedElement = "schema.unexpected-element", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.4; DUIS 5.4 XSD content models";
+    /// An element matched by a strict wildcard has no declaration.
+    SchemaUndeclaredElement = "schema.undeclared-element", Error, Certain, "XSD 1.0 Part 1 cvc-wildcard; xmldsig schema wildcards";
+    /// A value is outside its simple type: not in the lexical space, or a facet failed
+    /// (enumeration, pattern, length, range, digits). The detail names the facet.
+    SchemaBadValue = "schema.bad-value", Error, Certain, "XSD 1.0 Part 2 (datatypes and facets); DUIS 5.4 XSD simple types";
+    /// An attribute the element's type does not declare.
+    SchemaUnknownAttribute = "schema.unknown-attribute", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.3.2";
     /// A required attribute is missing (for example `schemaVersion` on the root).
-    SchemaMissingAttribute = "schema.missing-attribute", Error, Certain, "DUIS 5.4 XSD (attributes)";
+    SchemaMissingAttribute = "schema.missing-attribute", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.4";
+    /// Non-white-space text where the type allows only elements.
+    SchemaUnexpectedText = "schema.unexpected-text", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.3";
+    /// An element whose declared type is abstract, used without a concrete type.
+    SchemaAbstractType = "schema.abstract-type", Error, Certain, "XSD 1.0 Part 1 cvc-type.2";
+    /// `xsi:type` or `xsi:nil`, which no DUIS message needs and the engine does not support.
+    SchemaUnsupportedXsi = "schema.unsupported-xsi", Error, Certain, "XSD 1.0 Part 1 §2.6 (schema-related markup); duis-xsd subset";
+    /// The schema engine reached a state it should not; please report the input.
+    SchemaInternal = "schema.internal", Error, Certain, "this project (internal consistency)";
 
     /// The ServiceReferenceVariant does not belong to the ServiceReference: the SRV must be the
     /// SR or start with the SR followed by a dot.
@@ -186,6 +205,168 @@ codes! {
     /// The RequestID counter is larger than 18446744073709551615 (u64), which the schema pattern
     /// and the GBCS originator counter (8 bytes) both forbid.
     RequestCounterOverflow = "request.counter-overflow", Error, Certain, "DUIS-FACTS §1.2 (COUNTER); GBCS originator counter is 8 bytes";
+
+    /// An SR 12.1 reply sends a single space in `WANTechnology`, `AuxiliaryEquipmentRequired`
+    /// or `AdditionalInformation`, which means "Unknown" (SEC modification MP106). Decoded as
+    /// `WanText::Unknown`; reported so the value is never shown as a blank.
+    WanMatrixUnknown = "wan-matrix.unknown", Info, Inferred, "DUIS-FACTS §10 (MP106: \" \" means Unknown)";
+    /// An SR 12.1 free-text field holds white space other than exactly one space (two spaces,
+    /// a tab): schema-valid text, kept as written, but it would display as a blank.
+    WanMatrixBlankText = "wan-matrix.blank-text", Warning, Inferred, "DUIS-FACTS §10 (only \" \" means Unknown)";
+
+    /// The `GBCSPayload` of a Signed Pre-Command is not base64: a character outside the
+    /// alphabet, `=` before the end, a character count that is not a multiple of four, or
+    /// non-zero bits before the padding. The detail gives the offset in the payload text. The
+    /// GBCS checks stop here.
+    GbcsBase64 = "gbcs.base64", Error, Certain, "XSD Part 2 §3.3.16 (base64Binary); DUIS 5.4 XSD (GBCSPayload)";
+    /// The GBCS payload ends inside a field. The detail names the field, its offset in the
+    /// decoded payload and how many bytes it needs.
+    GbcsTruncated = "gbcs.truncated", Error, Certain, "DUIS-FACTS §4.2 (General Signing layout)";
+    /// The GBCS payload does not start with the General Signing tag `DF`.
+    GbcsNotGeneralSigning = "gbcs.not-general-signing", Error, Certain, "DUIS-FACTS §4.2 (offset 0: DF)";
+    /// The transaction-id length (offset 1) is not `09` (CRA flag and an 8-byte counter).
+    GbcsTransactionIdLength = "gbcs.transaction-id-length", Error, Certain, "DUIS-FACTS §4.2 (offset 1: 09)";
+    /// A system-title length (offsets 11 and 20) is not `08`: system titles are EUI-64s.
+    GbcsSystemTitleLength = "gbcs.system-title-length", Error, Certain, "DUIS-FACTS §4.2 (offsets 11, 20: 08)";
+    /// The date-time length (offset 29) is neither `00` (absent) nor `0C` (a 12-byte DLMS
+    /// date-time).
+    GbcsDateTimeLength = "gbcs.date-time-length", Error, Certain, "DUIS-FACTS §4.2 (offset 29: 00 or 0C)";
+    /// The other-information length is below 2, leaving no room for the message code.
+    GbcsOtherInformationLength = "gbcs.other-information-length", Error, Certain, "DUIS-FACTS §4.2 (other information, message code first)";
+    /// A length (other information or content) is in a BER form GBCS does not use: `80`
+    /// (indefinite) or more than three length bytes.
+    GbcsLengthEncoding = "gbcs.length-encoding", Error, Certain, "DUIS-FACTS §4.2 (BER lengths: 00-7F, 81, 82, 83)";
+    /// The byte after the content is neither `40` (the signature length of a Signed Pre-Command)
+    /// nor `00`.
+    GbcsSignatureLength = "gbcs.signature-length", Error, Certain, "DUIS-FACTS §4.2 (signature length 40)";
+    /// Bytes follow the end of the APDU (after the 64 signature bytes, or after the `00` of an
+    /// unsigned form).
+    GbcsTrailingBytes = "gbcs.trailing-bytes", Error, Certain, "DUIS-FACTS §4.2, §4.3 check 2 (no trailing bytes)";
+    /// The payload is an unsigned Pre-Command (nothing, or `00`, after the content): a Signed
+    /// Pre-Command must carry `40` and the 64-byte signature.
+    GbcsUnsigned = "gbcs.unsigned", Error, Certain, "DUIS-FACTS §4.2 (signature length 40 in a Signed Pre-Command)";
+    /// The CRA flag is not `01` (command): the payload is a response or an alert.
+    GbcsNotCommand = "gbcs.not-command", Error, Inferred, "DUIS-FACTS §4.2 (offset 2), §4.3 check 1";
+    /// The APDU's originator system title differs from the RequestID originator.
+    GbcsOriginatorMismatch = "gbcs.originator-mismatch", Error, Inferred, "DUIS-FACTS §4.3 check 3";
+    /// The APDU's recipient system title differs from the RequestID target.
+    GbcsRecipientMismatch = "gbcs.recipient-mismatch", Error, Inferred, "DUIS-FACTS §4.3 check 3";
+    /// The APDU's originator counter differs from the RequestID counter.
+    GbcsCounterMismatch = "gbcs.counter-mismatch", Error, Inferred, "DUIS-FACTS §4.3 check 3";
+    /// The APDU's message code is not one of the ServiceReferenceVariant's GBCS message codes.
+    GbcsMessageCode = "gbcs.message-code", Error, Inferred, "DUIS-FACTS §4.3 check 4, §7";
+    /// The trust store holds no Digital Signing certificate for the APDU's originator, so the
+    /// GBCS signature cannot be checked.
+    GbcsUnknownSigner = "gbcs.unknown-signer", Error, Inferred, "DUIS-FACTS §4.3 check 5; DESIGN §6 (trust model)";
+    /// The GBCS signature verifies with none of the originator's trusted Digital Signing keys.
+    GbcsBadSignature = "gbcs.bad-signature", Error, Certain, "DUIS-FACTS §4.2 (signed bytes, role key), §4.3 check 5";
+    /// The GBCS signature verifies, but only with a key whose role is not a User role (an
+    /// XML-signing key, OU 87 or 89, or a DCC role): the command must be signed with the
+    /// User's role Digital Signing key.
+    GbcsSignerRole = "gbcs.signer-role", Error, Inferred, "DUIS-FACTS §4.2 (key), §9.3 (reverse of MP104); DESIGN §6";
+    /// The signed payload without its signature differs from the Pre-Command the DCC issued.
+    GbcsPreCommandMismatch = "gbcs.pre-command-mismatch", Error, Inferred, "DUIS-FACTS §4.2 (Pre-Command to Signed Pre-Command), §4.3 check 6";
+
+    // --- sig.*, pki.*, mp104.*: src/dsig/, src/pki/, src/rules/mp104.rs (issue 5) ---
+    /// A Service Request or Signed Pre-Command carries no `ds:Signature`. DUIS requires every
+    /// request to be signed with the User's XML-signing key.
+    SigMissing = "sig.missing", Error, Certain, "DUIS-FACTS §4.1, §8.1; MP104";
+    /// A DCC reply carries no `ds:Signature`. DCC replies are signed by the DCC, but DCC Boxed
+    /// acknowledgements are not, so this is a warning: an adapter that must authenticate
+    /// replies treats it as a rejection.
+    SigReplyUnsigned = "sig.reply-unsigned", Warning, Inferred, "DUIS-FACTS §5 (DCC replies are signed); DESIGN §6";
+    /// The signature was not verified: no trust store was given.
+    /// The digest, the signature and the signer were not checked; only the signature's shape
+    /// was.
+    SigUnverified = "sig.unverified", Warning, Inferred, "DESIGN §6 (trust is caller-supplied)";
+    /// The `ds:Signature` is not the last child of the root element.
+    /// It is inside the Body or deeper, before the Body, or followed by another element.
+    SigMisplaced = "sig.misplaced", Error, Certain, "DUIS-FACTS §8.1 (position); DESIGN §1 (signature wrapping)";
+    /// More than one `ds:Signature` in the document.
+    SigDuplicate = "sig.duplicate", Error, Certain, "DUIS-FACTS §8.1 (exactly one Signature); DESIGN §1";
+    /// The signature's elements do not have the DUIS shape: a missing, repeated, unknown or
+    /// misordered element, an unexpected attribute, text where only elements belong, or a
+    /// missing `Algorithm`.
+    SigStructure = "sig.structure", Error, Certain, "DUIS-FACTS §8.1 (exact shape); XMLDSig §4";
+    /// `CanonicalizationMethod` is not exclusive C14N without comments
+    /// (`http://www.w3.org/2001/10/xml-exc-c14n#`).
+    SigUnsupportedC14n = "sig.unsupported-c14n", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 2a";
+    /// `SignatureMethod` is not ECDSA P-256 with SHA-256
+    /// (`http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256`): RSA, HMAC, DSA, SHA-1 and every
+    /// other method are refused, never tried.
+    SigUnsupportedSignatureMethod = "sig.unsupported-signature-method", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 2a";
+    /// `DigestMethod` is not SHA-256 (`http://www.w3.org/2001/04/xmlenc#sha256`).
+    SigUnsupportedDigest = "sig.unsupported-digest", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 2a";
+    /// A `Transform` other than the enveloped-signature transform (XPath, XSLT, a
+    /// canonicalisation, ...), or not exactly one transform.
+    SigUnsupportedTransform = "sig.unsupported-transform", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 2a";
+    /// `SignedInfo` holds more than one `Reference`. DUIS signs the whole document with one.
+    SigExtraReference = "sig.extra-reference", Error, Certain, "DUIS-FACTS §8.1 (one Reference)";
+    /// The `Reference` URI is not `""` (the whole document).
+    SigReferenceUri = "sig.reference-uri", Error, Certain, "DUIS-FACTS §8.1 (Reference URI=\"\")";
+    /// A `ds:Object` inside the signature. DUIS signatures carry none, and an Object is where
+    /// wrapping attacks hide signed content.
+    SigObject = "sig.object", Error, Certain, "DUIS-FACTS §8.1 (no Object)";
+    /// `DigestValue` or `SignatureValue` is not base64 (white space, including `&#13;`, is
+    /// allowed). Checked when verifying, that is with a trust store.
+    SigBadBase64 = "sig.bad-base64", Error, Certain, "XMLDSig §4.3.3.5, §4.2; DUIS-FACTS §8.2 step 3";
+    /// `DigestValue` does not decode to 32 bytes (SHA-256) or `SignatureValue` to 64 bytes
+    /// (ECDSA P-256 r‖s). Checked when verifying, that is with a trust store.
+    SigBadLength = "sig.bad-length", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 3";
+    /// The signature names no key: no `KeyInfo/X509Data/X509IssuerSerial`.
+    SigNoKeyInfo = "sig.no-key-info", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 4";
+    /// `KeyInfo` carries an `X509Certificate`. It is ignored: a certificate inside the message
+    /// is never trusted; the signer is found in the trust store by issuer and serial.
+    SigEmbeddedCertificate = "sig.embedded-certificate", Warning, Inferred, "DESIGN §6 (trust model)";
+    /// `X509IssuerName` is not an RFC 4514 distinguished name.
+    SigBadIssuerName = "sig.bad-issuer-name", Error, Certain, "XMLDSig §4.4.4; RFC 4514 §3";
+    /// `X509SerialNumber` is not a non-negative decimal integer.
+    SigBadSerial = "sig.bad-serial", Error, Certain, "XMLDSig §4.4.4 (X509SerialNumber is an integer)";
+    /// The SHA-256 of the document's inclusive canonical form (without the signature) is not
+    /// the `DigestValue`: the signed content was changed.
+    SigDigestMismatch = "sig.digest-mismatch", Error, Certain, "DUIS-FACTS §8.2 step 1";
+    /// The signature does not verify with the signer's public key.
+    /// The ECDSA P-256 signature is checked over the exclusive canonical `SignedInfo`.
+    SigBadSignature = "sig.bad-signature", Error, Certain, "DUIS-FACTS §8.2 step 2";
+
+    /// The certificate named by `X509IssuerSerial` is not in the trust store. A listed
+    /// certificate is trusted because it is listed; nothing else is.
+    PkiUnknownSigner = "pki.unknown-signer", Error, Certain, "DESIGN §6 (trust model); DUIS-FACTS §8.2 step 4";
+    /// The signer's certificate expired before the evaluation time (`notAfter` is inclusive).
+    PkiExpired = "pki.expired", Error, Certain, "RFC 5280 §4.1.2.5; DUIS-FACTS §9.3 item 3";
+    /// The signer's certificate is not valid yet at the evaluation time (`notBefore` is
+    /// inclusive).
+    PkiNotYetValid = "pki.not-yet-valid", Error, Certain, "RFC 5280 §4.1.2.5; DUIS-FACTS §9.3 item 3";
+    /// The signer's certificate has no keyUsage, or a keyUsage other than digitalSignature
+    /// alone (keyAgreement certificates cannot sign).
+    PkiKeyUsage = "pki.key-usage", Error, Certain, "DUIS-FACTS §9.1 (keyUsage), §9.3 item 3";
+    /// The signer's certificate is listed but does not fit the Organisation Certificate
+    /// profile (not an EC P-256 key, no role OU, no EUI-64 in x500UniqueIdentifier, no
+    /// certificatePolicies, a CA certificate). The store reported it when it was loaded.
+    PkiBadProfile = "pki.bad-profile", Error, Certain, "DUIS-FACTS §9.1 (profile)";
+    /// The signer's certificate does not chain to a CA certificate in the trust store.
+    /// Checked only in strict chain mode (`TrustStore::require_chain`).
+    PkiNoChain = "pki.no-chain", Error, Inferred, "DESIGN §6 (optional strict mode)";
+    /// Certificate validity was not checked: no evaluation time was given.
+    /// Give the time with `ValidatorBuilder::now`.
+    PkiNoTime = "pki.no-time", Warning, Inferred, "STYLE §2 (time is an input)";
+
+    /// A Service Request or Signed Pre-Command was signed with a certificate whose role is
+    /// not User XML signing (subject OU `87`). A role key (OU `02` Supplier, ...) that verifies
+    /// is still refused; an OU not written as two hex digits names no role.
+    Mp104Role = "mp104.role", Error, Inferred, "MP104; DUIS-FACTS §9.3 items 1 and 5";
+    /// The signing certificate's EUI-64 (x500UniqueIdentifier) is not the RequestID
+    /// originator.
+    Mp104Originator = "mp104.originator", Error, Inferred, "MP104; DUIS-FACTS §9.3 item 2";
+    /// A DCC reply signed by a certificate that is not the DCC's own (its EUI-64 is not the
+    /// configured DCC identifier) or is not in a DCC role (OU `89`, legacy `04`).
+    Mp104DccSigner = "mp104.dcc-signer", Error, Inferred, "DUIS-FACTS §9.3 (DCC replies)";
+    /// A DCC reply signed with the legacy Access Control Broker role (OU `04`) instead of DCC
+    /// XML signing (`89`). Older DCC Boxed releases did this; accepted.
+    Mp104DccLegacyRole = "mp104.dcc-legacy-role", Warning, Inferred, "DUIS-FACTS §5, §9.2, §9.3 (DCC replies)";
+    /// A DCC reply signed with a certificate whose OU is `137`, the decimal spelling of `89`
+    /// (a DCC Boxed defect). Accepted for replies; on a request this spelling names no role.
+    Mp104DccDecimalRole = "mp104.dcc-decimal-role", Warning, Inferred, "DUIS-FACTS §9.2 (OU 137), §9.3 (DCC replies)";
 }
 
 impl Code {

@@ -7,7 +7,9 @@ use core::ops::Range;
 
 pub use code::{Basis, Code, Severity};
 
-use crate::message::{CommandVariant, CvSet, Eui64, MessageKind, RequestFacts};
+use crate::gbcs::GbcsHeader;
+use crate::message::{CommandVariant, CvSet, DateTime, Eui64, MessageKind, RequestFacts, ResponseFacts, WanMatrix};
+use crate::pki::Misfit;
 
 /// A byte range in the input. Line and column are worked out only for display, by
 /// [`Report::position`].
@@ -83,36 +85,8 @@ pub enum Detail {
         /// The attribute's qualified name.
         name: String,
     },
-    /// An element where another (or none) was expected.
-    UnexpectedElement {
-        /// The element found, as `{namespace}local` or `local`.
-        found: String,
-        /// What the schema allows here; empty when nothing is allowed.
-        expected: Vec<&'static str>,
-    },
-    /// A required element that is absent.
-    MissingElement {
-        /// The missing element.
-        element: &'static str,
-        /// Its parent.
-        parent: &'static str,
-    },
-    /// A required attribute that is absent.
-    MissingAttribute {
-        /// The attribute.
-        attribute: &'static str,
-        /// The element that should carry it.
-        element: &'static str,
-    },
-    /// A value outside its type.
-    BadValue {
-        /// The element holding the value.
-        element: &'static str,
-        /// The value as written.
-        value: String,
-        /// What the type allows.
-        expected: &'static str,
-    },
+    /// A schema-validity problem, with the facts the schema engine found.
+    Schema(Box<duis_xsd::Finding>),
     /// An SRV that is not part of the SR.
     SrvNotInSr {
         /// ServiceReference as written.
@@ -159,10 +133,239 @@ pub enum Detail {
         /// The CommandVariant.
         cv: CommandVariant,
     },
+    /// A field of an SR 12.1 WAN matrix entry.
+    WanField {
+        /// The element name.
+        field: &'static str,
+        /// Its value as written.
+        value: String,
+    },
     /// A RequestID counter beyond u64.
     Counter {
         /// The counter digits as written.
         digits: String,
+    },
+    /// A `GBCSPayload` that is not base64.
+    GbcsBase64 {
+        /// Byte offset in the payload text (after entity expansion).
+        offset: usize,
+        /// The character at fault; `None` when the text ended too early.
+        found: Option<char>,
+        /// What base64 allows there.
+        expected: &'static str,
+    },
+    /// A byte of the GBCS payload with the wrong value.
+    GbcsByte {
+        /// The field, e.g. `transaction-id length`.
+        field: &'static str,
+        /// Its offset in the decoded payload.
+        offset: usize,
+        /// The byte found.
+        found: u8,
+        /// What the layout requires, in hex.
+        expected: &'static str,
+    },
+    /// A GBCS length with a value the layout does not allow.
+    GbcsLength {
+        /// The field, e.g. `other-information length`.
+        field: &'static str,
+        /// Its offset in the decoded payload.
+        offset: usize,
+        /// The length found.
+        length: usize,
+        /// What the layout requires.
+        expected: &'static str,
+    },
+    /// The GBCS payload ends inside a field.
+    GbcsTruncated {
+        /// The field cut short.
+        field: &'static str,
+        /// Its offset in the decoded payload.
+        offset: usize,
+        /// Bytes the field needs.
+        needed: usize,
+        /// Bytes the payload has left from `offset`.
+        available: usize,
+    },
+    /// Bytes after the end of the GBCS APDU.
+    GbcsTrailingBytes {
+        /// Offset of the first extra byte in the decoded payload.
+        offset: usize,
+        /// How many extra bytes.
+        count: usize,
+    },
+    /// A GBCS payload without a signature.
+    GbcsUnsigned {
+        /// Offset in the decoded payload where the signature length should be.
+        offset: usize,
+        /// True when a `00` stands there; false when the payload simply ends.
+        zero: bool,
+    },
+    /// A GBCS header field that differs from the RequestID.
+    GbcsIdentity {
+        /// `originator` (RequestID field 1) or `recipient` (RequestID field 2, the target).
+        field: &'static str,
+        /// The system title in the APDU.
+        apdu: Eui64,
+        /// The EUI-64 in the RequestID.
+        request: Eui64,
+    },
+    /// A GBCS originator counter that differs from the RequestID counter.
+    GbcsCounter {
+        /// The counter in the APDU.
+        apdu: u64,
+        /// The RequestID counter.
+        request: u64,
+    },
+    /// A GBCS message code the SRV does not use.
+    GbcsMessageCode {
+        /// The message code in the APDU.
+        code: u16,
+        /// ServiceReferenceVariant.
+        srv: &'static str,
+        /// The SRV's message codes.
+        expected: Vec<u16>,
+    },
+    /// A GBCS signature no trusted key verifies.
+    GbcsSigner {
+        /// The APDU originator, whose keys were looked up.
+        originator: Eui64,
+        /// The keys tried (empty when there were none).
+        tried: Vec<String>,
+    },
+    /// A GBCS signature that verifies with a key of the wrong role.
+    GbcsSignerRole {
+        /// The APDU originator.
+        originator: Eui64,
+        /// The key that verified.
+        key: String,
+        /// Its remote party role (certificate subject OU).
+        role: u8,
+    },
+    /// A Signed Pre-Command that differs from the Pre-Command the DCC issued.
+    GbcsPreCommand {
+        /// Offset of the first differing byte (the shorter length when one is a prefix of the other).
+        offset: usize,
+        /// Length of the signed payload without its signature.
+        signed_length: usize,
+        /// Length of the issued Pre-Command.
+        issued_length: usize,
+    },
+    // --- sig.*, pki.*, mp104.* (src/dsig, src/pki, src/rules/mp104.rs) ---
+    /// An algorithm URI outside the DUIS signature profile.
+    Algorithm {
+        /// The element carrying the `Algorithm` attribute.
+        element: &'static str,
+        /// The URI found, as written (after attribute-value normalisation).
+        found: String,
+        /// The only URI the profile allows.
+        expected: &'static str,
+    },
+    /// An element the signature profile does not allow where it was found.
+    SignatureElement {
+        /// The element found, as `{namespace}local` or `local`, or `text`.
+        found: String,
+        /// The element it was found in.
+        parent: &'static str,
+    },
+    /// Something the signature profile requires is missing.
+    SignatureMissing {
+        /// The missing element or attribute.
+        what: &'static str,
+        /// Where it belongs.
+        parent: &'static str,
+    },
+    /// An element that occurs more often than the profile allows.
+    Count {
+        /// The element.
+        element: &'static str,
+        /// How many were found.
+        found: u32,
+        /// How many are allowed.
+        allowed: u32,
+    },
+    /// A `Reference` URI other than `""`.
+    ReferenceUri {
+        /// The URI as written, or `None` when the attribute is absent.
+        found: Option<String>,
+    },
+    /// A base64 value that does not decode.
+    Base64 {
+        /// The element holding it.
+        element: &'static str,
+    },
+    /// A decoded value of the wrong length.
+    Length {
+        /// The element holding it.
+        element: &'static str,
+        /// The length the profile requires, in bytes.
+        expected: usize,
+        /// The decoded length.
+        found: usize,
+    },
+    /// A `KeyInfo` value that does not parse.
+    KeyName {
+        /// The element.
+        element: &'static str,
+        /// The value as written.
+        value: String,
+        /// Why it does not parse.
+        reason: &'static str,
+    },
+    /// The signed and the computed document digest.
+    Digest {
+        /// `DigestValue`, base64.
+        signed: String,
+        /// SHA-256 of the canonical document, base64.
+        computed: String,
+    },
+    /// The certificate the signature names.
+    Signer {
+        /// `X509IssuerName` as written.
+        issuer: String,
+        /// `X509SerialNumber`, decimal.
+        serial: String,
+    },
+    /// A certificate outside its validity period.
+    Validity {
+        /// `notBefore`.
+        not_before: DateTime,
+        /// `notAfter`.
+        not_after: DateTime,
+        /// The evaluation time.
+        now: DateTime,
+    },
+    /// A signer certificate that does not fit the profile.
+    Profile {
+        /// The certificate's serial, decimal.
+        serial: String,
+        /// What is wrong with it.
+        misfit: Misfit,
+    },
+    /// The signer's role, compared with what the rule needs.
+    Role {
+        /// The subject OU as written.
+        role: String,
+        /// The signer's EUI-64, when its certificate carries one.
+        signer: Option<Eui64>,
+        /// What the rule needs, in words.
+        expected: &'static str,
+    },
+    /// The signer's EUI-64 compared with the RequestID originator.
+    Originator {
+        /// The signing certificate's EUI-64.
+        signer: Eui64,
+        /// The RequestID originator.
+        originator: Eui64,
+    },
+    /// A reply's signer compared with the DCC's identifier.
+    DccSigner {
+        /// The signing certificate's EUI-64, if it carries one.
+        signer: Option<Eui64>,
+        /// Its subject OU as written.
+        role: String,
+        /// The configured DCC identifier.
+        dcc: Eui64,
     },
 }
 
@@ -186,23 +389,7 @@ impl fmt::Display for Detail {
                 "entity &{name}; is not defined (only &amp; &lt; &gt; &quot; &apos; and character references are)"
             ),
             Detail::Attribute { name } => write!(f, "attribute {name:?} appears twice"),
-            Detail::UnexpectedElement { found, expected } => {
-                write!(f, "element {found} is not allowed here")?;
-                match expected.as_slice() {
-                    [] => Ok(()),
-                    [one] => write!(f, "; expected {one}"),
-                    many => write!(f, "; expected one of {}", many.join(", ")),
-                }
-            }
-            Detail::MissingElement { element, parent } => {
-                write!(f, "{parent} has no {element}")
-            }
-            Detail::MissingAttribute { attribute, element } => {
-                write!(f, "{element} has no {attribute} attribute")
-            }
-            Detail::BadValue { element, value, expected } => {
-                write!(f, "{element} value {value:?} is not {expected}")
-            }
+            Detail::Schema(finding) => write!(f, "{finding}"),
             Detail::SrvNotInSr { sr, srv } => {
                 write!(f, "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}")
             }
@@ -235,8 +422,135 @@ impl fmt::Display for Detail {
             Detail::Target { target, dcc, cv } => {
                 write!(f, "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}")
             }
+            Detail::WanField { field, value } if value == " " => {
+                write!(f, "{field} is \" \", which means Unknown")
+            }
+            Detail::WanField { field, value } => {
+                write!(f, "{field} is {value:?}: white space only, kept as text (only a single space means Unknown)")
+            }
             Detail::Counter { digits } => {
                 write!(f, "counter {digits} is larger than 18446744073709551615")
+            }
+            Detail::GbcsBase64 { offset, found: Some(c), expected } => {
+                write!(f, "GBCSPayload text offset {offset}: found {c:?}; expected {expected}")
+            }
+            Detail::GbcsBase64 { offset, found: None, expected } => {
+                write!(f, "GBCSPayload text ends at offset {offset}; expected {expected}")
+            }
+            Detail::GbcsByte { field, offset, found, expected } => {
+                write!(f, "{field} at payload offset {offset} is {found:02X}; expected {expected}")
+            }
+            Detail::GbcsLength { field, offset, length, expected } => {
+                write!(f, "{field} at payload offset {offset} is {length}; expected {expected}")
+            }
+            Detail::GbcsTruncated { field, offset, needed, available } => {
+                write!(f, "{field} at payload offset {offset} needs {needed} bytes; {available} remain")
+            }
+            Detail::GbcsTrailingBytes { offset, count } => {
+                write!(f, "{count} bytes follow the end of the APDU at payload offset {offset}")
+            }
+            Detail::GbcsUnsigned { offset, zero: true } => {
+                write!(f, "signature length at payload offset {offset} is 00: an unsigned Pre-Command")
+            }
+            Detail::GbcsUnsigned { offset, zero: false } => {
+                write!(f, "the payload ends at offset {offset}, after the content, with no signature")
+            }
+            Detail::GbcsIdentity { field, apdu, request } => {
+                let id_field = if *field == "originator" { "originator" } else { "target" };
+                write!(f, "APDU {field} {apdu} differs from RequestID {id_field} {request}")
+            }
+            Detail::GbcsCounter { apdu, request } => {
+                write!(f, "APDU originator counter {apdu} differs from RequestID counter {request}")
+            }
+            Detail::GbcsMessageCode { code, srv, expected } => {
+                write!(f, "message code {code:04X} is not used by ServiceReferenceVariant {srv}; expected ")?;
+                match expected.as_slice() {
+                    [] => f.write_str("none (the SRV carries no GBCS command)"),
+                    [one] => write!(f, "{one:04X}"),
+                    many => {
+                        f.write_str("one of ")?;
+                        for (i, c) in many.iter().enumerate() {
+                            if i > 0 {
+                                f.write_str(", ")?;
+                            }
+                            write!(f, "{c:04X}")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            Detail::GbcsSigner { originator, tried } if tried.is_empty() => {
+                write!(
+                    f,
+                    "no trusted Digital Signing certificate for originator {originator} to check the GBCS signature"
+                )
+            }
+            Detail::GbcsSigner { originator, tried } => {
+                write!(
+                    f,
+                    "the GBCS signature verifies with no trusted key of originator {originator}; tried {}",
+                    tried.join(", ")
+                )
+            }
+            Detail::GbcsSignerRole { originator, key, role } => write!(
+                f,
+                "the GBCS signature verifies only with {key} of originator {originator}, whose role {role:02X} is \
+                 not a User role; sign with the role Digital Signing key"
+            ),
+            Detail::GbcsPreCommand { offset, signed_length, issued_length } => write!(
+                f,
+                "the signed payload without its signature differs from the issued Pre-Command at payload offset \
+                 {offset} ({signed_length} bytes against {issued_length})"
+            ),
+            Detail::Algorithm { element, found, expected } => {
+                write!(f, "{element} Algorithm {found:?} is outside the DUIS profile, which allows only {expected:?}")
+            }
+            Detail::SignatureElement { found, parent } => {
+                write!(f, "{found} is not allowed in {parent} by the DUIS signature profile")
+            }
+            Detail::SignatureMissing { what, parent } => write!(f, "{parent} has no {what}"),
+            Detail::Count { element, found, allowed } => {
+                write!(f, "{found} {element} elements; the DUIS signature profile allows {allowed}")
+            }
+            Detail::ReferenceUri { found: Some(uri) } => {
+                write!(f, "Reference URI {uri:?} is not \"\" (the whole document)")
+            }
+            Detail::ReferenceUri { found: None } => {
+                f.write_str("Reference has no URI attribute; DUIS signs the whole document with URI=\"\"")
+            }
+            Detail::Base64 { element } => write!(f, "{element} is not base64"),
+            Detail::Length { element, expected, found } => {
+                write!(f, "{element} decodes to {found} bytes, not {expected}")
+            }
+            Detail::KeyName { element, value, reason } => write!(f, "{element} {value:?}: {reason}"),
+            Detail::Digest { signed, computed } => {
+                write!(f, "DigestValue is {signed} but the canonical document hashes to {computed}")
+            }
+            Detail::Signer { issuer, serial } => {
+                write!(f, "no trusted certificate has issuer {issuer:?} and serial {serial}")
+            }
+            Detail::Validity { not_before, not_after, now } => {
+                write!(f, "the signer's certificate is valid from {not_before} to {not_after}; the time is {now}")
+            }
+            Detail::Profile { serial, misfit } => {
+                write!(f, "the signer's certificate (serial {serial}) does not fit the profile: {misfit}")
+            }
+            Detail::Role { role, signer, expected } => {
+                write!(f, "signed with a certificate of role OU {role:?}")?;
+                if let Some(eui) = signer {
+                    write!(f, " (EUI {eui})")?;
+                }
+                write!(f, "; {expected}")
+            }
+            Detail::Originator { signer, originator } => {
+                write!(f, "signed by {signer}, but the RequestID originator is {originator}")
+            }
+            Detail::DccSigner { signer, role, dcc } => {
+                match signer {
+                    Some(eui) => write!(f, "signed by {eui} with role OU {role:?}")?,
+                    None => write!(f, "signed by a certificate with no EUI and role OU {role:?}")?,
+                }
+                write!(f, "; DCC replies are signed by the DCC ({dcc}) with OU 89")
             }
         }
     }
@@ -343,6 +657,16 @@ impl Findings {
         self.finish()
     }
 
+    /// Keeps only the findings `keep` accepts.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.list.retain(keep);
+    }
+
+    /// The findings so far.
+    pub(crate) fn list(&self) -> &[Finding] {
+        &self.list
+    }
+
     fn finish(mut self) -> Vec<Finding> {
         if self.dropped > 0 {
             let max = u64::try_from(self.max).unwrap_or(u64::MAX);
@@ -364,16 +688,41 @@ pub struct Report<'a> {
     kind: Option<MessageKind>,
     findings: Vec<Finding>,
     request: Option<RequestFacts<'a>>,
+    response: Option<ResponseFacts<'a>>,
+    gbcs: Option<GbcsHeader>,
+}
+
+/// What the pass found about the message, for [`Report::new`].
+#[derive(Debug, Default)]
+pub(crate) struct Facts<'a> {
+    pub(crate) kind: Option<MessageKind>,
+    pub(crate) request: Option<RequestFacts<'a>>,
+    pub(crate) response: Option<ResponseFacts<'a>>,
+    pub(crate) gbcs: Option<GbcsHeader>,
 }
 
 impl<'a> Report<'a> {
-    pub(crate) fn new(
-        input: &'a [u8],
-        kind: Option<MessageKind>,
-        findings: Findings,
-        request: Option<RequestFacts<'a>>,
-    ) -> Report<'a> {
-        Report { input, kind, findings: findings.finish(), request }
+    pub(crate) fn new(input: &'a [u8], findings: Findings, facts: Facts<'a>) -> Report<'a> {
+        let Facts { kind, request, response, gbcs } = facts;
+        Report { input, kind, findings: findings.finish(), request, response, gbcs }
+    }
+
+    /// The GBCS header of a Signed Pre-Command's payload, when it could be parsed: counter,
+    /// system titles, message code and use case, content kind and length, and which role key
+    /// verified its signature.
+    pub fn gbcs_header(&self) -> Option<&GbcsHeader> {
+        self.gbcs.as_ref()
+    }
+
+    /// The header facts of a reply (Service Response, Device Alert, DCC Alert).
+    pub fn response(&self) -> Option<&ResponseFacts<'a>> {
+        self.response.as_ref()
+    }
+
+    /// The decoded WAN matrix of an SR 12.1 reply, where a single space is
+    /// [`WanText::Unknown`](crate::WanText::Unknown).
+    pub fn wan_matrix(&self) -> Option<&WanMatrix<'a>> {
+        self.response.as_ref().and_then(|r| r.wan_matrix.as_ref())
     }
 
     /// True when no finding is an error.

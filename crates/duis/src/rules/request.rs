@@ -77,8 +77,12 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
 
     // Rule 4: ExecutionDateTime only where the SRV can be future dated; required for 8.5.
     // A Signed Pre-Command carries the critical SRV's command, so the SRV's rule applies to it
-    // too [inferred].
-    if let Some(srv) = srv {
+    // too [inferred]. When the body is another SRV's element, rule 2 has said so and this rule
+    // would only repeat it.
+    let body_fits = facts
+        .body
+        .is_some_and(|b| b.element == "SignedPreCommand" || srv.is_some_and(|s| s.value.body_element == b.element));
+    if let Some(srv) = srv.filter(|_| body_fits) {
         match (&facts.execution_date_time, srv.value.future_dating) {
             (Some(edt), FutureDating::None) => findings.push(
                 Code::RequestExecutionDateTimeNotAllowed,

@@ -1,0 +1,84 @@
+//! `schema`: parse + schema validation of real DUIS request templates (the smallest, the
+//! median and the largest of the 297 in `../shared/corpus/requests`, read at run time, never
+//! copied), with `Throughput::Bytes`. With `--features libxml2`, the same messages are parsed
+//! and validated by libxml2 in-process in the same run (schema compiled once, outside the
+//! loop), for a side-by-side ratio.
+
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn corpus() -> PathBuf {
+    let dir = std::env::var_os("DUIS_SHARED")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"), PathBuf::from)
+        .join("corpus");
+    assert!(dir.is_dir(), "the schema bench reads the templates in {}; set DUIS_SHARED", dir.display());
+    dir
+}
+
+/// (label, file name, bytes) of the smallest, median and largest template.
+fn inputs() -> Vec<(&'static str, String, Vec<u8>)> {
+    let dir = corpus().join("requests");
+    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(&dir)
+        .expect("read the templates")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".XML") && !n.starts_with("dccboxed"))
+        })
+        .map(|p| (std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0), p))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 297, "expected the 297 templates");
+    let pick = |i: usize| {
+        let (_, path) = &files[i];
+        (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(path).expect("read template"))
+    };
+    let (small, median, large) = (pick(0), pick(files.len() / 2), pick(files.len() - 1));
+    vec![("small", small.0, small.1), ("median", median.0, median.1), ("largest", large.0, large.1)]
+}
+
+fn schema(c: &mut Criterion) {
+    let validator = duis::Validator::new();
+    let inputs = inputs();
+    let mut group = c.benchmark_group("schema");
+    for (label, name, bytes) in &inputs {
+        let report = validator.validate(bytes);
+        assert!(report.is_valid(), "{name}: {:?}", report.findings());
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(format!("duis/{label}"), |b| b.iter(|| validator.validate(black_box(bytes)).is_valid()));
+    }
+    #[cfg(feature = "libxml2")]
+    libxml2::bench(&mut group, &inputs);
+    group.finish();
+}
+
+#[cfg(feature = "libxml2")]
+mod libxml2 {
+    use criterion::{Throughput, measurement::WallTime};
+    use libxml::parser::Parser;
+    use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
+    use std::hint::black_box;
+
+    pub(super) fn bench(group: &mut criterion::BenchmarkGroup<'_, WallTime>, inputs: &[(&str, String, Vec<u8>)]) {
+        let xsd = super::corpus().join("xsd/DUIS-Schema-V5.4.xsd");
+        let mut schema_parser = SchemaParserContext::from_file(xsd.to_str().expect("UTF-8 path"));
+        let mut context = SchemaValidationContext::from_parser(&mut schema_parser).expect("libxml2 compiles the XSD");
+        let parser = Parser::default();
+        for (label, name, bytes) in inputs {
+            let doc = parser.parse_string(bytes).expect("libxml2 parses the template");
+            assert!(context.validate_document(&doc).is_ok(), "libxml2 rejects {name}");
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_function(format!("libxml2/{label}"), |b| {
+                b.iter(|| {
+                    let doc = parser.parse_string(black_box(bytes)).expect("parse");
+                    context.validate_document(&doc).is_ok()
+                })
+            });
+        }
+    }
+}
+
+criterion_group!(benches, schema);
+criterion_main!(benches);

@@ -1,0 +1,93 @@
+//! `duis-check sign`: signs DUIS messages with a User XML-signing key, the DUIS profile
+//! (replaces the DCC Boxed Java signing tool; unlike it, never changes the RequestID).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::args::SignArgs;
+
+/// Signs every FILE: to standard output, to `--out FILE` (one input), or into `--out DIR`
+/// under the input's file name (several inputs).
+pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
+    let key_bytes = std::fs::read(&args.key).with_context(|| format!("--key {}: cannot read", args.key.display()))?;
+    let key = duis::SigningKey::from_pkcs8(&key_bytes).with_context(|| format!("--key {}", args.key.display()))?;
+    let cert_bytes =
+        std::fs::read(&args.cert).with_context(|| format!("--cert {}: cannot read", args.cert.display()))?;
+    let cert = if cert_bytes.first() == Some(&0x30) {
+        duis::Certificate::from_der(&cert_bytes)
+    } else {
+        duis::Certificate::from_pem(&cert_bytes)
+    }
+    .with_context(|| format!("--cert {}", args.cert.display()))?;
+    if let Some(misfit) = cert.misfit() {
+        // Signing still works; the receiver will refuse it. Say so now.
+        eprintln!("duis-check: warning: --cert {}: {misfit}", args.cert.display());
+    }
+    let to_dir = args.out.as_deref().filter(|out| out.is_dir());
+    if args.files.len() > 1 && to_dir.is_none() {
+        bail!("several FILEs: give --out an existing directory to write them into");
+    }
+    for file in &args.files {
+        let message = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
+        match (&args.out, to_dir) {
+            (_, Some(dir)) => {
+                let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;
+                write(&dir.join(name), &signed)?;
+            }
+            (Some(out), None) => write(out, &signed)?,
+            (None, None) => {
+                use std::io::Write as _;
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(&signed)?;
+                stdout.flush()?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// Loads `--trust` paths: PEM files, and folders searched recursively for `*.pem`, `*.crt`
+/// and `*.cer`. A certificate's content never stops loading: the store's notes go to stderr
+/// once. A path that cannot be read, or no certificate at all, is a usage error.
+pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::TrustStore> {
+    let mut store = duis::TrustStore::new();
+    for path in paths {
+        if path.is_dir() {
+            for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("--trust {}", path.display()))?;
+                let is_pem = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| ["pem", "crt", "cer"].iter().any(|x| e.eq_ignore_ascii_case(x)));
+                if entry.file_type().is_file() && is_pem {
+                    let bytes = std::fs::read(entry.path())
+                        .with_context(|| format!("--trust {}: cannot read", entry.path().display()))?;
+                    store.add_pem(&entry.path().display().to_string(), &bytes);
+                }
+            }
+        } else {
+            let bytes = std::fs::read(path).with_context(|| format!("--trust {}: cannot read", path.display()))?;
+            if bytes.first() == Some(&0x30) {
+                store.add_der(&path.display().to_string(), &bytes);
+            } else {
+                store.add_pem(&path.display().to_string(), &bytes);
+            }
+        }
+    }
+    for issue in store.issues() {
+        eprintln!("duis-check: note: {issue}");
+    }
+    if store.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!("--trust {}: no certificate found", names.join(", "));
+    }
+    Ok(store)
+}

@@ -1,0 +1,337 @@
+//! Canonical XML writers, fed from the reader's events (no tree).
+//!
+//! - Inclusive Canonical XML 1.0 without comments (W3C REC-xml-c14n-20010315), for the
+//!   document digest: the Reference has no canonicalisation transform, so the node-set left by
+//!   the enveloped-signature transform is serialised with the XMLDSig default (XMLDSig §4.3.3.2).
+//! - Exclusive Canonical XML 1.0 without comments (W3C REC-xml-exc-c14n-20020718), for
+//!   `SignedInfo`.
+//!
+//! The rules each function applies are cited where it applies them. The reader has already
+//! resolved references (`Event::Ref`) but not end-of-line handling, which C14N §2.1 assumes done
+//! (XML 1.0 §2.11): literal CRLF and CR become LF here; a CR that came from `&#13;` stays a CR
+//! and is written `&#xD;`.
+
+use std::borrow::Cow;
+
+/// Where canonical bytes go: a SHA-256 context (the document digest, streamed) or a buffer
+/// (`SignedInfo`).
+pub(crate) trait Sink {
+    /// Appends bytes.
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A SHA-256 context fed through a small buffer, so the many short writes of a canonical
+/// serialisation cost one `update` per few kilobytes. Long runs bypass the buffer.
+pub(crate) struct Hasher {
+    context: ring::digest::Context,
+    buffer: Vec<u8>,
+}
+
+/// Bytes gathered before one `update`.
+const HASH_BUFFER: usize = 8 * 1024;
+
+impl Hasher {
+    pub(crate) fn new() -> Hasher {
+        Hasher { context: ring::digest::Context::new(&ring::digest::SHA256), buffer: Vec::with_capacity(HASH_BUFFER) }
+    }
+
+    /// The SHA-256 of everything written.
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        self.context.update(&self.buffer);
+        let digest = self.context.finish();
+        let mut out = [0u8; 32];
+        if let Some(bytes) = digest.as_ref().get(..32) {
+            out.copy_from_slice(bytes);
+        }
+        out
+    }
+}
+
+impl Sink for Hasher {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.buffer.len().saturating_add(bytes.len()) > HASH_BUFFER {
+            self.context.update(&self.buffer);
+            self.buffer.clear();
+        }
+        if bytes.len() >= HASH_BUFFER {
+            self.context.update(bytes);
+        } else {
+            self.buffer.extend_from_slice(bytes);
+        }
+    }
+}
+
+/// Where the document's canonical form goes: a digest, or (tests, fuzzing) a buffer.
+#[derive(Debug)]
+pub(crate) enum DocSink {
+    Hash(Box<Hasher>),
+    Buffer(Vec<u8>),
+}
+
+impl Sink for DocSink {
+    fn put(&mut self, bytes: &[u8]) {
+        match self {
+            DocSink::Hash(hasher) => hasher.put(bytes),
+            DocSink::Buffer(buffer) => buffer.put(bytes),
+        }
+    }
+}
+
+impl DocSink {
+    /// The SHA-256 of the canonical form, and the form itself when buffered.
+    pub(crate) fn finish(self) -> ([u8; 32], Option<Vec<u8>>) {
+        match self {
+            DocSink::Hash(hasher) => (hasher.finish(), None),
+            DocSink::Buffer(buffer) => {
+                let mut hasher = Hasher::new();
+                hasher.put(&buffer);
+                (hasher.finish(), Some(buffer))
+            }
+        }
+    }
+}
+
+impl core::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Hasher")
+    }
+}
+
+/// Writes character data (text or a CDATA section's content, C14N §2.3 "Text Nodes"): `&`,
+/// `<`, `>` escaped; literal CRLF and CR become LF (XML 1.0 §2.11).
+pub(crate) fn text(out: &mut impl Sink, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            // CRLF: drop the CR, the LF follows. A lone CR is a line end: LF.
+            b'\r' if bytes.get(i.saturating_add(1)) == Some(&b'\n') => b"",
+            b'\r' => b"\n",
+            _ => continue,
+        };
+        out.put(bytes.get(start..i).unwrap_or_default());
+        out.put(replacement);
+        start = i.saturating_add(1);
+    }
+    out.put(bytes.get(start..).unwrap_or_default());
+}
+
+/// Writes a character that came from a reference: it is data, so a CR stays a CR and is
+/// escaped as `&#xD;` (C14N §2.3).
+pub(crate) fn reference(out: &mut impl Sink, ch: char) {
+    match ch {
+        '&' => out.put(b"&amp;"),
+        '<' => out.put(b"&lt;"),
+        '>' => out.put(b"&gt;"),
+        '\r' => out.put(b"&#xD;"),
+        _ => {
+            let mut buffer = [0u8; 4];
+            out.put(ch.encode_utf8(&mut buffer).as_bytes());
+        }
+    }
+}
+
+/// Writes an attribute or namespace value, already normalised (XML 1.0 §3.3.3), with the
+/// escapes of C14N §2.3 "Attribute Nodes": `&` `<` `"` and TAB, LF, CR as character references.
+pub(crate) fn attribute_value(out: &mut impl Sink, value: &str) {
+    let bytes = value.as_bytes();
+    let mut start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'"' => b"&quot;",
+            b'\t' => b"&#x9;",
+            b'\n' => b"&#xA;",
+            b'\r' => b"&#xD;",
+            _ => continue,
+        };
+        out.put(bytes.get(start..i).unwrap_or_default());
+        out.put(replacement);
+        start = i.saturating_add(1);
+    }
+    out.put(bytes.get(start..).unwrap_or_default());
+}
+
+/// Writes a processing instruction (C14N §2.3 "Processing Instruction Nodes"): `<?`, the
+/// target, a space and the string value when it is not empty, `?>`. `content` is everything
+/// between `<?` and `?>`; the white space after the target is not part of the value.
+pub(crate) fn processing_instruction(out: &mut impl Sink, content: &str) {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let (target, data) = match content.find(is_space) {
+        Some(at) => {
+            (content.get(..at).unwrap_or_default(), content.get(at..).unwrap_or_default().trim_start_matches(is_space))
+        }
+        None => (content, ""),
+    };
+    out.put(b"<?");
+    out.put(target.as_bytes());
+    if !data.is_empty() {
+        out.put(b" ");
+        // End-of-line handling applies to the whole document entity, PIs included.
+        let bytes = data.as_bytes();
+        let mut start = 0usize;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\r' {
+                out.put(bytes.get(start..i).unwrap_or_default());
+                if bytes.get(i.saturating_add(1)) != Some(&b'\n') {
+                    out.put(b"\n");
+                }
+                start = i.saturating_add(1);
+            }
+        }
+        out.put(bytes.get(start..).unwrap_or_default());
+    }
+    out.put(b"?>");
+}
+
+/// An attribute of a start tag, ready to sort and write.
+#[derive(Debug)]
+pub(crate) struct Attribute<'t> {
+    /// Namespace URI (`""` for an unprefixed attribute).
+    pub(crate) uri: Cow<'t, str>,
+    /// Local name.
+    pub(crate) local: &'t str,
+    /// Qualified name as written.
+    pub(crate) qname: &'t str,
+    /// Normalised value.
+    pub(crate) value: Cow<'t, str>,
+}
+
+/// Writes a start tag: the qualified name, the namespace declarations sorted by prefix (the
+/// default namespace first), then the attributes sorted by namespace URI and local name
+/// (C14N §2.2 "Document Order", §2.3 "Element Nodes").
+pub(crate) fn start_tag(
+    out: &mut impl Sink,
+    qname: &str,
+    namespaces: &mut [(&str, &str)],
+    attributes: &mut [Attribute<'_>],
+) {
+    namespaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    attributes.sort_unstable_by(|a, b| (a.uri.as_ref(), a.local).cmp(&(b.uri.as_ref(), b.local)));
+    out.put(b"<");
+    out.put(qname.as_bytes());
+    for (prefix, uri) in namespaces.iter() {
+        if prefix.is_empty() {
+            out.put(b" xmlns=\"");
+        } else {
+            out.put(b" xmlns:");
+            out.put(prefix.as_bytes());
+            out.put(b"=\"");
+        }
+        attribute_value(out, uri);
+        out.put(b"\"");
+    }
+    for attribute in attributes.iter() {
+        out.put(b" ");
+        out.put(attribute.qname.as_bytes());
+        out.put(b"=\"");
+        attribute_value(out, &attribute.value);
+        out.put(b"\"");
+    }
+    out.put(b">");
+}
+
+/// Writes an end tag. Empty elements are written as a start and an end tag (C14N §2.3).
+pub(crate) fn end_tag(out: &mut impl Sink, qname: &str) {
+    out.put(b"</");
+    out.put(qname.as_bytes());
+    out.put(b">");
+}
+
+/// The namespace declarations in scope, innermost last, with a mark per open element.
+#[derive(Debug, Default)]
+pub(crate) struct Namespaces {
+    /// (prefix, URI); the default namespace has prefix `""`, and `xmlns=""` is URI `""`.
+    declared: Vec<(String, String)>,
+    marks: Vec<usize>,
+}
+
+impl Namespaces {
+    /// Opens an element: its declarations are pushed by [`Namespaces::declare`].
+    pub(crate) fn open(&mut self) {
+        self.marks.push(self.declared.len());
+    }
+
+    pub(crate) fn declare(&mut self, prefix: &str, uri: &str) {
+        self.declared.push((prefix.to_owned(), uri.to_owned()));
+    }
+
+    /// Closes the innermost element, dropping its declarations.
+    pub(crate) fn close(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.declared.truncate(mark);
+        }
+    }
+
+    /// The URI bound to `prefix` in scope (`""` for no default namespace).
+    pub(crate) fn lookup(&self, prefix: &str) -> Option<&str> {
+        self.declared.iter().rev().find(|(p, _)| p == prefix).map(|(_, uri)| uri.as_str())
+    }
+
+    /// The URI bound to `prefix` outside the innermost element.
+    pub(crate) fn lookup_outer(&self, prefix: &str) -> Option<&str> {
+        let mark = self.marks.last().copied().unwrap_or(0);
+        self.declared.get(..mark).unwrap_or_default().iter().rev().find(|(p, _)| p == prefix).map(|(_, u)| u.as_str())
+    }
+
+    /// The declarations made on the innermost element.
+    pub(crate) fn innermost(&self) -> &[(String, String)] {
+        let mark = self.marks.last().copied().unwrap_or(0);
+        self.declared.get(mark..).unwrap_or_default()
+    }
+}
+
+/// The namespaces an exclusive-C14N output ancestor has rendered (Exc-C14N §3), innermost last.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    rendered: Vec<(String, String)>,
+    marks: Vec<usize>,
+}
+
+impl Rendered {
+    pub(crate) fn open(&mut self) {
+        self.marks.push(self.rendered.len());
+    }
+
+    pub(crate) fn close(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.rendered.truncate(mark);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.rendered.clear();
+        self.marks.clear();
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<&str> {
+        self.rendered.iter().rev().find(|(p, _)| p == prefix).map(|(_, uri)| uri.as_str())
+    }
+
+    /// Exc-C14N §3: a visibly utilised namespace is rendered unless the nearest output
+    /// ancestor rendered the same binding. An empty default (`xmlns=""`) is rendered only to
+    /// undo a non-empty default an ancestor rendered.
+    pub(crate) fn needs(&self, prefix: &str, uri: &str) -> bool {
+        match self.lookup(prefix) {
+            Some(done) => done != uri,
+            None => !(prefix.is_empty() && uri.is_empty()),
+        }
+    }
+
+    pub(crate) fn record(&mut self, prefix: &str, uri: &str) {
+        self.rendered.push((prefix.to_owned(), uri.to_owned()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

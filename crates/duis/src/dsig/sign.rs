@@ -1,0 +1,199 @@
+//! Signing: the DUIS signature (DUIS-FACTS §8.3), made with the same canonicalisation the
+//! validator verifies with.
+
+use base64::Engine as _;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+
+use super::{digest_and_signed_info, uri};
+use crate::pki::Certificate;
+use crate::report::Findings;
+use crate::xml::{Event, Ns, Reader};
+
+/// Why a message could not be signed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The private key is not a PKCS#8 EC P-256 key ring can use.
+    #[error("not a PKCS#8 EC P-256 private key: {0}")]
+    Key(String),
+    /// The certificate's public key is not the signing key's.
+    #[error("the certificate's public key does not belong to the signing key")]
+    KeyMismatch,
+    /// The message is not well-formed XML, or its root element has no content to sign.
+    #[error("cannot sign: {0}")]
+    Malformed(String),
+    /// The signing operation failed.
+    #[error("the ECDSA signing operation failed")]
+    Crypto,
+}
+
+/// An EC P-256 private key for XML signing.
+pub struct SigningKey {
+    pair: EcdsaKeyPair,
+}
+
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print key material.
+        f.debug_struct("SigningKey").finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// A key from PKCS#8 DER (`PrivateKeyInfo` with the public key included, as OpenSSL and
+    /// Java write it).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, SignError> {
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der, &SystemRandom::new())
+            .map_err(|e| SignError::Key(e.to_string()))?;
+        Ok(SigningKey { pair })
+    }
+
+    /// A key from a PEM `PRIVATE KEY` block (PKCS#8), or from PKCS#8 DER when the bytes are
+    /// not PEM.
+    pub fn from_pkcs8(bytes: &[u8]) -> Result<SigningKey, SignError> {
+        if !bytes.starts_with(b"-----") && bytes.first() == Some(&0x30) {
+            return SigningKey::from_pkcs8_der(bytes);
+        }
+        for block in x509_parser::pem::Pem::iter_from_buffer(bytes) {
+            match block {
+                Ok(block) if block.label == "PRIVATE KEY" => return SigningKey::from_pkcs8_der(&block.contents),
+                Ok(block) if block.label == "EC PRIVATE KEY" => {
+                    return Err(SignError::Key(
+                        "a SEC1 `EC PRIVATE KEY` block; convert it with `openssl pkcs8 -topk8 -nocrypt`".into(),
+                    ));
+                }
+                Ok(_) => {}
+                Err(error) => return Err(SignError::Key(error.to_string())),
+            }
+        }
+        Err(SignError::Key("no PEM PRIVATE KEY block".into()))
+    }
+
+    /// The uncompressed public key point (65 bytes).
+    pub fn public_key(&self) -> &[u8] {
+        self.pair.public_key().as_ref()
+    }
+}
+
+/// Where the root's content ends and any existing root-child signature lies.
+struct Layout {
+    /// Byte offset of the root's end tag.
+    root_end: usize,
+    /// An existing root-child `ds:Signature`: start of its start tag to end of its end tag.
+    old_signature: Option<(usize, usize)>,
+}
+
+fn layout(message: &[u8]) -> Result<Layout, SignError> {
+    let limits = crate::Limits::default();
+    let mut findings = Findings::new(limits.max_findings);
+    let malformed = |findings: &Findings| {
+        let first = findings.list().first().map_or_else(|| "not XML".to_owned(), |f| format!("{f}"));
+        SignError::Malformed(first)
+    };
+    let Some(mut reader) = Reader::new(message, limits, &mut findings) else {
+        return Err(malformed(&findings));
+    };
+    let mut depth = 0u32;
+    let mut signature_start: Option<usize> = None;
+    let mut old_signature = None;
+    let mut root_end = None;
+    while let Some(event) = reader.next(&mut findings) {
+        match event {
+            Event::Start(start) => {
+                depth = depth.saturating_add(1);
+                if depth == 2 && start.ns == Ns::Ds && start.local == "Signature" && old_signature.is_none() {
+                    signature_start = Some(start.span.start);
+                }
+            }
+            Event::End(span) => {
+                if depth == 2
+                    && let Some(begin) = signature_start.take()
+                {
+                    old_signature = Some((begin, span.end));
+                }
+                if depth == 1 {
+                    if span.start == span.end {
+                        return Err(SignError::Malformed("the root element is empty".into()));
+                    }
+                    root_end = Some(span.start);
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    match root_end {
+        Some(root_end) if reader.is_complete() => Ok(Layout { root_end, old_signature }),
+        _ => Err(malformed(&findings)),
+    }
+}
+
+/// Escapes text content.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Signs a DUIS message with the DUIS profile (DUIS-FACTS §8.1, §8.3): any root-child
+/// `ds:Signature` is removed, the document digest (inclusive C14N 1.0) is taken, and a new
+/// `ds:Signature` naming `cert` by issuer and serial is appended as the last child of the root,
+/// its `SignedInfo` signed in exclusive C14N with `key`. Nothing else changes: in particular
+/// the RequestID is never touched.
+///
+/// Signing is randomised (ECDSA), so two signatures of one message differ.
+pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<u8>, SignError> {
+    if cert.public_key() != Some(key.public_key()) {
+        return Err(SignError::KeyMismatch);
+    }
+    let layout = layout(message)?;
+    let (head, tail) = message.split_at_checked(layout.root_end).ok_or(SignError::Crypto)?;
+    let mut before: Vec<u8> = Vec::with_capacity(message.len().saturating_add(1024));
+    match layout.old_signature {
+        Some((start, end)) => {
+            before.extend_from_slice(head.get(..start).unwrap_or_default());
+            before.extend_from_slice(head.get(end..).unwrap_or_default());
+        }
+        None => before.extend_from_slice(head),
+    }
+    // Put the signature on its own line when the root's end tag is on its own line.
+    let trailing = before.iter().rev().take_while(|b| crate::xml::is_xml_space(**b)).count();
+    let newline = before.iter().rev().take(trailing).any(|&b| b == b'\n');
+    let (indent, after) = if newline { ("  ", "\n") } else { ("", "") };
+
+    let open = format!(
+        "{indent}<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
+         <ds:CanonicalizationMethod Algorithm=\"{}\"/><ds:SignatureMethod Algorithm=\"{}\"/>\
+         <ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"{}\"/></ds:Transforms>\
+         <ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>",
+        uri::EXC_C14N,
+        uri::ECDSA_SHA256,
+        uri::ENVELOPED,
+        uri::SHA256
+    );
+    let middle = "</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>";
+    let close = format!(
+        "</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName>{}</ds:X509IssuerName>\
+         <ds:X509SerialNumber>{}</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo>\
+         </ds:Signature>{after}",
+        escape(cert.issuer_name()),
+        cert.serial_decimal()
+    );
+    let assemble = |digest: &str, value: &str| -> Vec<u8> {
+        let mut out = before.clone();
+        out.extend_from_slice(open.as_bytes());
+        out.extend_from_slice(digest.as_bytes());
+        out.extend_from_slice(middle.as_bytes());
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(close.as_bytes());
+        out.extend_from_slice(tail);
+        out
+    };
+    let engine = &base64::engine::general_purpose::STANDARD;
+    // The digest does not cover the signature, so a placeholder signature gives the final
+    // digest; the second pass gives SignedInfo exactly as the verifier will canonicalise it.
+    let draft = digest_and_signed_info(&assemble("", "")).ok_or(SignError::Crypto)?;
+    let digest = engine.encode(draft.digest.ok_or(SignError::Crypto)?);
+    let second = digest_and_signed_info(&assemble(&digest, "")).ok_or(SignError::Crypto)?;
+    let signature = key.pair.sign(&SystemRandom::new(), &second.signed_info).map_err(|_| SignError::Crypto)?;
+    Ok(assemble(&digest, &engine.encode(signature.as_ref())))
+}

@@ -1,0 +1,106 @@
+//! The signature profile as the pass sees it. The digest and canonical forms are tested in
+//! `c14n/tests.rs`; whole messages with real keys in `tests/signatures.rs`.
+
+use super::*;
+use crate::report::Findings;
+use crate::xml::Reader;
+
+fn pass(input: &str, verify: bool) -> SigOutcome {
+    let limits = crate::Limits::default();
+    let mut findings = Findings::new(limits.max_findings);
+    let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
+    let mut pass = SigPass::new(verify);
+    while let Some(event) = reader.next(&mut findings) {
+        pass.event(&event);
+    }
+    pass.finish()
+}
+
+const SIGNATURE: &str = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
+    <ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
+    <ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/>\
+    <ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms>\
+    <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>\
+    </ds:SignedInfo><ds:SignatureValue>AB&#13;\nCD</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial>\
+    <ds:X509IssuerName>CN=Z1,&#x20;OU=07</ds:X509IssuerName><ds:X509SerialNumber> 42 </ds:X509SerialNumber>\
+    </ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo></ds:Signature>";
+
+fn codes(outcome: &SigOutcome) -> Vec<Code> {
+    outcome.findings.iter().map(|(code, _, _)| *code).collect()
+}
+
+#[test]
+fn the_profile_shape_passes_and_values_are_captured_as_data() {
+    let outcome = pass(&format!("<r><a/>{SIGNATURE}</r>"), false);
+    assert_eq!(codes(&outcome), vec![]);
+    let signature = outcome.signature.unwrap();
+    assert!(!signature.shape_error);
+    // `&#13;` is data (a CR), the literal LF is a line end: both are white space to base64.
+    assert_eq!(signature.signature_value.unwrap().text, "AB\r\nCD");
+    assert_eq!(signature.issuer_name.unwrap().text, "CN=Z1, OU=07");
+    assert_eq!(signature.serial_number.unwrap().text, " 42 ");
+    // Without a key nothing is hashed.
+    assert_eq!(outcome.digest, None);
+    assert!(outcome.signed_info.is_empty());
+}
+
+#[test]
+fn with_a_key_the_digest_and_signed_info_are_made() {
+    let outcome = pass(&format!("<r><a/>{SIGNATURE}</r>"), true);
+    let expected = ring::digest::digest(&ring::digest::SHA256, b"<r><a></a></r>");
+    assert_eq!(outcome.digest.map(|d| d.to_vec()), Some(expected.as_ref().to_vec()));
+    let signed_info = String::from_utf8(outcome.signed_info).unwrap();
+    assert!(
+        signed_info
+            .starts_with("<ds:SignedInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:CanonicalizationMethod")
+    );
+    assert!(signed_info.ends_with("</ds:Reference></ds:SignedInfo>"));
+}
+
+#[test]
+fn each_departure_from_the_profile_has_its_code() {
+    let cases: &[(&str, &str, Code)] = &[
+        ("xmlenc#sha256", "xmldsig#sha1", Code::SigUnsupportedDigest),
+        ("<ds:SignedInfo>", "<ds:SignedInfo Id=\"x\">", Code::SigStructure),
+        ("<ds:SignedInfo>", "<ds:SignedInfo>text", Code::SigStructure),
+        ("<ds:Reference URI=\"\">", "<ds:Reference>", Code::SigReferenceUri),
+        ("<ds:X509Data>", "<ds:X509Data><ds:X509Certificate>AA</ds:X509Certificate>", Code::SigEmbeddedCertificate),
+        ("<ds:KeyInfo>", "<ds:KeyInfo><ds:KeyName>k</ds:KeyName>", Code::SigStructure),
+        (
+            "<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/>",
+            "<ds:SignatureMethod/>",
+            Code::SigStructure,
+        ),
+        ("</ds:SignedInfo><ds:SignatureValue>AB&#13;\nCD</ds:SignatureValue>", "</ds:SignedInfo>", Code::SigStructure),
+    ];
+    for (from, to, code) in cases {
+        let signature = SIGNATURE.replacen(from, to, 1);
+        assert_ne!(signature, SIGNATURE, "{from}");
+        let outcome = pass(&format!("<r><a/>{signature}</r>"), false);
+        assert_eq!(codes(&outcome), vec![*code], "{to}");
+        assert_eq!(outcome.signature.unwrap().shape_error, code.severity() == crate::Severity::Error, "{to}");
+    }
+}
+
+#[test]
+fn position_rules() {
+    let misplaced = pass(&format!("<r>{SIGNATURE}<a/></r>"), false);
+    assert_eq!(codes(&misplaced), vec![Code::SigMisplaced]);
+    let nested = pass(&format!("<r><a>{SIGNATURE}</a></r>"), false);
+    assert_eq!(codes(&nested), vec![Code::SigMisplaced]);
+    assert!(nested.any_signature && nested.signature.is_none());
+    let twice = pass(&format!("<r><a/>{SIGNATURE}{SIGNATURE}</r>"), false);
+    assert_eq!(codes(&twice), vec![Code::SigDuplicate]);
+    let none = pass("<r><a/></r>", false);
+    assert!(!none.any_signature && codes(&none).is_empty());
+}
+
+#[test]
+fn long_values_are_cut_and_flagged() {
+    let long = "A".repeat(MAX_CAPTURE + 10);
+    let signature = SIGNATURE.replacen("AB&#13;\nCD", &long, 1);
+    let outcome = pass(&format!("<r><a/>{signature}</r>"), false);
+    let value = outcome.signature.unwrap().signature_value.unwrap();
+    assert!(value.truncated);
+    assert_eq!(value.text.len(), MAX_CAPTURE);
+}

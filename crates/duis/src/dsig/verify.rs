@@ -1,0 +1,131 @@
+//! Verification of the root's signature with a trusted certificate (DUIS-FACTS §8.2).
+
+use base64::Engine as _;
+
+use super::{Captured, SignatureFacts};
+use crate::message::DateTime;
+use crate::pki::{Certificate, Misfit, TrustStore, Validity, name};
+use crate::report::{Code, Detail, Findings};
+
+/// The signer a verification found in the trust store.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Signer<'s> {
+    pub(crate) cert: &'s Certificate,
+}
+
+/// Decodes base64 after stripping XML white space (the samples wrap `SignatureValue` with
+/// `&#13;` and a line feed or space). Reports a bad encoding or length.
+fn decode(value: &Captured, element: &'static str, expected: usize, findings: &mut Findings) -> Option<Vec<u8>> {
+    let compact: String = value.text.chars().filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r')).collect();
+    if value.truncated {
+        findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected, found: compact.len() });
+        return None;
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) else {
+        findings.push(Code::SigBadBase64, value.span, Detail::Base64 { element });
+        return None;
+    };
+    if bytes.len() != expected {
+        findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected, found: bytes.len() });
+        return None;
+    }
+    Some(bytes)
+}
+
+/// Checks the digest, finds the signer by issuer and serial, checks the certificate and
+/// verifies the signature. Returns the signer when it was found in the store and fits the
+/// profile (even if the signature failed), so that MP104 can judge it too.
+pub(crate) fn verify<'s>(
+    signature: &SignatureFacts,
+    digest: Option<&[u8; 32]>,
+    signed_info: &[u8],
+    store: &'s TrustStore,
+    now: Option<DateTime>,
+    findings: &mut Findings,
+) -> Option<Signer<'s>> {
+    // 1. The document digest.
+    if let Some(value) = &signature.digest_value
+        && let Some(signed) = decode(value, "DigestValue", 32, findings)
+        && let Some(computed) = digest
+        && signed.as_slice() != computed.as_slice()
+    {
+        let engine = &base64::engine::general_purpose::STANDARD;
+        findings.push(
+            Code::SigDigestMismatch,
+            value.span,
+            Detail::Digest { signed: engine.encode(&signed), computed: engine.encode(computed) },
+        );
+    }
+
+    // 2. The key: X509IssuerSerial, looked up in the store.
+    let (Some(issuer), Some(serial)) = (&signature.issuer_name, &signature.serial_number) else {
+        // Already reported as sig.no-key-info or sig.structure.
+        return None;
+    };
+    let Some(issuer_name) = name::parse_rfc4514(&issuer.text) else {
+        findings.push(
+            Code::SigBadIssuerName,
+            issuer.span,
+            Detail::KeyName { element: "X509IssuerName", value: issuer.text.clone(), reason: "not an RFC 4514 name" },
+        );
+        return None;
+    };
+    let Some(serial_bytes) = name::decimal_to_bytes(&serial.text) else {
+        findings.push(
+            Code::SigBadSerial,
+            serial.span,
+            Detail::KeyName {
+                element: "X509SerialNumber",
+                value: serial.text.clone(),
+                reason: "not a non-negative decimal integer",
+            },
+        );
+        return None;
+    };
+    let Some((index, cert)) = store.find(&issuer_name, &serial_bytes) else {
+        findings.push(
+            Code::PkiUnknownSigner,
+            issuer.span,
+            Detail::Signer { issuer: issuer.text.clone(), serial: name::bytes_to_decimal(&serial_bytes) },
+        );
+        return None;
+    };
+
+    // 3. The certificate: profile (checked once at load), chain mode, validity.
+    if let Some(misfit) = cert.misfit() {
+        let code = match misfit {
+            Misfit::KeyUsage { .. } => Code::PkiKeyUsage,
+            _ => Code::PkiBadProfile,
+        };
+        findings.push(code, issuer.span, Detail::Profile { serial: cert.serial_decimal(), misfit: misfit.clone() });
+        return None;
+    }
+    if !store.chains(index) {
+        findings.push(Code::PkiNoChain, issuer.span, Detail::None);
+    }
+    match now {
+        None => findings.push(Code::PkiNoTime, issuer.span, Detail::None),
+        Some(now) => {
+            let detail = || Detail::Validity { not_before: cert.not_before(), not_after: cert.not_after(), now };
+            match cert.validity_at(now) {
+                Validity::Valid => {}
+                Validity::Expired => findings.push(Code::PkiExpired, issuer.span, detail()),
+                Validity::NotYetValid => findings.push(Code::PkiNotYetValid, issuer.span, detail()),
+            }
+        }
+    }
+
+    // 4. The signature over the exclusive canonical SignedInfo.
+    if let Some(value) = &signature.signature_value
+        && let Some(rs) = decode(value, "SignatureValue", 64, findings)
+    {
+        let key = cert.public_key().unwrap_or_default();
+        let verified = ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, key)
+            .verify(signed_info, &rs)
+            .is_ok();
+        if !verified {
+            findings.push(Code::SigBadSignature, value.span, Detail::None);
+        }
+    }
+    Some(Signer { cert })
+}

@@ -1,0 +1,208 @@
+//! `gbcs.*`: the Signed Pre-Command checks (DUIS-FACTS §4.3). The GBCS command inside must be
+//! well formed, be the command the XML header describes, carry one of the SRV's message codes,
+//! be signed with the originator's role key and, when the caller has it, equal the Pre-Command
+//! the DCC issued.
+//!
+//! Every finding is reported at the span of the `GBCSPayload` text; its detail carries the
+//! byte offset inside the decoded payload. `CommandVariant` 5 to 7 is already a `request.*` rule
+//! (`request.signed-pre-command-cv`, `request.cv-not-allowed`), so it is not repeated here.
+
+use std::borrow::Cow;
+
+use crate::gbcs::{self, Apdu, Base64Error, GbcsHeader, RoleKeys, Signature, SignerCheck, VerifiedKey};
+use crate::message::{Located, RequestFacts};
+use crate::report::{Code, Detail, Findings, Span};
+use crate::xml::Limits;
+
+/// The largest decoded payload: what `Limits::max_text_bytes` of base64 text can hold. The text
+/// limit already bounds the element, so this only guards callers that build facts themselves.
+pub(crate) fn max_payload_bytes(limits: &Limits) -> usize {
+    (limits.max_text_bytes / 4).saturating_mul(3)
+}
+
+/// Runs every `gbcs.*` check on a Signed Pre-Command and returns the GBCS header for the
+/// report, or `None` when there is no payload or it could not be decoded and parsed.
+///
+/// `keys` is the trust store's view of role keys; without one the signature is not checked
+/// (no trust decisions without a trust store). `issued` is the Pre-Command the DCC issued, as
+/// raw APDU bytes, when the caller has it.
+pub(crate) fn check(
+    facts: &RequestFacts<'_>,
+    limits: &Limits,
+    keys: Option<&dyn RoleKeys>,
+    issued: Option<&[u8]>,
+    findings: &mut Findings,
+) -> Option<GbcsHeader> {
+    let payload = facts.gbcs_payload.as_ref()?;
+    let bytes = decode(payload, limits, findings)?;
+    let apdu = parse(&bytes, payload.span, findings)?;
+    check_header(&apdu, facts, payload.span, findings);
+    let verified = match keys {
+        Some(keys) => check_signature(&apdu, keys, payload.span, findings),
+        None => {
+            check_signed(&apdu, payload.span, findings);
+            None
+        }
+    };
+    if let Some(issued) = issued {
+        check_pre_command(&apdu, issued, payload.span, findings);
+    }
+    Some(GbcsHeader::new(&apdu, facts.srv(), verified))
+}
+
+/// Decodes the base64 `GBCSPayload` text once, bounded by [`max_payload_bytes`]:
+/// `gbcs.base64` or `limit.text-length` when it cannot be.
+pub(crate) fn decode(payload: &Located<Cow<'_, str>>, limits: &Limits, findings: &mut Findings) -> Option<Vec<u8>> {
+    let error = match gbcs::decode_base64(&payload.value, max_payload_bytes(limits)) {
+        Ok(bytes) => return Some(bytes),
+        Err(error) => error,
+    };
+    let (code, detail) = match error {
+        Base64Error::Invalid { offset, found: '=' } => (
+            Code::GbcsBase64,
+            Detail::GbcsBase64 { offset, found: Some('='), expected: "'=' only as padding at the very end" },
+        ),
+        Base64Error::Invalid { offset, found } => (
+            Code::GbcsBase64,
+            Detail::GbcsBase64 { offset, found: Some(found), expected: "A-Z, a-z, 0-9, '+', '/' or white space" },
+        ),
+        Base64Error::Incomplete { offset } => (
+            Code::GbcsBase64,
+            Detail::GbcsBase64 { offset, found: None, expected: "a multiple of four base64 characters" },
+        ),
+        Base64Error::Padding { offset } => (
+            Code::GbcsBase64,
+            Detail::GbcsBase64 {
+                offset,
+                found: payload.value.get(offset..).and_then(|rest| rest.chars().next()),
+                expected: "zero bits before the '=' padding (canonical base64)",
+            },
+        ),
+        Base64Error::TooLarge { .. } => {
+            (Code::LimitTextLength, Detail::Limit { max: u64::try_from(limits.max_text_bytes).unwrap_or(u64::MAX) })
+        }
+    };
+    findings.push(code, payload.span, detail);
+    None
+}
+
+/// Parses the decoded payload: one `gbcs.*` layout finding when it is malformed.
+pub(crate) fn parse<'p>(bytes: &'p [u8], span: Span, findings: &mut Findings) -> Option<Apdu<'p>> {
+    match gbcs::parse(bytes) {
+        Ok(apdu) => Some(apdu),
+        Err(error) => {
+            findings.push(error.code(), span, error.detail());
+            None
+        }
+    }
+}
+
+/// The APDU is the command the header describes (DUIS-FACTS §4.3 checks 1, 3 and 4): a
+/// command (`gbcs.not-command`); originator, recipient and counter equal the RequestID's
+/// (`gbcs.originator-mismatch`, `gbcs.recipient-mismatch`, `gbcs.counter-mismatch`); a message
+/// code of the SRV (`gbcs.message-code`). Fields the header lacks are not compared.
+pub(crate) fn check_header(apdu: &Apdu<'_>, facts: &RequestFacts<'_>, span: Span, findings: &mut Findings) {
+    if apdu.cra_flag != 0x01 {
+        findings.push(
+            Code::GbcsNotCommand,
+            span,
+            Detail::GbcsByte { field: "CRA flag", offset: 2, found: apdu.cra_flag, expected: "01 (command)" },
+        );
+    }
+    if let Some(id) = &facts.request_id {
+        let id = id.value;
+        if apdu.originator != id.originator {
+            findings.push(
+                Code::GbcsOriginatorMismatch,
+                span,
+                Detail::GbcsIdentity { field: "originator", apdu: apdu.originator, request: id.originator },
+            );
+        }
+        if apdu.recipient != id.target {
+            findings.push(
+                Code::GbcsRecipientMismatch,
+                span,
+                Detail::GbcsIdentity { field: "recipient", apdu: apdu.recipient, request: id.target },
+            );
+        }
+        if apdu.counter != id.counter {
+            findings.push(
+                Code::GbcsCounterMismatch,
+                span,
+                Detail::GbcsCounter { apdu: apdu.counter, request: id.counter },
+            );
+        }
+    }
+    if let Some(srv) = facts.srv()
+        && !srv.has_message_code(apdu.message_code)
+    {
+        let expected = srv.gbcs_use_cases.iter().flat_map(|u| u.message_codes.iter().copied()).collect();
+        findings.push(
+            Code::GbcsMessageCode,
+            span,
+            Detail::GbcsMessageCode { code: apdu.message_code, srv: srv.id, expected },
+        );
+    }
+}
+
+/// The GBCS signature (DUIS-FACTS §4.3 check 5): present (`gbcs.unsigned`), and verified by
+/// one of the originator's User-role Digital Signing keys. No key at all is
+/// `gbcs.unknown-signer`; a key of another role that verifies is `gbcs.signer-role`; none that
+/// verifies is `gbcs.bad-signature`. Returns the key that verified.
+pub(crate) fn check_signature(
+    apdu: &Apdu<'_>,
+    keys: &dyn RoleKeys,
+    span: Span,
+    findings: &mut Findings,
+) -> Option<VerifiedKey> {
+    let originator = apdu.originator;
+    match gbcs::verify(apdu, keys) {
+        SignerCheck::Verified(key) => return Some(key),
+        SignerCheck::Unsigned => push_unsigned(apdu, span, findings),
+        SignerCheck::NoKey => {
+            findings.push(Code::GbcsUnknownSigner, span, Detail::GbcsSigner { originator, tried: Vec::new() });
+        }
+        SignerCheck::BadSignature(tried) => {
+            findings.push(Code::GbcsBadSignature, span, Detail::GbcsSigner { originator, tried });
+        }
+        SignerCheck::WrongRole(key) => findings.push(
+            Code::GbcsSignerRole,
+            span,
+            Detail::GbcsSignerRole { originator, key: key.label, role: key.role },
+        ),
+    }
+    None
+}
+
+/// `gbcs.unsigned` when the payload is a Pre-Command without its signature. Runs without a
+/// trust store too: a missing signature needs no key to be seen.
+pub(crate) fn check_signed(apdu: &Apdu<'_>, span: Span, findings: &mut Findings) {
+    if !matches!(apdu.signature, Signature::Signed(_)) {
+        push_unsigned(apdu, span, findings);
+    }
+}
+
+fn push_unsigned(apdu: &Apdu<'_>, span: Span, findings: &mut Findings) {
+    let zero = matches!(apdu.signature, Signature::Zero);
+    findings.push(Code::GbcsUnsigned, span, Detail::GbcsUnsigned { offset: apdu.content_end(), zero });
+}
+
+/// The signed payload minus its signature equals the Pre-Command the DCC issued, byte for byte
+/// (DUIS-FACTS §4.3 check 6); a single trailing `00` in the issued form (the strict DUIS
+/// unsigned form) is ignored. `gbcs.pre-command-mismatch` otherwise.
+pub(crate) fn check_pre_command(apdu: &Apdu<'_>, issued: &[u8], span: Span, findings: &mut Findings) {
+    let signed = apdu.without_signature();
+    let issued_core = match issued.split_last() {
+        Some((0x00, rest)) if rest.len() == signed.len() => rest,
+        _ => issued,
+    };
+    if issued_core == signed {
+        return;
+    }
+    let offset = signed.iter().zip(issued_core).take_while(|(a, b)| a == b).count();
+    findings.push(
+        Code::GbcsPreCommandMismatch,
+        span,
+        Detail::GbcsPreCommand { offset, signed_length: signed.len(), issued_length: issued.len() },
+    );
+}

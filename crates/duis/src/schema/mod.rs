@@ -1,0 +1,150 @@
+//! Schema validation inside the single pass.
+//!
+//! The DUIS 5.4 schema set (with MMC 5.4 and xmldsig) is compiled by `duis-xsd` into the static
+//! tables in `generated/duis54.rs`, committed, so no XSD is read at run time. A schema compiled
+//! at run time ([`Schema::compile`]) validates other DUIS versions with the same code.
+
+use std::sync::Arc;
+
+use crate::report::{Code, Detail, Findings, Span};
+use crate::xml::{Event, Reader, Start};
+
+#[rustfmt::skip]
+#[allow(unreachable_pub, missing_docs, clippy::all)]
+#[path = "generated/duis54.rs"]
+mod duis54;
+
+/// A compiled schema set to validate against.
+///
+/// [`Schema::duis_5_4`] is built in; [`Schema::compile`] compiles the XSD text of another DUIS
+/// version (its imports supplied by the caller, since the library reads no files).
+#[derive(Clone, Debug)]
+pub struct Schema(Inner);
+
+#[derive(Clone, Debug)]
+enum Inner {
+    Builtin,
+    Compiled(Arc<duis_xsd::Schema>),
+}
+
+/// Why an XSD did not compile: the construct and its line and column.
+pub type SchemaError = duis_xsd::CompileError;
+
+impl Schema {
+    /// The built-in DUIS 5.4 schema set (DUIS, MMC and xmldsig), from static tables.
+    pub fn duis_5_4() -> Schema {
+        Schema(Inner::Builtin)
+    }
+
+    /// Compiles an XSD. `main` names the main document; `resolve` returns the text of a
+    /// document by location: first `main` itself, then each `xs:import schemaLocation` as
+    /// written. Constructs outside the supported subset are an error naming the construct and
+    /// its position.
+    pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Schema, SchemaError> {
+        duis_xsd::compile(main, resolve).map(|schema| Schema(Inner::Compiled(Arc::new(schema))))
+    }
+
+    /// True for the built-in DUIS 5.4 set.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.0, Inner::Builtin)
+    }
+
+    fn tables(&self) -> &duis_xsd::Schema {
+        match &self.0 {
+            Inner::Builtin => &duis54::SCHEMA,
+            Inner::Compiled(schema) => schema,
+        }
+    }
+}
+
+impl Default for Schema {
+    fn default() -> Schema {
+        Schema::duis_5_4()
+    }
+}
+
+/// The schema engine's state for one message.
+pub(crate) struct SchemaPass<'s> {
+    validator: duis_xsd::Validator<'s>,
+    findings: Vec<duis_xsd::Finding>,
+}
+
+impl<'s> SchemaPass<'s> {
+    pub(crate) fn new(schema: &'s Schema) -> SchemaPass<'s> {
+        SchemaPass { validator: schema.tables().validator(), findings: Vec::new() }
+    }
+
+    /// Feeds one event.
+    pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
+        match event {
+            Event::Start(start) => self.start(start, reader),
+            Event::End(span) => self.validator.end_element(span.range(), &mut self.findings),
+            Event::Text(text, span) => {
+                if text.contains('\r') {
+                    // XML end-of-line handling before the value is typed (XML 1.0 §2.11).
+                    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+                    self.validator.text(&normalised, span.range(), &mut self.findings);
+                } else {
+                    self.validator.text(text, span.range(), &mut self.findings);
+                }
+            }
+            Event::CData(text, span) => self.validator.text(text, span.range(), &mut self.findings),
+            Event::Ref(ch, span) => {
+                let mut buffer = [0u8; 4];
+                self.validator.text(ch.encode_utf8(&mut buffer), span.range(), &mut self.findings);
+            }
+            Event::Pi(..) => {}
+        }
+    }
+
+    fn start(&mut self, start: &Start<'_>, reader: &Reader<'_>) {
+        // Attributes other than namespace declarations, with normalised values. Values are
+        // borrowed unless normalisation changed them; the list is built only when there are
+        // any (DUIS elements carry few).
+        let mut attributes = start.tag.attributes();
+        attributes.with_checks(false);
+        let mut owned: Vec<(&str, &str, std::borrow::Cow<'_, str>)> = Vec::new();
+        for attribute in attributes.flatten() {
+            if attribute.key.as_namespace_binding().is_some() {
+                continue;
+            }
+            let name: &str = attribute.key.0;
+            let local = name.rsplit_once(':').map_or(name, |(_, local)| local);
+            let uri = if name.contains(':') { reader.attribute_uri(attribute.key) } else { "" };
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .unwrap_or_else(|_| attribute.value.clone());
+            owned.push((uri, local, value));
+        }
+        let span = start.span.range();
+        let list = owned.iter().map(|(ns, local, value)| duis_xsd::Attribute { ns, local, value, span: span.clone() });
+        self.validator.start_element(&start.uri, start.local, list, span.clone(), &mut self.findings);
+    }
+
+    /// Ends the document and moves the findings into the report.
+    pub(crate) fn finish(mut self, end: usize, findings: &mut Findings) {
+        self.validator.finish(end..end, &mut self.findings);
+        for finding in self.findings {
+            let code = code_of(&finding.kind);
+            findings.push(code, Span::new(finding.span.start, finding.span.end), Detail::Schema(Box::new(finding)));
+        }
+    }
+}
+
+/// The stable code of a schema finding.
+fn code_of(kind: &duis_xsd::FindingKind) -> Code {
+    use duis_xsd::FindingKind as K;
+    match kind {
+        K::UnknownRoot { .. } => Code::SchemaUnknownRoot,
+        K::UnexpectedElement { .. } => Code::SchemaUnexpectedElement,
+        K::MissingElement { .. } => Code::SchemaMissingElement,
+        K::UndeclaredElement { .. } => Code::SchemaUndeclaredElement,
+        K::BadValue { .. } => Code::SchemaBadValue,
+        K::UnknownAttribute { .. } => Code::SchemaUnknownAttribute,
+        K::MissingAttribute { .. } => Code::SchemaMissingAttribute,
+        K::UnexpectedText { .. } => Code::SchemaUnexpectedText,
+        K::AbstractType { .. } => Code::SchemaAbstractType,
+        K::UnsupportedXsi { .. } => Code::SchemaUnsupportedXsi,
+        _ => Code::SchemaInternal,
+    }
+}

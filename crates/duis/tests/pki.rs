@@ -1,0 +1,307 @@
+//! The generator of `testdata/pki/`, our own test Organisation Certificates, and the check of
+//! what is committed there.
+//!
+//! Run with `DUIS_REGENERATE_PKI=1` to make a new CA and new keys. That invalidates every signed
+//! vector, so regenerate those next (`DUIS_REGENERATE=1`). Without it, the test checks the
+//! committed files *structurally*: ECDSA keys and signatures are random (ring offers no seeded
+//! generation), so the bytes cannot be reproduced; instead each certificate must parse, carry
+//! the profile this file gives it, match its private key and chain to the committed CA.
+//!
+//! The certificates are written with a small DER encoder here rather than `rcgen`: the SMKI
+//! profile puts the EUI-64 in `x500UniqueIdentifier` as a BIT STRING, a value type rcgen's
+//! distinguished names cannot hold.
+
+use base64::Engine as _;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _};
+
+use duis::{Certificate, Eui64, Misfit, TrustStore};
+
+use crate::common;
+
+/// The EUIs the test messages use (DUIS-FACTS §6).
+pub(crate) const SUPPLIER: [u8; 8] = [0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, 0x00];
+pub(crate) const NETWORK_OPERATOR: [u8; 8] = [0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x02, 0x00, 0x00];
+pub(crate) const DCC: [u8; 8] = [0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x00, 0x00, 0x02];
+pub(crate) const OTHER_USER: [u8; 8] = [0x00, 0xDB, 0x12, 0x34, 0x56, 0x78, 0x00, 0x04];
+
+/// keyUsage bits as the DER BIT STRING content: (unused bits, first byte).
+const DIGITAL_SIGNATURE: (u8, u8) = (7, 0x80);
+const KEY_AGREEMENT: (u8, u8) = (3, 0x08);
+const KEY_CERT_SIGN: (u8, u8) = (1, 0x06);
+
+/// One certificate the generator makes.
+pub(crate) struct Spec {
+    /// File stem in `testdata/pki/`.
+    pub(crate) name: &'static str,
+    pub(crate) role: &'static str,
+    pub(crate) eui: [u8; 8],
+    pub(crate) serial: u32,
+    key_usage: (u8, u8),
+    not_before: &'static str,
+    not_after: &'static str,
+    /// What the store must say about it.
+    pub(crate) misfit: Option<Misfit>,
+}
+
+const VALID_FROM: &str = "200101000000Z";
+const VALID_TO: &str = "491231235959Z";
+
+pub(crate) const SPECS: &[Spec] = &[
+    spec("user-xml-sign", "87", SUPPLIER, 0x1001),
+    spec("user2-xml-sign", "87", NETWORK_OPERATOR, 0x1002),
+    spec("other-user-xml-sign", "87", OTHER_USER, 0x1003),
+    spec("supplier-ds", "02", SUPPLIER, 0x1004),
+    spec("dcc-xml-sign", "89", DCC, 0x1005),
+    Spec {
+        not_before: "150101000000Z",
+        not_after: "191231235959Z",
+        ..spec("user-xml-sign-expired", "87", SUPPLIER, 0x1006)
+    },
+    Spec { not_before: "480101000000Z", ..spec("user-xml-sign-not-yet-valid", "87", SUPPLIER, 0x1007) },
+    spec("wrong-role", "03", SUPPLIER, 0x1008),
+    Spec {
+        key_usage: KEY_AGREEMENT,
+        misfit: Some(Misfit::KeyUsage { flags: Some(0x10) }),
+        ..spec("wrong-key-usage", "87", SUPPLIER, 0x1009)
+    },
+    spec("dcc-legacy-acb", "04", DCC, 0x100A),
+];
+
+const fn spec(name: &'static str, role: &'static str, eui: [u8; 8], serial: u32) -> Spec {
+    Spec {
+        name,
+        role,
+        eui,
+        serial,
+        key_usage: DIGITAL_SIGNATURE,
+        not_before: VALID_FROM,
+        not_after: VALID_TO,
+        misfit: None,
+    }
+}
+
+// --- a DER writer, just enough for certificates ---
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|&b| b == 0).collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+    tlv(0x30, &parts.concat())
+}
+
+fn oid(dotted: &str) -> Vec<u8> {
+    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+    let mut content = vec![(arcs[0] * 40 + arcs[1]) as u8];
+    for &arc in &arcs[2..] {
+        let mut chunk = vec![(arc & 0x7F) as u8];
+        let mut rest = arc >> 7;
+        while rest > 0 {
+            chunk.push(0x80 | (rest & 0x7F) as u8);
+            rest >>= 7;
+        }
+        chunk.reverse();
+        content.extend(chunk);
+    }
+    tlv(0x06, &content)
+}
+
+fn integer(value: &[u8]) -> Vec<u8> {
+    let mut content: Vec<u8> = value.iter().copied().skip_while(|&b| b == 0).collect();
+    if content.first().is_none_or(|&b| b & 0x80 != 0) {
+        content.insert(0, 0);
+    }
+    tlv(0x02, &content)
+}
+
+/// A name in DER order: each attribute its own RDN.
+fn name(attributes: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    seq(&attributes.iter().map(|(o, value)| tlv(0x31, &seq(&[oid(o), value.clone()]))).collect::<Vec<_>>())
+}
+
+fn extension(id: &str, critical: bool, value: Vec<u8>) -> Vec<u8> {
+    let mut parts = vec![oid(id)];
+    if critical {
+        parts.push(tlv(0x01, &[0xFF]));
+    }
+    parts.push(tlv(0x04, &value));
+    seq(&parts)
+}
+
+fn issuer_name() -> Vec<u8> {
+    // DER order OU then CN, as the SMKI test certificates have it: `CN=T1,OU=07` in RFC 4514.
+    name(&[("2.5.4.11", tlv(0x13, b"07")), ("2.5.4.3", tlv(0x13, b"T1"))])
+}
+
+fn spki(public_key: &[u8]) -> Vec<u8> {
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(public_key);
+    seq(&[seq(&[oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")]), tlv(0x03, &bits)])
+}
+
+fn certificate(
+    serial: u32,
+    subject: Vec<u8>,
+    validity: (&str, &str),
+    public_key: &[u8],
+    extensions: Vec<Vec<u8>>,
+    issuer_key: &EcdsaKeyPair,
+) -> Vec<u8> {
+    let algorithm = seq(&[oid("1.2.840.10045.4.3.2")]);
+    let tbs = seq(&[
+        tlv(0xA0, &integer(&[2])),
+        integer(&serial.to_be_bytes()),
+        algorithm.clone(),
+        issuer_name(),
+        seq(&[tlv(0x17, validity.0.as_bytes()), tlv(0x17, validity.1.as_bytes())]),
+        subject,
+        spki(public_key),
+        tlv(0xA3, &seq(&extensions)),
+    ]);
+    let signature = issuer_key.sign(&SystemRandom::new(), &tbs).unwrap();
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(signature.as_ref());
+    seq(&[tbs, algorithm, tlv(0x03, &bits)])
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+const POLICY: &str = "1.2.826.0.1.8641679.1.2.1.4";
+
+fn new_key() -> (Vec<u8>, EcdsaKeyPair) {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+    (pkcs8.as_ref().to_vec(), pair)
+}
+
+fn generate(dir: &std::path::Path) {
+    // Keep the README; replace every key and certificate.
+    for path in common::files(dir, |n| n.ends_with(".pem") || n.ends_with(".key")) {
+        std::fs::remove_file(path).unwrap();
+    }
+    let (ca_pkcs8, ca_key) = new_key();
+    let ca = certificate(
+        1,
+        issuer_name(),
+        (VALID_FROM, VALID_TO),
+        ca_key.public_key().as_ref(),
+        vec![
+            extension("2.5.29.19", true, seq(&[tlv(0x01, &[0xFF])])),
+            extension("2.5.29.15", true, tlv(0x03, &[KEY_CERT_SIGN.0, KEY_CERT_SIGN.1])),
+        ],
+        &ca_key,
+    );
+    std::fs::write(dir.join("ca.pem"), pem("CERTIFICATE", &ca)).unwrap();
+    std::fs::write(dir.join("ca.key"), pem("PRIVATE KEY", &ca_pkcs8)).unwrap();
+    for spec in SPECS {
+        let (pkcs8, key) = new_key();
+        let mut eui = vec![0u8];
+        eui.extend_from_slice(&spec.eui);
+        let subject = name(&[("2.5.4.11", tlv(0x0C, spec.role.as_bytes())), ("2.5.4.45", tlv(0x03, &eui))]);
+        let cert = certificate(
+            spec.serial,
+            subject,
+            (spec.not_before, spec.not_after),
+            key.public_key().as_ref(),
+            vec![
+                extension("2.5.29.15", true, tlv(0x03, &[spec.key_usage.0, spec.key_usage.1])),
+                extension("2.5.29.32", true, seq(&[seq(&[oid(POLICY)])])),
+            ],
+            &ca_key,
+        );
+        std::fs::write(dir.join(format!("{}.pem", spec.name)), pem("CERTIFICATE", &cert)).unwrap();
+        std::fs::write(dir.join(format!("{}.key", spec.name)), pem("PRIVATE KEY", &pkcs8)).unwrap();
+    }
+}
+
+/// `testdata/pki`.
+pub(crate) fn dir() -> std::path::PathBuf {
+    common::repo_root().join("testdata/pki")
+}
+
+/// The committed certificate and key of one spec.
+pub(crate) fn load(name: &str) -> (Certificate, duis::SigningKey) {
+    let cert = Certificate::from_pem(&std::fs::read(dir().join(format!("{name}.pem"))).unwrap()).unwrap();
+    let key = duis::SigningKey::from_pkcs8(&std::fs::read(dir().join(format!("{name}.key"))).unwrap()).unwrap();
+    (cert, key)
+}
+
+/// Every committed certificate, CA included, in one store.
+pub(crate) fn store() -> TrustStore {
+    let mut store = TrustStore::new();
+    for path in common::files(&dir(), |n| n.ends_with(".pem")) {
+        store.add_pem(&path.file_name().unwrap().to_string_lossy(), &std::fs::read(&path).unwrap());
+    }
+    store
+}
+
+#[test]
+fn test_pki_is_generated_and_fits_its_specs() {
+    let dir = dir();
+    if std::env::var_os("DUIS_REGENERATE_PKI").is_some() {
+        generate(&dir);
+    }
+    let mut expected: Vec<String> = vec!["README.md".into(), "ca.key".into(), "ca.pem".into()];
+    for spec in SPECS {
+        expected.push(format!("{}.key", spec.name));
+        expected.push(format!("{}.pem", spec.name));
+    }
+    expected.sort();
+    let found: Vec<String> =
+        common::files(&dir, |_| true).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(found, expected, "testdata/pki differs from the generator: rerun with DUIS_REGENERATE_PKI=1");
+
+    let ca = Certificate::from_pem(&std::fs::read(dir.join("ca.pem")).unwrap()).unwrap();
+    assert_eq!(ca.misfit(), Some(&Misfit::CaCertificate));
+    assert_eq!(ca.issuer_name(), "CN=T1,OU=07");
+    for spec in SPECS {
+        let (cert, key) = load(spec.name);
+        assert_eq!(cert.public_key(), Some(key.public_key()), "{}: key and certificate differ", spec.name);
+        assert_eq!(cert.role_text(), Some(spec.role), "{}", spec.name);
+        assert_eq!(cert.eui(), Some(Eui64(spec.eui)), "{}", spec.name);
+        assert_eq!(cert.serial_decimal(), spec.serial.to_string(), "{}", spec.name);
+        assert_eq!(cert.issuer_name(), "CN=T1,OU=07", "{}", spec.name);
+        assert_eq!(cert.misfit(), spec.misfit.as_ref(), "{}", spec.name);
+    }
+    // Strict chain mode: every leaf chains to the committed CA; the CA itself is kept aside.
+    let strict = store().require_chain(true);
+    assert_eq!(strict.len(), SPECS.len() + 1);
+    let unexpected: Vec<String> = strict
+        .issues()
+        .iter()
+        .filter(|i| !matches!(&i.kind, duis::LoadIssueKind::Misfit { .. }))
+        .map(|i| i.to_string())
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}");
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn dcc_boxed_certificates_load_with_their_oddities_reported_once() {
+    let store = crate::signatures::store_from_dir(&common::shared().join("corpus/pki/dccboxed"));
+    assert_eq!(store.len(), 19, "19 certificates; the .key.pem file holds a key");
+    let decimal: Vec<&duis::LoadIssue> =
+        store.issues().iter().filter(|i| matches!(i.kind, duis::LoadIssueKind::DecimalRole { .. })).collect();
+    assert_eq!(decimal.len(), 1, "{:?}", store.issues());
+    assert!(decimal[0].source.contains("pre-1.4.1"));
+    // The 2018 XML-signing certificates are self-signed leaves naming CN=Z1 as issuer: in
+    // strict mode, with no CA in the store, nothing chains.
+    let strict = store.require_chain(true);
+    assert!(strict.issues().iter().any(|i| matches!(i.kind, duis::LoadIssueKind::NoChain { .. })));
+}

@@ -1,0 +1,115 @@
+//! DUIS replies: typed Response facts, and the SR 12.1 WAN matrix where a single space in the
+//! three free-text fields means Unknown (DUIS-FACTS §10).
+
+use duis::{Code, MessageKind, ResponseCategory, Severity, Validator, WanText};
+
+/// A 12.1 reply with one entry whose optional group carries the given free-text values.
+pub(crate) fn wan_reply(
+    coverage: &str,
+    technology: &str,
+    equipment: Option<&str>,
+    information: Option<&str>,
+) -> String {
+    let mut optional = String::new();
+    if let Some(e) = equipment {
+        optional.push_str(&format!("\n          <sr:AuxiliaryEquipmentRequired>{e}</sr:AuxiliaryEquipmentRequired>"));
+    }
+    if let Some(i) = information {
+        optional.push_str(&format!("\n          <sr:AdditionalInformation>{i}</sr:AdditionalInformation>"));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<sr:Response xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" schemaVersion=\"5.4\">
+  <sr:Header>
+    <sr:RequestID>90-B3-D5-1F-30-01-00-00:90-B3-D5-1F-30-00-00-02:1000</sr:RequestID>
+    <sr:ResponseID>90-B3-D5-1F-30-00-00-02:90-B3-D5-1F-30-01-00-00:1000</sr:ResponseID>
+    <sr:ResponseCode>I0</sr:ResponseCode>
+    <sr:ResponseDateTime>2030-01-01T10:00:00Z</sr:ResponseDateTime>
+  </sr:Header>
+  <sr:Body>
+    <sr:ResponseMessage>
+      <sr:ServiceReference>12.1</sr:ServiceReference>
+      <sr:ServiceReferenceVariant>12.1</sr:ServiceReferenceVariant>
+      <sr:DSPWANMatrix>
+        <sr:Request>
+          <sr:UPRN>100023336956</sr:UPRN>
+        </sr:Request>
+        <sr:DSPWANMatrixResponse>
+          <sr:CSPRegion>North</sr:CSPRegion>
+          <sr:CSPRegionResponseCode>I0</sr:CSPRegionResponseCode>
+          <sr:CoverageAvailability>{coverage}</sr:CoverageAvailability>
+          <sr:WANTechnology>{technology}</sr:WANTechnology>
+          <sr:ConnectivityLikelihood>High</sr:ConnectivityLikelihood>{optional}
+        </sr:DSPWANMatrixResponse>
+      </sr:DSPWANMatrix>
+    </sr:ResponseMessage>
+  </sr:Body>
+</sr:Response>
+"
+    )
+}
+
+fn errors(report: &duis::Report<'_>) -> Vec<Code> {
+    report.findings().iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
+}
+
+fn has(report: &duis::Report<'_>, code: Code) -> usize {
+    report.findings().iter().filter(|f| f.code == code).count()
+}
+
+#[test]
+fn response_header_facts_are_typed() {
+    let text = wan_reply("true", "4G", None, None);
+    let report = Validator::new().validate(text.as_bytes());
+    assert_eq!(errors(&report), Vec::<Code>::new(), "{:?}", report.findings());
+    assert_eq!(report.kind(), Some(MessageKind::Response));
+    let response = report.response().unwrap();
+    assert_eq!(response.response_code.as_ref().unwrap().value.category(), Some(ResponseCategory::Success));
+    assert_eq!(response.response_id.as_ref().unwrap().value.counter, 1000);
+    assert_eq!(response.request_id.as_ref().unwrap().value.target, duis::Eui64::DCC_BOXED);
+    assert_eq!(response.service_reference_variant.as_ref().unwrap().value.id, "12.1");
+    assert_eq!(response.response_date_time.as_ref().unwrap().value.to_string(), "2030-01-01T10:00:00Z");
+    let matrix = report.wan_matrix().unwrap();
+    assert_eq!(matrix.entries.len(), 1);
+    let entry = &matrix.entries[0];
+    assert_eq!(entry.csp_region.as_deref(), Some("North"));
+    assert_eq!(entry.coverage_availability, Some(true));
+    assert_eq!(entry.wan_technology.as_ref().unwrap().value, WanText::Text("4G".into()));
+    assert!(report.request().is_none());
+}
+
+#[test]
+fn a_single_space_decodes_as_unknown_in_each_free_text_field() {
+    let text = wan_reply("false", " ", Some(" "), Some(" "));
+    let report = Validator::new().validate(text.as_bytes());
+    assert_eq!(errors(&report), Vec::<Code>::new(), "{:?}", report.findings());
+    let entry = &report.wan_matrix().unwrap().entries[0];
+    assert_eq!(entry.wan_technology.as_ref().unwrap().value, WanText::Unknown);
+    assert_eq!(entry.auxiliary_equipment_required.as_ref().unwrap().value, WanText::Unknown);
+    assert_eq!(entry.additional_information.as_ref().unwrap().value, WanText::Unknown);
+    assert_eq!(has(&report, Code::WanMatrixUnknown), 3);
+    assert_eq!(has(&report, Code::WanMatrixBlankText), 0);
+}
+
+#[test]
+fn other_blank_text_is_kept_and_warned_never_invalid() {
+    for blank in ["  ", "\t", " \t "] {
+        let text = wan_reply("true", blank, Some(blank), Some(blank));
+        let report = Validator::new().validate(text.as_bytes());
+        assert!(report.is_valid(), "{blank:?}: {:?}", report.findings());
+        let entry = &report.wan_matrix().unwrap().entries[0];
+        assert_eq!(entry.wan_technology.as_ref().unwrap().value, WanText::Text(blank.into()), "never trimmed");
+        assert_eq!(has(&report, Code::WanMatrixBlankText), 3, "{blank:?}");
+        assert_eq!(has(&report, Code::WanMatrixUnknown), 0);
+    }
+}
+
+#[test]
+fn a_space_where_the_type_does_not_allow_it_is_a_schema_error() {
+    let text = wan_reply(" ", "4G", None, None);
+    let report = Validator::new().validate(text.as_bytes());
+    assert_eq!(errors(&report), vec![Code::SchemaBadValue], "{:?}", report.findings());
+    // An empty WANTechnology breaks its minLength 1: the reason DUIS uses a space for Unknown.
+    let text = wan_reply("true", "", None, None);
+    assert_eq!(errors(&Validator::new().validate(text.as_bytes())), vec![Code::SchemaBadValue]);
+}
