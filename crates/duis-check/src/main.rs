@@ -5,6 +5,7 @@
 //! `run() -> anyhow::Result<ExitCode>`.
 
 mod args;
+mod config;
 mod inputs;
 mod output;
 mod sign;
@@ -44,15 +45,6 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(code) = &args.explain {
         return explain(code);
     }
-    for (flag, given) in [
-        ("--parties", args.parties.is_some()),
-        ("--counters", args.counters.is_some()),
-        ("--pre-command", args.pre_command.is_some()),
-    ] {
-        if given {
-            bail!("{flag} is not supported yet");
-        }
-    }
     // Time is an input: parsed and checked now so scripts fail early on a bad value; the
     // date rules that use it evaluate against this instant.
     let now = match &args.now {
@@ -72,22 +64,31 @@ fn run() -> anyhow::Result<ExitCode> {
     if !args.trust.is_empty() {
         builder = builder.trust(sign::load_trust(&args.trust)?);
     }
+    if let Some(path) = &args.parties {
+        builder = builder.parties(config::load_parties(path)?);
+    }
+    if let Some(path) = &args.counters {
+        builder = builder.counters(config::open_counters(path)?);
+    }
+    let issued = args.pre_command.as_deref().map(config::load_pre_command).transpose()?;
     let validator = builder.now(now).build();
     let inputs = inputs::expand(&args.paths);
     let colour = args.format == Format::Human && io::stdout().is_terminal();
     let progress = progress_bar(&args, inputs.len());
 
-    // Check in parallel, print in input order.
-    let results: Vec<Outcome> = inputs
-        .par_iter()
-        .map(|input| {
-            let outcome = check(input, &validator, args.format, colour, args.quiet);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-            outcome
-        })
-        .collect();
+    // Check in parallel, print in input order. With a counter store the order of acceptance
+    // matters (a counter must exceed the last one accepted), so inputs are then checked one
+    // by one, in the order given.
+    let options = Options { format: args.format, colour, quiet: args.quiet, issued: issued.as_deref() };
+    let one = |input: &Input| {
+        let outcome = check(input, &validator, &options);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        outcome
+    };
+    let results: Vec<Outcome> =
+        if args.counters.is_some() { inputs.iter().map(one).collect() } else { inputs.par_iter().map(one).collect() };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -96,11 +97,11 @@ fn run() -> anyhow::Result<ExitCode> {
     let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
     for result in &results {
         match result {
-            Outcome::Checked { valid: true, text } => {
+            Outcome::Checked { valid: true, text, .. } => {
                 valid += 1;
                 stdout.write_all(text.as_bytes())?;
             }
-            Outcome::Checked { valid: false, text } => {
+            Outcome::Checked { valid: false, text, .. } => {
                 invalid += 1;
                 stdout.write_all(text.as_bytes())?;
             }
@@ -112,6 +113,26 @@ fn run() -> anyhow::Result<ExitCode> {
         }
     }
     stdout.flush()?;
+    if args.format == Format::Human {
+        let skipped: Vec<&str> = results
+            .iter()
+            .filter_map(|r| match r {
+                Outcome::Checked { skipped, .. } => Some(skipped),
+                Outcome::Failed(_) => None,
+            })
+            .flatten()
+            .map(|s| match s {
+                duis::Skipped::Eligibility => "eligibility (give --parties)",
+                duis::Skipped::ReplayProtection => "replay protection (give --counters)",
+                _ => "dating against the clock",
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !skipped.is_empty() {
+            eprintln!("note: not checked: {}", skipped.join(", "));
+        }
+    }
     if args.format == Format::Human && results.len() > 1 {
         eprintln!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len());
     }
@@ -126,11 +147,20 @@ fn run() -> anyhow::Result<ExitCode> {
 
 /// What checking one input gave: its rendered report, or why it could not be read.
 enum Outcome {
-    Checked { valid: bool, text: String },
+    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped> },
     Failed(String),
 }
 
-fn check(input: &Input, validator: &duis::Validator, format: Format, colour: bool, quiet: bool) -> Outcome {
+/// How to check and render each input.
+struct Options<'a> {
+    format: Format,
+    colour: bool,
+    quiet: bool,
+    /// `--pre-command`: the issued Pre-Command to compare Signed Pre-Commands with.
+    issued: Option<&'a [u8]>,
+}
+
+fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> Outcome {
     // Read one byte past the limit, so an oversized input (even endless stdin) costs at most
     // the limit in memory and still gets its `limit.input-size` finding.
     let cap = validator.limits().max_input_bytes.saturating_add(1);
@@ -138,13 +168,16 @@ fn check(input: &Input, validator: &duis::Validator, format: Format, colour: boo
         Ok(bytes) => bytes,
         Err(error) => return Outcome::Failed(format!("{error:#}")),
     };
-    let report = validator.validate(&bytes);
+    let report = match options.issued {
+        Some(issued) => validator.validate_signed_pre_command(&bytes, issued),
+        None => validator.validate(&bytes),
+    };
     let name = input.display_name();
-    let text = match format {
-        Format::Human => output::human(&name, &report, colour, quiet),
+    let text = match options.format {
+        Format::Human => output::human(&name, &report, options.colour, options.quiet),
         Format::Json => output::json(&name, &report),
     };
-    Outcome::Checked { valid: report.is_valid(), text }
+    Outcome::Checked { valid: report.is_valid(), text, skipped: report.skipped().to_vec() }
 }
 
 fn progress_bar(args: &Args, count: usize) -> Option<indicatif::ProgressBar> {

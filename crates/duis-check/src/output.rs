@@ -17,6 +17,7 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
     if report.findings().is_empty() {
         if !quiet {
             let _ = writeln!(out, "{name}: ok ({})", describe(report));
+            gbcs_line(&mut out, report);
         }
         return out;
     }
@@ -50,7 +51,26 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
     if report.is_valid() && !quiet {
         let _ = writeln!(out, "{name}: ok ({})", describe(report));
     }
+    if !quiet || !report.is_valid() {
+        gbcs_line(&mut out, report);
+    }
     out
+}
+
+/// For a Signed Pre-Command: the GBCS header and whose role key verified its signature.
+fn gbcs_line(out: &mut String, report: &Report<'_>) {
+    let Some(gbcs) = report.gbcs_header() else { return };
+    let use_case = gbcs.use_case.map(|u| format!(" ({u})")).unwrap_or_default();
+    let signature = match (&gbcs.verified_by, gbcs.signed) {
+        (Some(key), _) => format!("GBCS signature verified with {key}"),
+        (None, true) => "GBCS signature not verified".to_owned(),
+        (None, false) => "not signed".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "  gbcs: message code 0x{:04X}{use_case}, counter {}, {} -> {}, {} content of {} bytes; {signature}",
+        gbcs.message_code, gbcs.counter, gbcs.originator, gbcs.recipient, gbcs.content_kind, gbcs.content_length
+    );
 }
 
 /// `service-request 7.2 CV 4`, or what is known of the message.
@@ -114,8 +134,30 @@ pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
         "kind": report.kind().map(|k| k.as_str()),
         "findings": findings,
     });
-    if let (Some(matrix), Some(object)) = (report.wan_matrix(), value.as_object_mut()) {
-        object.insert("wan_matrix".to_owned(), wan_matrix_json(matrix));
+    if let Some(object) = value.as_object_mut() {
+        if let Some(matrix) = report.wan_matrix() {
+            object.insert("wan_matrix".to_owned(), wan_matrix_json(matrix));
+        }
+        if let Some(gbcs) = report.gbcs_header() {
+            object.insert(
+                "gbcs".to_owned(),
+                serde_json::json!({
+                    "message_code": format!("0x{:04X}", gbcs.message_code),
+                    "use_case": gbcs.use_case,
+                    "counter": gbcs.counter,
+                    "originator": gbcs.originator.to_string(),
+                    "recipient": gbcs.recipient.to_string(),
+                    "content_kind": gbcs.content_kind.to_string(),
+                    "content_length": gbcs.content_length,
+                    "signed": gbcs.signed,
+                    "verified_by": gbcs.verified_by.as_ref().map(ToString::to_string),
+                }),
+            );
+        }
+        if !report.skipped().is_empty() {
+            let skipped: Vec<&str> = report.skipped().iter().map(|s| s.as_str()).collect();
+            object.insert("skipped".to_owned(), serde_json::json!(skipped));
+        }
     }
     format!("{value}\n")
 }

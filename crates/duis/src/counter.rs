@@ -49,7 +49,7 @@ impl CounterStoreError {
 ///
 /// Implementations must make `advance` atomic per originator (compare and set), and durable
 /// before returning [`Advance::Accepted`] when they claim persistence.
-pub trait CounterStore: Send + Sync {
+pub trait CounterStore: Send + Sync + std::fmt::Debug {
     /// Records `counter` as the last accepted counter of `originator` if it is strictly
     /// greater than the one recorded (or none is); otherwise records nothing.
     fn advance(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError>;

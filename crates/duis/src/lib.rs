@@ -56,6 +56,7 @@ mod counter;
 mod dsig;
 mod gbcs;
 mod message;
+mod parties;
 mod pki;
 mod report;
 mod rules;
@@ -64,14 +65,17 @@ mod validator;
 mod xml;
 
 pub use counter::{Advance, CounterStore, CounterStoreError, MemoryCounters};
-pub use dsig::{SignError, SigningKey, sign};
+#[cfg(feature = "fuzzing")]
+pub use dsig::InsecureAcceptAll;
+pub use dsig::{RingVerifier, SignError, SignatureVerifier, SigningKey, sign};
 pub use gbcs::{ContentKind, GbcsHeader, VerifiedKey};
 pub use message::{
     Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError, ParseEui64Error,
     RequestFacts, RequestId, ResponseCategory, ResponseCode, ResponseFacts, WanMatrix, WanMatrixEntry, WanText,
 };
+pub use parties::{Parties, PartyRegistry, RoleSet};
 pub use pki::{Certificate, CertificateError, LoadIssue, LoadIssueKind, Misfit, TrustStore};
-pub use report::{Basis, Code, Detail, Finding, Message, Position, Report, Severity, Span};
+pub use report::{Basis, Code, Detail, Finding, Message, Position, Report, Severity, Skipped, Span};
 pub use schema::{Schema, SchemaError};
 pub use validator::{Validator, ValidatorBuilder, validate};
 pub use xml::Limits;

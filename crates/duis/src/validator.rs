@@ -1,10 +1,14 @@
 //! The [`Validator`]: configuration shared across threads, and the single pass.
 
-use crate::dsig::SigPass;
+use crate::dsig::{RingVerifier, SigPass, SignatureVerifier};
 use crate::message::extract::Extractor;
 use crate::message::{DateTime, Eui64};
 use crate::pki::TrustStore;
-use crate::report::{Facts, Findings, Report};
+use std::sync::Arc;
+
+use crate::counter::CounterStore;
+use crate::parties::PartyRegistry;
+use crate::report::{Facts, Findings, Report, Skipped};
 use crate::rules;
 use crate::schema::{Schema, SchemaPass};
 use crate::xml::{Limits, Reader};
@@ -28,6 +32,9 @@ pub struct Validator {
     // dsig (issue 5): the trust store and the evaluation time; shared, never per message.
     trust: Option<std::sync::Arc<TrustStore>>,
     now: Option<DateTime>,
+    crypto: Arc<dyn SignatureVerifier>,
+    parties: Option<Arc<dyn PartyRegistry>>,
+    counters: Option<Arc<dyn CounterStore>>,
 }
 
 impl Default for Validator {
@@ -50,6 +57,9 @@ impl Validator {
             schema: Schema::duis_5_4(),
             trust: None,
             now: None,
+            crypto: Arc::new(RingVerifier),
+            parties: None,
+            counters: None,
         }
     }
 
@@ -115,14 +125,39 @@ impl Validator {
                 trust: self.trust.as_deref(),
                 now: self.now,
                 dcc: self.dcc,
+                crypto: self.crypto.as_ref(),
             };
             rules::mp104::check(sig.finish(), &context, &mut findings);
             if let Some(response) = &extraction.response {
                 rules::wan_matrix::check(response, &mut findings);
             }
+            if let Some(request) = &extraction.request {
+                rules::dates::check(request, self.now, &mut findings);
+                if let Some(parties) = &self.parties {
+                    rules::eligibility::check(request, parties.as_ref(), &mut findings);
+                }
+            }
             rules::supersede(&mut findings);
+            // Last, and only for an otherwise valid request: a rejected message must never
+            // advance the counter.
+            if let (Some(request), Some(store)) = (&extraction.request, &self.counters) {
+                rules::counter::check(request, store.as_ref(), &mut findings);
+            }
         }
-        let facts = Facts { kind: extraction.kind, request: extraction.request, response: extraction.response, gbcs };
+        let mut skipped = Vec::new();
+        if extraction.request.is_some() {
+            if self.parties.is_none() {
+                skipped.push(Skipped::Eligibility);
+            }
+            if self.counters.is_none() {
+                skipped.push(Skipped::ReplayProtection);
+            }
+            if self.now.is_none() {
+                skipped.push(Skipped::Clock);
+            }
+        }
+        let facts =
+            Facts { kind: extraction.kind, request: extraction.request, response: extraction.response, gbcs, skipped };
         Report::new(input, findings, facts)
     }
 }
@@ -135,9 +170,27 @@ pub struct ValidatorBuilder {
     schema: Schema,
     trust: Option<std::sync::Arc<TrustStore>>,
     now: Option<DateTime>,
+    crypto: Arc<dyn SignatureVerifier>,
+    parties: Option<Arc<dyn PartyRegistry>>,
+    counters: Option<Arc<dyn CounterStore>>,
 }
 
 impl ValidatorBuilder {
+    /// Who holds which User Roles, for eligibility (`eligibility.*`). Without a registry,
+    /// eligibility is not checked and [`Report::skipped`] says so.
+    pub fn parties(mut self, registry: impl PartyRegistry + 'static) -> ValidatorBuilder {
+        self.parties = Some(Arc::new(registry));
+        self
+    }
+
+    /// A replay-protection store (`counter.*`), shared with whoever else uses it. Without one
+    /// each message is judged on its own. With one, validating a valid request records its
+    /// counter: validate each message once, in the order the DCC would receive them.
+    pub fn counters(mut self, store: Arc<dyn CounterStore>) -> ValidatorBuilder {
+        self.counters = Some(store);
+        self
+    }
+
     /// Resource limits (default: [`Limits::default`]).
     pub fn limits(mut self, limits: Limits) -> ValidatorBuilder {
         self.limits = limits;
@@ -167,16 +220,34 @@ impl ValidatorBuilder {
         self
     }
 
-    /// The evaluation time for certificate validity (default: none; the core has no clock).
-    /// With a trust store and no time, validity is not checked and `pki.no-time` says so.
+    /// The evaluation time ("now") for certificate validity and for `ExecutionDateTime`
+    /// (default: none; the core has no clock). With a trust store and no time, validity is not
+    /// checked and `pki.no-time` says so; without a time, `date.not-future` is not checked.
     pub fn now(mut self, now: DateTime) -> ValidatorBuilder {
         self.now = Some(now);
         self
     }
 
+    /// The cryptographic checks of XML signatures (default: [`RingVerifier`]). A seam for fuzz
+    /// targets and benches (`InsecureAcceptAll`, with the `fuzzing` feature); production code
+    /// has no reason to change it.
+    pub fn verifier(mut self, verifier: Arc<dyn SignatureVerifier>) -> ValidatorBuilder {
+        self.crypto = verifier;
+        self
+    }
+
     /// The validator.
     pub fn build(self) -> Validator {
-        Validator { limits: self.limits, dcc: self.dcc, schema: self.schema, trust: self.trust, now: self.now }
+        Validator {
+            limits: self.limits,
+            dcc: self.dcc,
+            schema: self.schema,
+            trust: self.trust,
+            now: self.now,
+            crypto: self.crypto,
+            parties: self.parties,
+            counters: self.counters,
+        }
     }
 }
 

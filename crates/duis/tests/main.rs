@@ -32,3 +32,6 @@ mod xmlsec;
 
 /// Replies: Response facts and the SR 12.1 WAN matrix.
 mod replies;
+
+/// SRPD semantics: eligibility, dating, replay counters.
+mod srpd;

@@ -538,3 +538,34 @@ fn validity_bounds_are_inclusive() {
         assert_eq!(codes(&validator.validate(signed.as_bytes())), expected, "{now}");
     }
 }
+
+/// A verifier that refuses everything, to show the seam is the one used.
+#[derive(Debug)]
+struct RejectAll;
+
+impl duis::SignatureVerifier for RejectAll {
+    fn verify_ecdsa_p256_sha256(&self, _: &[u8], _: &[u8], _: &[u8]) -> bool {
+        false
+    }
+}
+
+#[test]
+fn the_crypto_seam_decides_the_signature() {
+    let validator =
+        Validator::builder().trust(crate::pki::store()).now(now()).verifier(std::sync::Arc::new(RejectAll)).build();
+    let signed = sign_with(&supply_status(), "user-xml-sign");
+    assert_eq!(codes(&validator.validate(signed.as_bytes())), vec![Code::SigBadSignature]);
+}
+
+#[cfg(feature = "fuzzing")]
+#[test]
+fn insecure_accept_all_lets_fuzzers_reach_the_rules_behind_the_crypto() {
+    let validator = Validator::builder()
+        .trust(crate::pki::store())
+        .now(now())
+        .verifier(std::sync::Arc::new(duis::InsecureAcceptAll))
+        .build();
+    let signed = sign_with(&supply_status(), "supplier-ds");
+    let tampered = replace(&signed, "<sr:CommandVariant>1<", "<sr:CommandVariant> 1<");
+    assert_eq!(codes(&validator.validate(tampered.as_bytes())), vec![Code::Mp104Role]);
+}

@@ -25,6 +25,9 @@ use crate::xml::{Event, Ns, is_xml_space};
 use c14n::{Attribute, DocSink, Hasher, Namespaces, Rendered};
 
 pub use sign::{SignError, SigningKey, sign};
+#[cfg(feature = "fuzzing")]
+pub use verify::InsecureAcceptAll;
+pub use verify::{RingVerifier, SignatureVerifier};
 
 /// The profile's algorithm URIs (DUIS-FACTS §8.1), compared character for character.
 pub(crate) mod uri {

@@ -7,6 +7,48 @@ use crate::message::DateTime;
 use crate::pki::{Certificate, Misfit, TrustStore, Validity, name};
 use crate::report::{Code, Detail, Findings};
 
+/// The cryptographic checks of an XML signature, behind a trait so that parsing and the rules
+/// can be fuzzed and benchmarked without crypto (STYLE §5). The default is [`RingVerifier`].
+pub trait SignatureVerifier: Send + Sync + core::fmt::Debug {
+    /// True when `signature` (r‖s, 64 bytes) is an ECDSA P-256 SHA-256 signature of `message`
+    /// under `public_key` (an uncompressed point, 65 bytes).
+    fn verify_ecdsa_p256_sha256(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool;
+
+    /// True when the signed digest and the computed one are the same.
+    fn digest_matches(&self, signed: &[u8], computed: &[u8]) -> bool {
+        signed == computed
+    }
+}
+
+/// The real verifier: `ring`'s `ECDSA_P256_SHA256_FIXED`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RingVerifier;
+
+impl SignatureVerifier for RingVerifier {
+    fn verify_ecdsa_p256_sha256(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, public_key)
+            .verify(message, signature)
+            .is_ok()
+    }
+}
+
+/// **NO SECURITY.** Accepts every digest and every signature, so that fuzz targets can reach
+/// the rules behind them. Exists only with the `fuzzing` feature; never use it anywhere else.
+#[cfg(feature = "fuzzing")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InsecureAcceptAll;
+
+#[cfg(feature = "fuzzing")]
+impl SignatureVerifier for InsecureAcceptAll {
+    fn verify_ecdsa_p256_sha256(&self, _: &[u8], _: &[u8], _: &[u8]) -> bool {
+        true
+    }
+
+    fn digest_matches(&self, _: &[u8], _: &[u8]) -> bool {
+        true
+    }
+}
+
 /// The signer a verification found in the trust store.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Signer<'s> {
@@ -41,13 +83,14 @@ pub(crate) fn verify<'s>(
     signed_info: &[u8],
     store: &'s TrustStore,
     now: Option<DateTime>,
+    crypto: &dyn SignatureVerifier,
     findings: &mut Findings,
 ) -> Option<Signer<'s>> {
     // 1. The document digest.
     if let Some(value) = &signature.digest_value
         && let Some(signed) = decode(value, "DigestValue", 32, findings)
         && let Some(computed) = digest
-        && signed.as_slice() != computed.as_slice()
+        && !crypto.digest_matches(&signed, computed)
     {
         let engine = &base64::engine::general_purpose::STANDARD;
         findings.push(
@@ -120,10 +163,7 @@ pub(crate) fn verify<'s>(
         && let Some(rs) = decode(value, "SignatureValue", 64, findings)
     {
         let key = cert.public_key().unwrap_or_default();
-        let verified = ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, key)
-            .verify(signed_info, &rs)
-            .is_ok();
-        if !verified {
+        if !crypto.verify_ecdsa_p256_sha256(key, signed_info, &rs) {
             findings.push(Code::SigBadSignature, value.span, Detail::None);
         }
     }

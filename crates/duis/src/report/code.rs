@@ -10,6 +10,9 @@
 //! | `schema` | `src/schema/` (the pass) and `crates/duis-xsd` (the engine) |
 //! | `request` | `src/rules/request.rs` |
 //! | `wan-matrix` | `src/rules/wan_matrix.rs` |
+//! | `eligibility` | `src/rules/eligibility.rs` (registry: `src/parties.rs`) |
+//! | `date` | `src/rules/dates.rs` |
+//! | `counter` | `src/rules/counter.rs` (stores: `src/counter.rs`, `crates/duis-store`) |
 //! | `gbcs` | `src/gbcs/` (payload layout) and `src/rules/ecos.rs` (checks against the header) |
 //! | `sig` | `src/dsig/` (XML signature profile, canonical digest, ECDSA) |
 //! | `pki` | `src/pki/` (trust store, Organisation Certificate profile, validity) |
@@ -213,6 +216,29 @@ codes! {
     /// An SR 12.1 free-text field holds white space other than exactly one space (two spaces,
     /// a tab): schema-valid text, kept as written, but it would display as a blank.
     WanMatrixBlankText = "wan-matrix.blank-text", Warning, Inferred, "DUIS-FACTS §10 (only \" \" means Unknown)";
+
+    /// The originator holds none of the User Roles eligible for the ServiceReferenceVariant
+    /// (per the caller's party registry and the DUIS eligibility matrix). The DCC answers such a
+    /// request with E2.
+    EligibilityRole = "eligibility.role", Error, Certain, "DUIS-FACTS §3 (eligible roles, from the DUIS request matrix), §3.2 rule 6; response code E2";
+    /// A party registry is configured but does not know the originator, so its roles cannot be
+    /// established. The DCC answers an unknown User/role pair with E1.
+    EligibilityUnknownParty = "eligibility.unknown-party", Error, Inferred, "DUIS-FACTS §3.2 rule 6; response code E1";
+    /// `ExecutionDateTime` is not after the evaluation time ("now"): a future-dated request must
+    /// name a future time.
+    DateNotFuture = "date.not-future", Error, Inferred, "DUIS-FACTS §2 (future dated mode of operation)";
+    /// `ExecutionDateTime` has no time zone and lies within 14 hours of "now", so XSD cannot say
+    /// whether it is in the future; give it a `Z` or an offset.
+    DateIndeterminate = "date.indeterminate", Warning, Certain, "XSD 1.0 Part 2 §3.2.7.4 (order relation on dateTime)";
+    /// `ExecutionDateTime` with CommandVariant 2, 3, 6 or 7: only CV 1 and 5 (and CV 4, whose
+    /// Pre-Command returns as CV 5) list future dating as a mode of operation.
+    DateCvNotFutureDated = "date.cv-not-future-dated", Warning, Inferred, "DUIS-FACTS §2 (CommandVariant table: mode of operation)";
+    /// The RequestID counter is not greater than the last one accepted from this originator: a
+    /// replay, or counters reused. Checked only with a counter store configured.
+    CounterReplay = "counter.replay", Error, Inferred, "DUIS-FACTS §12 (Counter): strictly increasing per originator";
+    /// The counter store could not be read or written, so the counter could not be checked; the
+    /// message is not accepted.
+    CounterUnavailable = "counter.unavailable", Error, Certain, "this project (a message is never accepted unchecked)";
 
     /// The `GBCSPayload` of a Signed Pre-Command is not base64: a character outside the
     /// alphabet, `=` before the end, a character count that is not a multiple of four, or

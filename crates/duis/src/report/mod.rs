@@ -9,6 +9,7 @@ pub use code::{Basis, Code, Severity};
 
 use crate::gbcs::GbcsHeader;
 use crate::message::{CommandVariant, CvSet, DateTime, Eui64, MessageKind, RequestFacts, ResponseFacts, WanMatrix};
+use crate::parties::RoleSet;
 use crate::pki::Misfit;
 
 /// A byte range in the input. Line and column are worked out only for display, by
@@ -132,6 +133,43 @@ pub enum Detail {
         dcc: Eui64,
         /// The CommandVariant.
         cv: CommandVariant,
+    },
+    /// A party the registry does not know.
+    Party {
+        /// Its EUI-64.
+        party: Eui64,
+    },
+    /// A party without an eligible role.
+    Eligibility {
+        /// The originator.
+        party: Eui64,
+        /// The ServiceReferenceVariant.
+        srv: &'static str,
+        /// The roles the party holds.
+        held: RoleSet,
+        /// The roles eligible for the SRV.
+        eligible: RoleSet,
+    },
+    /// A date-time compared with the evaluation time.
+    Dates {
+        /// The date-time in the message.
+        value: DateTime,
+        /// The evaluation time.
+        now: DateTime,
+    },
+    /// A date-time with a CommandVariant that does not future-date.
+    CvDate {
+        /// The CommandVariant.
+        cv: CommandVariant,
+    },
+    /// A replayed counter.
+    Replay {
+        /// The originator.
+        party: Eui64,
+        /// The counter in the message.
+        counter: u64,
+        /// The last counter accepted from the originator.
+        last: u64,
     },
     /// A field of an SR 12.1 WAN matrix entry.
     WanField {
@@ -422,6 +460,15 @@ impl fmt::Display for Detail {
             Detail::Target { target, dcc, cv } => {
                 write!(f, "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}")
             }
+            Detail::Party { party } => write!(f, "the party registry does not know originator {party}"),
+            Detail::Eligibility { party, srv, held, eligible } => {
+                write!(f, "originator {party} holds {held}; ServiceReferenceVariant {srv} may be sent by {eligible}")
+            }
+            Detail::Dates { value, now } => write!(f, "ExecutionDateTime {value}, evaluated at {now}"),
+            Detail::CvDate { cv } => write!(f, "ExecutionDateTime with CommandVariant {cv}"),
+            Detail::Replay { party, counter, last } => {
+                write!(f, "counter {counter} from {party} is not greater than the last accepted, {last}")
+            }
             Detail::WanField { field, value } if value == " " => {
                 write!(f, "{field} is \" \", which means Unknown")
             }
@@ -690,6 +737,7 @@ pub struct Report<'a> {
     request: Option<RequestFacts<'a>>,
     response: Option<ResponseFacts<'a>>,
     gbcs: Option<GbcsHeader>,
+    skipped: Vec<Skipped>,
 }
 
 /// What the pass found about the message, for [`Report::new`].
@@ -699,12 +747,42 @@ pub(crate) struct Facts<'a> {
     pub(crate) request: Option<RequestFacts<'a>>,
     pub(crate) response: Option<ResponseFacts<'a>>,
     pub(crate) gbcs: Option<GbcsHeader>,
+    pub(crate) skipped: Vec<Skipped>,
+}
+
+/// A check the validator could not run for want of configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Skipped {
+    /// No party registry: eligibility (`eligibility.*`) was not checked.
+    Eligibility,
+    /// No counter store: replay protection (`counter.*`) was not checked.
+    ReplayProtection,
+    /// No evaluation time: `ExecutionDateTime` was not compared with "now".
+    Clock,
+}
+
+impl Skipped {
+    /// A stable lower-case name (`eligibility`, `replay-protection`, `clock`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Skipped::Eligibility => "eligibility",
+            Skipped::ReplayProtection => "replay-protection",
+            Skipped::Clock => "clock",
+        }
+    }
 }
 
 impl<'a> Report<'a> {
     pub(crate) fn new(input: &'a [u8], findings: Findings, facts: Facts<'a>) -> Report<'a> {
-        let Facts { kind, request, response, gbcs } = facts;
-        Report { input, kind, findings: findings.finish(), request, response, gbcs }
+        let Facts { kind, request, response, gbcs, skipped } = facts;
+        Report { input, kind, findings: findings.finish(), request, response, gbcs, skipped }
+    }
+
+    /// The checks that did not run because the validator was built without what they need
+    /// (a party registry, a counter store, a time). Empty for replies.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
     }
 
     /// The GBCS header of a Signed Pre-Command's payload, when it could be parsed: counter,

@@ -1,7 +1,10 @@
 //! The DUIS rules, one module per finding family. Each runs on the typed facts gathered in the
 //! single pass, never on the raw input.
 
+pub(crate) mod counter;
+pub(crate) mod dates;
 pub(crate) mod ecos;
+pub(crate) mod eligibility;
 pub(crate) mod mp104;
 pub(crate) mod request;
 pub(crate) mod wan_matrix;

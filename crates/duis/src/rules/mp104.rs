@@ -4,7 +4,7 @@
 //! Runs after the pass on what [`SigPass`](crate::dsig::SigPass) gathered. DUIS-FACTS §9.3.
 
 use crate::dsig::SigOutcome;
-use crate::dsig::verify::{self, Signer};
+use crate::dsig::verify::{self, SignatureVerifier, Signer};
 use crate::message::{DateTime, Eui64, MessageKind};
 use crate::pki::TrustStore;
 use crate::report::{Code, Detail, Findings, Span};
@@ -29,6 +29,8 @@ pub(crate) struct Context<'v> {
     pub(crate) now: Option<DateTime>,
     /// The configured DCC identifier.
     pub(crate) dcc: Eui64,
+    /// The cryptographic checks.
+    pub(crate) crypto: &'v dyn SignatureVerifier,
 }
 
 /// DCC replies: responses and alerts under the `Response` root.
@@ -66,9 +68,15 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
         // An unsupported algorithm or a broken shape: nothing to verify with.
         return;
     }
-    let Some(signer) =
-        verify::verify(signature, outcome.digest.as_ref(), &outcome.signed_info, store, context.now, findings)
-    else {
+    let Some(signer) = verify::verify(
+        signature,
+        outcome.digest.as_ref(),
+        &outcome.signed_info,
+        store,
+        context.now,
+        context.crypto,
+        findings,
+    ) else {
         return;
     };
     match context.kind {

@@ -1,0 +1,72 @@
+//! Loading what the validator is configured with from files: the party registry
+//! (`--parties`), the counter store (`--counters`) and the issued Pre-Command
+//! (`--pre-command`).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use duis::catalogue::UserRole;
+use duis::{Eui64, Parties, RoleSet};
+
+/// Reads a party registry: a JSON object (`.json`) or a TOML table (anything else) mapping
+/// each party's EUI-64 to the User Roles it holds, e.g.
+/// `"90-B3-D5-1F-30-01-00-00" = ["IS", "GS"]`. See `testdata/parties.toml`.
+pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("--parties {}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let entries: Vec<(String, Vec<String>)> = if is_json {
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("--parties {}: not JSON", path.display()))?;
+        let Some(object) = value.as_object() else { bail!("--parties {}: expected a JSON object", path.display()) };
+        object.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
+    } else {
+        let table: toml::Table = text.parse().with_context(|| format!("--parties {}: not TOML", path.display()))?;
+        table.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
+    };
+    let mut parties = Parties::new();
+    for (eui, roles) in entries {
+        let party: Eui64 = eui.parse().with_context(|| format!("--parties {}: party {eui:?}", path.display()))?;
+        let mut set = RoleSet::default();
+        for role in &roles {
+            let Some(role) = UserRole::from_code(role) else {
+                bail!(
+                    "--parties {}: party {eui}: unknown User Role {role:?} (IS, ES, GS, RSA, ED, GT or OU)",
+                    path.display()
+                );
+            };
+            set = set.with(role);
+        }
+        if roles.is_empty() {
+            bail!("--parties {}: party {eui}: expected a list of User Roles, e.g. [\"IS\", \"GS\"]", path.display());
+        }
+        parties.insert(party, set);
+    }
+    Ok(parties)
+}
+
+/// The strings of an array value; a non-array or a non-string item gives an empty list (which
+/// the caller reports).
+fn strings<'v>(items: Option<impl Iterator<Item = Option<&'v str>>>) -> Vec<String> {
+    let Some(items) = items else { return Vec::new() };
+    let collected: Option<Vec<String>> = items.map(|s| s.map(str::to_owned)).collect();
+    collected.unwrap_or_default()
+}
+
+/// Opens (or creates) the persistent counter store.
+pub(crate) fn open_counters(path: &Path) -> anyhow::Result<Arc<dyn duis::CounterStore>> {
+    let store = duis_store::FileCounters::open(path).with_context(|| format!("--counters {}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+/// Reads the Pre-Command the DCC issued: hex text (white space allowed, as the DCC's tools and
+/// the RTDS vectors write it) or the raw APDU bytes.
+pub(crate) fn load_pre_command(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("--pre-command {}", path.display()))?;
+    let text: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !text.is_empty() && text.len().is_multiple_of(2) && text.iter().all(u8::is_ascii_hexdigit) {
+        let hex = |b: u8| char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok()).unwrap_or(0);
+        return Ok(text.chunks(2).map(|pair| (hex(pair[0]) << 4) | hex(pair[1])).collect());
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,196 @@
+//! SRPD semantics: eligibility against a party registry, dating against the caller's clock,
+//! and replay protection with a counter store.
+
+use std::sync::Arc;
+
+use duis::catalogue::UserRole;
+use duis::{Code, CounterStore, DateTime, Eui64, MemoryCounters, Parties, RoleSet, Severity, Skipped, Validator};
+
+use crate::common;
+
+const SUPPLIER: &str = "90-B3-D5-1F-30-01-00-00";
+
+fn sample(name: &str) -> String {
+    std::fs::read_to_string(common::repo_root().join("testdata/valid").join(name)).unwrap()
+}
+
+fn errors(report: &duis::Report<'_>) -> Vec<Code> {
+    report.findings().iter().filter(|f| f.severity == Severity::Error).map(|f| f.code).collect()
+}
+
+/// The codes found, leaving out `sig.unverified` (the samples are signed; these validators
+/// have no trust store).
+fn codes(report: &duis::Report<'_>) -> Vec<Code> {
+    report.findings().iter().map(|f| f.code).filter(|c| *c != Code::SigUnverified).collect()
+}
+
+fn now(text: &str) -> DateTime {
+    DateTime::parse_rfc3339(text).unwrap()
+}
+
+fn supplier_as(roles: &[UserRole]) -> Parties {
+    let mut parties = Parties::new();
+    parties.insert(SUPPLIER.parse().unwrap(), RoleSet::of(roles));
+    parties
+}
+
+#[test]
+fn eligibility_needs_one_eligible_role() {
+    // 7.4 Read Supply Status: IS ES GS RSA ED GT.
+    let message = sample("7.4_read-supply-status-cv1_valid.xml");
+    let ok = Validator::builder().parties(supplier_as(&[UserRole::GasSupplier])).build();
+    let report = ok.validate(message.as_bytes());
+    assert!(!codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
+    assert!(!report.skipped().contains(&Skipped::Eligibility));
+    let other_user = Validator::builder().parties(supplier_as(&[UserRole::OtherUser])).build();
+    let report = other_user.validate(message.as_bytes());
+    assert!(codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
+    let unknown = Validator::builder().parties(Parties::new()).build();
+    assert!(codes(&unknown.validate(message.as_bytes())).contains(&Code::EligibilityUnknownParty));
+    let none = Validator::new().validate(message.as_bytes());
+    assert!(none.skipped().contains(&Skipped::Eligibility));
+    assert!(!codes(&none).iter().any(|c| c.family() == "eligibility"));
+}
+
+#[test]
+fn srvs_without_listed_roles_accept_any_registered_party() {
+    // 8.5 Service Opt Out lists no roles in the matrix.
+    let message = sample("8.5_service-opt-out-dated_valid.xml");
+    let report = Validator::builder().parties(supplier_as(&[UserRole::OtherUser])).build().validate(message.as_bytes());
+    assert!(!codes(&report).iter().any(|c| c.family() == "eligibility"), "{:?}", report.findings());
+}
+
+#[test]
+fn execution_date_time_must_be_in_the_future() {
+    // ExecutionDateTime 2030-06-01T09:00:00Z.
+    let message = sample("4.1.1_read-registers-future-dated_valid.xml");
+    let before = Validator::builder().now(now("2030-06-01T08:59:59Z")).build();
+    assert!(!codes(&before.validate(message.as_bytes())).iter().any(|c| c.family() == "date"));
+    for at in ["2030-06-01T09:00:00Z", "2031-01-01T00:00:00Z", "2030-06-01T10:00:00+01:00"] {
+        let report = Validator::builder().now(now(at)).build().validate(message.as_bytes());
+        assert_eq!(errors(&report), vec![Code::DateNotFuture], "{at}");
+    }
+    // Time zones are compared as instants: 09:00Z is 10:00+01:00.
+    let report = Validator::builder().now(now("2030-06-01T09:30:00+01:00")).build().validate(message.as_bytes());
+    assert!(report.is_valid(), "{:?}", report.findings());
+    assert!(Validator::new().validate(message.as_bytes()).skipped().contains(&Skipped::Clock));
+}
+
+#[test]
+fn a_local_date_time_near_now_is_indeterminate() {
+    let message =
+        sample("4.1.1_read-registers-future-dated_valid.xml").replace("2030-06-01T09:00:00Z", "2030-06-01T09:00:00");
+    let report = Validator::builder().now(now("2030-06-01T08:00:00Z")).build().validate(message.as_bytes());
+    assert_eq!(codes(&report), vec![Code::DateIndeterminate]);
+    assert!(report.is_valid());
+    let far = Validator::builder().now(now("2030-05-01T00:00:00Z")).build().validate(message.as_bytes());
+    assert!(codes(&far).is_empty(), "{:?}", far.findings());
+}
+
+#[test]
+fn future_dating_with_cv_2_or_3_is_a_warning() {
+    let message = sample("4.1.1_read-registers-future-dated_valid.xml");
+    for cv in ["2", "3"] {
+        let text = message.replace("<sr:CommandVariant>1<", &format!("<sr:CommandVariant>{cv}<"));
+        let report = Validator::builder().now(now("2025-01-01T00:00:00Z")).build().validate(text.as_bytes());
+        assert_eq!(codes(&report), vec![Code::DateCvNotFutureDated], "CV {cv}");
+        assert!(report.is_valid());
+    }
+}
+
+fn with_counter(message: &str, counter: u64) -> String {
+    message.replace(":1000</sr:RequestID>", &format!(":{counter}</sr:RequestID>"))
+}
+
+#[test]
+fn counters_must_increase_and_rejected_messages_do_not_advance_them() {
+    let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
+    let validator = Validator::builder().counters(store.clone()).build();
+    let message = sample("7.4_read-supply-status-cv1_valid.xml");
+    let supplier: Eui64 = SUPPLIER.parse().unwrap();
+    assert!(validator.validate(with_counter(&message, 5).as_bytes()).is_valid());
+    assert_eq!(errors(&validator.validate(with_counter(&message, 5).as_bytes())), vec![Code::CounterReplay]);
+    assert_eq!(errors(&validator.validate(with_counter(&message, 4).as_bytes())), vec![Code::CounterReplay]);
+    // An invalid message with a higher counter is rejected for its own fault and records nothing.
+    let invalid = with_counter(&message, 9).replace("<sr:CommandVariant>1<", "<sr:CommandVariant>4<");
+    assert_eq!(errors(&validator.validate(invalid.as_bytes())), vec![Code::RequestCvNotAllowed]);
+    assert_eq!(store.last(supplier).unwrap(), Some(5));
+    assert!(validator.validate(with_counter(&message, 6).as_bytes()).is_valid());
+    assert_eq!(store.last(supplier).unwrap(), Some(6));
+    assert!(Validator::new().validate(message.as_bytes()).skipped().contains(&Skipped::ReplayProtection));
+}
+
+#[test]
+fn concurrent_validations_accept_a_counter_once() {
+    let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
+    let validator = Validator::builder().counters(store).build();
+    let message = with_counter(&sample("7.4_read-supply-status-cv1_valid.xml"), 77);
+    let accepted = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                if validator.validate(message.as_bytes()).is_valid() {
+                    accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    assert_eq!(accepted.into_inner(), 1);
+}
+
+/// The corpus templates stay valid with a party registry built from the DCC Boxed keystore
+/// roles plus the roles each template was written for, and `now` = 2015-01-01.
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn templates_stay_valid_with_registry_and_clock() {
+    let shared = common::shared();
+    let keystore: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("corpus/pki/keystore.json")).unwrap()).unwrap();
+    let mut parties = Parties::new();
+    for (eui, usages) in keystore.as_object().unwrap() {
+        let bytes: Vec<String> = (0..8).map(|i| eui[2 * i..2 * i + 2].to_uppercase()).collect();
+        let eui: Eui64 = bytes.join("-").parse().unwrap();
+        for certificates in usages.as_object().unwrap().values() {
+            for certificate in certificates.as_object().unwrap().values() {
+                // Remote party roles to User Roles: a supplier may be IS, ES, GS or RSA; a network
+                // operator ED or GT; "other" OU.
+                let roles: &[UserRole] = match certificate["role"].as_u64() {
+                    Some(2) => &[
+                        UserRole::ImportSupplier,
+                        UserRole::ExportSupplier,
+                        UserRole::GasSupplier,
+                        UserRole::RegisteredSupplierAgent,
+                    ],
+                    Some(3) => &[UserRole::ElectricityDistributor, UserRole::GasTransporter],
+                    Some(127) => &[UserRole::OtherUser],
+                    _ => &[],
+                };
+                parties.insert(eui, RoleSet::of(roles));
+            }
+        }
+    }
+    // The templates written for roles their originator's certificates do not show.
+    let dir = shared.join("corpus/requests");
+    let templates = common::files(&dir, |n| !n.starts_with("dccboxed-test-") && n.ends_with(".XML"));
+    let plain = Validator::new();
+    for path in &templates {
+        let bytes = std::fs::read(path).unwrap();
+        let report = plain.validate(&bytes);
+        let request = report.request().unwrap();
+        let (id, srv) = (request.request_id.as_ref().unwrap().value, request.srv().unwrap());
+        if parties_roles(&parties, id.originator).is_none_or(|held| !held.intersects(RoleSet::of(srv.eligible_roles))) {
+            parties.insert(id.originator, RoleSet::of(srv.eligible_roles));
+        }
+    }
+    let validator = Validator::builder().parties(parties).now(now("2015-01-01T00:00:00Z")).build();
+    for path in &templates {
+        let bytes = std::fs::read(path).unwrap();
+        let report = validator.validate(&bytes);
+        assert!(errors(&report).is_empty(), "{}: {:?}", path.display(), report.findings());
+    }
+}
+
+fn parties_roles(parties: &Parties, party: Eui64) -> Option<RoleSet> {
+    use duis::PartyRegistry;
+    parties.roles(party)
+}
