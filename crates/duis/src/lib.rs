@@ -28,21 +28,32 @@
 //!
 //! - XML 1.0 well-formedness, UTF-8, XML characters; DOCTYPE refused; [`Limits`] on size,
 //!   depth, element count, attributes, text length and findings.
-//! - The DUIS envelope: root element, header sequence and types, one body element.
+//! - The whole document against the DUIS 5.4 schema set (`schema.*`), from generated tables,
+//!   in the same pass; [`Schema::compile`] and [`ValidatorBuilder::schema`] validate other
+//!   DUIS versions.
 //! - Header and body consistency (`request.*`): SRV within SR, body element, CommandVariant,
 //!   ExecutionDateTime, CV 8 target, counter range.
 //! - The XML signature (`sig.*`): the exact DUIS profile always; with a [`TrustStore`]
 //!   ([`ValidatorBuilder::trust`]), the document digest (inclusive C14N 1.0, streamed in the
 //!   same pass), the ECDSA P-256 signature over the exclusive-C14N `SignedInfo`, the signer's
 //!   certificate (`pki.*`) and who may sign what (`mp104.*`). [`sign`] makes such signatures.
+//! - Signed Pre-Commands (`gbcs.*`): the GBCS APDU inside, its header against the RequestID,
+//!   its message code against the SRV, its role signature with the trust store, and
+//!   optionally the issued Pre-Command ([`Validator::validate_signed_pre_command`]);
+//!   [`Report::gbcs_header`] gives the parsed header.
+//! - Eligibility against a [`PartyRegistry`] (`eligibility.*`), `ExecutionDateTime` against
+//!   the caller's time (`date.*`), replay protection with a [`CounterStore`] (`counter.*`).
+//! - Replies: typed [`ResponseFacts`], and SR 12.1 WAN matrices where a single space decodes
+//!   as [`WanText::Unknown`] (`wan-matrix.*`).
 //!
 //! `docs/rules.md` in the repository lists every code with the clause it enforces.
 //!
 //! # Limitations
 //!
-//! This release does not yet validate the full DUIS 5.4 schema below the envelope,
-//! eligibility or Signed Pre-Command payloads. Certificate revocation is not checked: the
-//! trust store is the list of certificates the caller trusts now.
+//! Certificate revocation is not checked: the trust store is the list of certificates the
+//! caller trusts now. The ECoS checks are those the evidence supports (DUIS-FACTS §4.3, §12);
+//! the SRPD's own check list is not public, so `docs/rules.md` marks each rule certain or
+//! inferred.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

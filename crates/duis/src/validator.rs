@@ -111,7 +111,12 @@ impl Validator {
             if let Some(request) = &extraction.request {
                 rules::request::check(request, self.dcc, &mut findings);
                 if request.is_signed_pre_command() {
-                    gbcs = rules::ecos::check(request, &self.limits, None, issued, &mut findings);
+                    let keys = self.trust.as_deref().map(|store| rules::ecos::TrustedRoleKeys { store, now: self.now });
+                    let keys: Option<&dyn crate::gbcs::RoleKeys> = match &keys {
+                        Some(keys) => Some(keys),
+                        None => None,
+                    };
+                    gbcs = rules::ecos::check(request, &self.limits, keys, issued, &mut findings);
                 }
             }
             // dsig (issue 5): signature profile, verification with the trust store, MP104.

@@ -35,3 +35,10 @@ mod replies;
 
 /// SRPD semantics: eligibility, dating, replay counters.
 mod srpd;
+
+/// Hostile input: DOCTYPEs, floods, huge nodes, bad encodings, truncation; each with its exact
+/// `limit.*` or `xml.*` code and the reader stopping at the limit.
+mod hostile;
+
+/// Property tests: generated requests validate clean; no panic on arbitrary or mutated input.
+mod props;

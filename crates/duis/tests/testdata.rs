@@ -114,9 +114,40 @@ fn pre_command_payload(counter: u64, message_code: u16) -> String {
     let content = [0xD9, 0x20, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x01, 0x00, 0x46];
     apdu.push(u8::try_from(content.len()).unwrap());
     apdu.extend_from_slice(&content);
+    // Signed as a User signs a Pre-Command: with its role Digital Signing key (the test
+    // supplier's, testdata/pki/supplier-ds), over everything after the `DF` tag.
+    let signature = sign_gbcs(&apdu[1..]);
     apdu.push(0x40);
-    apdu.extend((0u8..64).map(|i| i.wrapping_mul(37)));
+    apdu.extend_from_slice(&signature);
     base64::engine::general_purpose::STANDARD.encode(apdu)
+}
+
+/// ECDSA P-256 / SHA-256, r‖s, with `testdata/pki/supplier-ds.key`.
+fn sign_gbcs(signed: &[u8]) -> Vec<u8> {
+    use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    let pem = std::fs::read_to_string(common::repo_root().join("testdata/pki/supplier-ds.key")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    let rng = ring::rand::SystemRandom::new();
+    let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, &rng).unwrap();
+    key.sign(&rng, signed).unwrap().as_ref().to_vec()
+}
+
+/// The bytes with the 64-byte GBCS signature inside each `GBCSPayload` zeroed: ECDSA
+/// signatures are randomised, so committed and regenerated files differ there only.
+/// `tests/signatures.rs` verifies the committed signatures with testdata/pki.
+fn mask_gbcs_signature(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let (open, close) = ("<sr:GBCSPayload>", "</sr:GBCSPayload>");
+    let (Some(start), Some(end)) = (text.find(open), text.find(close)) else { return bytes.to_vec() };
+    let payload = &text[start + open.len()..end];
+    let Ok(mut apdu) = base64::engine::general_purpose::STANDARD.decode(payload) else { return bytes.to_vec() };
+    let len = apdu.len();
+    if len > 64 {
+        apdu[len - 64..].fill(0);
+    }
+    format!("{}{}{}", &text[..start + open.len()], base64::engine::general_purpose::STANDARD.encode(apdu), &text[end..])
+        .into_bytes()
 }
 
 fn signed_pre_command(cv: u8) -> Request {
@@ -447,7 +478,7 @@ fn testdata_is_generated_and_each_file_gives_its_code() {
         // ECDSA is randomised: compare with the SignatureValue masked (tests/signatures.rs
         // verifies the committed signatures with testdata/pki).
         assert!(
-            mask_signature_value(&disk) == mask_signature_value(bytes),
+            mask_signature_value(&mask_gbcs_signature(&disk)) == mask_signature_value(&mask_gbcs_signature(bytes)),
             "{name}: committed bytes differ from the generator"
         );
         let report = validator.validate(bytes);
@@ -492,16 +523,21 @@ fn sign_all(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The bytes with the text of every `SignatureValue` replaced by `*`.
+/// The bytes with the text of every `SignatureValue` and `DigestValue` replaced by `*`: ECDSA
+/// is randomised, and a randomised GBCS signature inside the message changes the digest too.
+/// The committed files' own signatures are verified by `tests/signatures.rs`.
 pub(crate) fn mask_signature_value(bytes: &[u8]) -> Vec<u8> {
-    const OPEN: &[u8] = b"<ds:SignatureValue>";
-    const CLOSE: &[u8] = b"</ds:SignatureValue>";
+    let masked = mask_element(bytes, b"<ds:SignatureValue>", b"</ds:SignatureValue>");
+    mask_element(&masked, b"<ds:DigestValue>", b"</ds:DigestValue>")
+}
+
+fn mask_element(bytes: &[u8], open: &[u8], close: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
-    while let Some(at) = rest.windows(OPEN.len()).position(|w| w == OPEN) {
-        let after = &rest[at + OPEN.len()..];
-        let Some(end) = after.windows(CLOSE.len()).position(|w| w == CLOSE) else { break };
-        out.extend_from_slice(&rest[..at + OPEN.len()]);
+    while let Some(at) = rest.windows(open.len()).position(|w| w == open) {
+        let after = &rest[at + open.len()..];
+        let Some(end) = after.windows(close.len()).position(|w| w == close) else { break };
+        out.extend_from_slice(&rest[..at + open.len()]);
         out.push(b'*');
         rest = &after[end..];
     }

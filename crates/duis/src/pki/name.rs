@@ -386,6 +386,33 @@ mod tests {
         text(oid, value)
     }
 
+    proptest::proptest! {
+        #[test]
+        fn rendered_names_parse_back_to_the_same_name(
+            rdns in proptest::collection::vec(
+                (proptest::sample::select(vec!["2.5.4.3", "2.5.4.11", "2.5.4.10", "1.2.3.4"]),
+                 "[ -~]{0,12}"),
+                1..5,
+            )
+        ) {
+            let rdns: Vec<Vec<(String, u8, Vec<u8>)>> =
+                rdns.into_iter().map(|(oid, value)| vec![(oid.to_owned(), 0x0C, value.into_bytes())]).collect();
+            let expected: Name = Name(
+                rdns.iter()
+                    .map(|rdn| rdn.iter().map(|(oid, tag, v)| Ava { oid: oid.clone(), value: value_from_der(*tag, v) }).collect())
+                    .collect(),
+            );
+            let text = render_rfc4514(&rdns);
+            proptest::prop_assert_eq!(parse_rfc4514(&text), Some(expected), "{}", text);
+        }
+
+        #[test]
+        fn serials_round_trip(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..20)) {
+            let decimal = bytes_to_decimal(&bytes);
+            proptest::prop_assert_eq!(decimal_to_bytes(&decimal), Some(magnitude(&bytes).to_vec()));
+        }
+    }
+
     #[test]
     fn serials_convert_both_ways() {
         let serial = "27572613927499351639968579586655397031";

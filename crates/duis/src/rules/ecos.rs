@@ -206,3 +206,32 @@ pub(crate) fn check_pre_command(apdu: &Apdu<'_>, issued: &[u8], span: Span, find
         Detail::GbcsPreCommand { offset, signed_length: signed.len(), issued_length: issued.len() },
     );
 }
+
+/// The trust store's Digital Signing keys, as the GBCS signature check wants them: every listed
+/// certificate of the originator's EUI that fits the Organisation Certificate profile (so no
+/// Key Agreement certificate), chains when the store is strict, and is valid at `now` when a
+/// time is given.
+pub(crate) struct TrustedRoleKeys<'t> {
+    pub(crate) store: &'t crate::pki::TrustStore,
+    pub(crate) now: Option<crate::message::DateTime>,
+}
+
+impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
+    fn role_signing_keys(&self, originator: crate::message::Eui64) -> Vec<crate::gbcs::RoleKey<'_>> {
+        self.store
+            .certificates()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.eui() == Some(originator) && c.misfit().is_none())
+            .filter(|(i, _)| self.store.chains(*i))
+            .filter(|(_, c)| self.now.is_none_or(|now| c.validity_at(now) == crate::pki::Validity::Valid))
+            .filter_map(|(_, c)| {
+                Some(crate::gbcs::RoleKey {
+                    role_ou: c.role()?,
+                    public_key: c.public_key()?,
+                    label: format!("{} serial {}", c.issuer_name(), c.serial_decimal()),
+                })
+            })
+            .collect()
+    }
+}
