@@ -109,12 +109,18 @@ fn json_findings(output: &Output) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
-/// Asserts the input gets exactly `code`, at `line:column`, in JSON, and the same code in the
-/// human format with bounded output (long lines are windowed). Returns the bytes read.
+/// Asserts the input gets exactly `code`, at `line:column`, in JSON. Returns the bytes read.
 fn check(case: &str, input: &Generated, code: &str, line: u64, column: u64) -> usize {
     let (output, written) = run(&["--format", "json"], input);
     assert_eq!(output.status.code(), Some(1), "{case}: {}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(json_findings(&output), [(code.to_owned(), line, column)], "{case}");
+    written
+}
+
+/// [`check`], and the same code in the human format, with bounded output: long lines are
+/// windowed around the finding, never printed whole.
+fn check_both(case: &str, input: &Generated, code: &str, line: u64, column: u64) -> usize {
+    let written = check(case, input, code, line, column);
     let (human, _) = run(&[], input);
     assert_eq!(human.status.code(), Some(1), "{case}: {}", String::from_utf8_lossy(&human.stderr));
     let text = String::from_utf8_lossy(&human.stdout);
@@ -143,11 +149,11 @@ fn hostile_classes_on_stdin() {
         laughs.push_str(&format!("<!ENTITY lol{level} \"{}\">", format!("&{prev};").repeat(10)));
     }
     laughs.push_str("]>\n<lolz>&lol9;</lolz>\n");
-    check("billion laughs", &Generated::small(laughs.as_bytes()), "xml.doctype", 2, 1);
+    check_both("billion laughs", &Generated::small(laughs.as_bytes()), "xml.doctype", 2, 1);
     let system = "<!DOCTYPE r SYSTEM \"http://example.invalid/r.dtd\"><r/>";
-    check("DOCTYPE SYSTEM", &Generated::small(system.as_bytes()), "xml.doctype", 1, 1);
+    check_both("DOCTYPE SYSTEM", &Generated::small(system.as_bytes()), "xml.doctype", 1, 1);
     let parameter = "<!DOCTYPE r [<!ENTITY % p SYSTEM \"http://example.invalid/p.dtd\"> %p;]><r/>";
-    check("parameter entity", &Generated::small(parameter.as_bytes()), "xml.doctype", 1, 1);
+    check_both("parameter entity", &Generated::small(parameter.as_bytes()), "xml.doctype", 1, 1);
 
     // 10^6-deep nesting: stops at the 65th tag (default depth 64).
     let read = check("deep", &Generated::new("", "<a>", 3_000_000, ""), "limit.depth", 1, 64 * 3 + 1);
@@ -161,7 +167,7 @@ fn hostile_classes_on_stdin() {
         attributes.push_str(&format!(" a{i}=\"v\""));
     }
     attributes.push_str("/>");
-    check("attributes", &Generated::small(attributes.as_bytes()), "limit.attributes", 1, 1);
+    check_both("attributes", &Generated::small(attributes.as_bytes()), "limit.attributes", 1, 1);
     drop(attributes);
     // A 100 MB text node: over the input limit before a byte is parsed.
     let text = Generated::new("<r>", "x", 100_000_000, "</r>");
@@ -172,11 +178,11 @@ fn hostile_classes_on_stdin() {
     check("20 MB attribute", &attribute, "limit.text-length", 1, 1);
 
     // Encoding and characters, with the position of the offending byte.
-    check("invalid UTF-8 in text", &Generated::small(b"<r>\n ab\xFFc</r>"), "xml.not-utf8", 2, 4);
-    check("surrogate", &Generated::small(b"<r a=\"\xED\xA0\x80\"/>"), "xml.not-utf8", 1, 7);
-    check("overlong", &Generated::small(b"<r\xC0\x80/>"), "xml.not-utf8", 1, 3);
-    check("truncated sequence", &Generated::small(b"<r/>\n\xE2\x82"), "xml.not-utf8", 2, 1);
-    check("NUL", &Generated::small(b"<r>\0</r>"), "xml.invalid-char", 1, 4);
-    check("NUL at the start", &Generated::small(b"\0<r/>"), "xml.invalid-char", 1, 1);
-    check("truncated", &Generated::small(b"<r><a>text</a"), "xml.unclosed", 1, 11);
+    check_both("invalid UTF-8 in text", &Generated::small(b"<r>\n ab\xFFc</r>"), "xml.not-utf8", 2, 4);
+    check_both("surrogate", &Generated::small(b"<r a=\"\xED\xA0\x80\"/>"), "xml.not-utf8", 1, 7);
+    check_both("overlong", &Generated::small(b"<r\xC0\x80/>"), "xml.not-utf8", 1, 3);
+    check_both("truncated sequence", &Generated::small(b"<r/>\n\xE2\x82"), "xml.not-utf8", 2, 1);
+    check_both("NUL", &Generated::small(b"<r>\0</r>"), "xml.invalid-char", 1, 4);
+    check_both("NUL at the start", &Generated::small(b"\0<r/>"), "xml.invalid-char", 1, 1);
+    check_both("truncated", &Generated::small(b"<r><a>text</a"), "xml.unclosed", 1, 11);
 }

@@ -145,6 +145,8 @@ struct SimpleB {
 struct ComplexB {
     name: Option<u32>,
     is_abstract: bool,
+    /// Where the type is defined, for errors found only when its automaton is built.
+    location: Location,
     /// `None` while the type is being compiled.
     done: Option<ComplexDone>,
 }
@@ -624,7 +626,11 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
         let is_abstract = node.attribute("abstract").map(str::trim) == Some("true");
-        let id = push_id(&mut self.complexes, ComplexB { name: named.as_ref().map(|n| n.0), is_abstract, done: None });
+        let location = location(self.doc(d).loc, &self.doc(d).doc, node);
+        let id = push_id(
+            &mut self.complexes,
+            ComplexB { name: named.as_ref().map(|n| n.0), is_abstract, location, done: None },
+        );
         if let Some((_, key)) = named {
             self.complex_memo.insert(key, id);
         }
@@ -1018,7 +1024,7 @@ impl<'d, 't> Builder<'d, 't> {
                         );
                         return Err(CompileError {
                             kind: CompileErrorKind::NotDeterministic(format!("{name} in {type_name}")),
-                            location: Location::default(),
+                            location: c.location.clone(),
                         });
                     }
                     for s in &built {

@@ -17,3 +17,5 @@ mod util;
 mod generated {
     include!("../../duis/src/schema/generated/duis54.rs");
 }
+// Regressions found by the `xsd` fuzz target, inputs in testdata/regressions.
+mod fuzz;

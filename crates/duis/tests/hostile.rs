@@ -106,8 +106,8 @@ fn doctype_in_every_form_is_refused_at_the_doctype() {
 
 #[test]
 fn doctype_with_a_huge_internal_subset_is_refused_at_the_doctype() {
-    // Twenty megabytes of entity declarations: refused at byte 0, at the default limits.
-    let input = repeat("<!DOCTYPE r [", "<!ENTITY e \"0123456789\">", 800_000, "]><r/>");
+    // Five megabytes of entity declarations: refused at byte 0, at the default limits.
+    let input = repeat("<!DOCTYPE r [", "<!ENTITY e \"0123456789\">", 200_000, "]><r/>");
     let report = duis::validate(&input);
     assert_eq!(only(&report, Code::XmlDoctype, "huge subset").span.start, 0);
 }
@@ -378,7 +378,8 @@ fn a_real_message_cut_at_every_byte_is_malformed_xml_only() {
     let files = common::files(&common::repo_root().join("testdata/valid"), |n| n.ends_with(".xml"));
     let validator = Validator::new();
     let mut cuts = 0;
-    for path in files.iter().take(6) {
+    // Every fourth message (about six, of every kind: requests, signed pre-commands, replies).
+    for path in files.iter().step_by(4) {
         let name = path.file_name().unwrap().to_string_lossy();
         let message = std::fs::read(path).unwrap();
         // The end of the root element: past it, only white space remains.

@@ -42,3 +42,6 @@ mod hostile;
 
 /// Property tests: generated requests validate clean; no panic on arbitrary or mutated input.
 mod props;
+
+/// The SRPD and reply vectors of `testdata/` (written by the `testdata` generator).
+mod testdata_srpd;

@@ -301,6 +301,8 @@ proptest! {
             .map(|f| f.code.as_str())
             .collect();
         prop_assert!(errors.is_empty(), "{errors:?} in\n{text}\n{:?}", report.findings());
+        // The whole document was read and every rule ran: the unsigned request is told so.
+        prop_assert!(report.has(duis::Code::SigMissing), "{:?}", report.findings());
         let request = report.request().expect("a request");
         prop_assert_eq!(request.srv().map(|s| s.id), Some(g.srv.id));
         prop_assert!(report.kind().is_some_and(|k| k.is_request()));

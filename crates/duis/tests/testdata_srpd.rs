@@ -1,0 +1,67 @@
+//! The `testdata/` vectors for SRPD semantics and replies (eligibility, dating, SR 12.1 WAN
+//! matrix), added to the generator in `tests/testdata.rs`. The checks there run with the
+//! evaluation time [`NOW`] and the party registry `testdata/parties.toml`.
+
+use crate::replies::wan_reply;
+
+/// The evaluation time the testdata checks use.
+pub(crate) const NOW: &str = "2025-01-01T00:00:00Z";
+
+/// A 7.4 Read Supply Status request (CV 1) from `originator`.
+fn supply_status_from(originator: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<sr:Request xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" schemaVersion=\"5.4\">
+  <sr:Header>
+    <sr:RequestID>{originator}:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>
+    <sr:CommandVariant>1</sr:CommandVariant>
+    <sr:ServiceReference>7.4</sr:ServiceReference>
+    <sr:ServiceReferenceVariant>7.4</sr:ServiceReferenceVariant>
+  </sr:Header>
+  <sr:Body>
+    <sr:ReadSupplyStatus/>
+  </sr:Body>
+</sr:Request>
+"
+    )
+}
+
+/// A 4.1.1 Read Instantaneous Import Registers request with this CV and ExecutionDateTime.
+fn dated_read(cv: u8, when: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<sr:Request xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" schemaVersion=\"5.4\">
+  <sr:Header>
+    <sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>
+    <sr:CommandVariant>{cv}</sr:CommandVariant>
+    <sr:ServiceReference>4.1</sr:ServiceReference>
+    <sr:ServiceReferenceVariant>4.1.1</sr:ServiceReferenceVariant>
+  </sr:Header>
+  <sr:Body>
+    <sr:ReadInstantaneousImportRegisters>
+      <sr:ExecutionDateTime>{when}</sr:ExecutionDateTime>
+    </sr:ReadInstantaneousImportRegisters>
+  </sr:Body>
+</sr:Request>
+"
+    )
+}
+
+/// (file name under testdata/, text). Valid files may name the warning or info code they
+/// must give just before `_valid.xml`.
+pub(crate) fn vectors() -> Vec<(&'static str, String)> {
+    vec![
+        ("valid/12.1-reply_plain_valid.xml", wan_reply("true", "4G", Some("None"), Some("Mast planned"))),
+        (
+            "valid/12.1-reply_unknown-in-three-fields_wan-matrix.unknown_valid.xml",
+            wan_reply("false", " ", Some(" "), Some(" ")),
+        ),
+        ("valid/12.1-reply_two-spaces_wan-matrix.blank-text_valid.xml", wan_reply("true", "  ", None, None)),
+        ("valid/12.1-reply_tab_wan-matrix.blank-text_valid.xml", wan_reply("true", "4G", None, Some("\t"))),
+        ("invalid/12.1-reply_space-in-coverage_schema.bad-value.xml", wan_reply(" ", "4G", None, None)),
+        ("invalid/7.4_other-user_eligibility.role.xml", supply_status_from("00-DB-12-34-56-78-00-04")),
+        ("invalid/7.4_unregistered-party_eligibility.unknown-party.xml", supply_status_from("90-B3-D5-1F-30-09-00-00")),
+        ("invalid/4.1.1_past-execution-date_date.not-future.xml", dated_read(1, "2024-06-01T09:00:00Z")),
+        ("valid/4.1.1_cv3-future-dated_date.cv-not-future-dated_valid.xml", dated_read(3, "2030-06-01T09:00:00Z")),
+    ]
+}
