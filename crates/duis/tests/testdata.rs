@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use duis::{Code, MessageKind, Severity, Validator};
+use duis::{Code, Severity, Validator};
 
 use crate::common;
 
