@@ -1,6 +1,7 @@
 //! Shared by the fuzz targets: the test PKI and the invariants every report must hold.
 
 /// The project's test Organisation Certificates (testdata/pki), built into the target.
+#[allow(dead_code, reason = "not every target uses the test PKI")]
 pub fn test_trust() -> duis::TrustStore {
     let mut store = duis::TrustStore::new();
     for (name, pem) in [
