@@ -45,3 +45,6 @@ mod props;
 
 /// The SRPD and reply vectors of `testdata/` (written by the `testdata` generator).
 mod testdata_srpd;
+
+/// Signed Pre-Commands built from the RTDS pairs, end to end with both signatures.
+mod ecos_xml;
