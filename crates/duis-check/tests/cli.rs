@@ -414,3 +414,46 @@ fn signed_pre_command_shows_its_gbcs_header_and_compares_the_issued_pre_command(
     assert!(line["findings"].as_array().unwrap().iter().any(|f| f["code"] == "gbcs.pre-command-mismatch"), "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn configured_vectors_give_their_codes_in_order() {
+    // testdata/configured: checked in name order with a clock and a fresh counter store.
+    let dir = std::env::temp_dir().join(format!("duis-check-configured-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("counters.redb");
+    let out = run(&[
+        "--format",
+        "json",
+        "--now",
+        "2025-01-01T00:00:00Z",
+        "--counters",
+        db.to_str().unwrap(),
+        testdata("configured").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    for line in lines {
+        let file = line["file"].as_str().unwrap();
+        let stem = file.strip_suffix(".xml").unwrap();
+        let codes: Vec<&str> = line["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .filter(|c| *c != "sig.unverified")
+            .collect();
+        match stem.strip_suffix("_valid") {
+            Some(valid) => {
+                assert_eq!(line["valid"], true, "{file}");
+                let code = valid.rsplit('_').next().unwrap();
+                if code.contains('.') {
+                    assert_eq!(codes, vec![code], "{file}");
+                }
+            }
+            None => assert_eq!(codes, vec![stem.rsplit('_').next().unwrap()], "{file}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

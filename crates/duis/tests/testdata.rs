@@ -586,3 +586,13 @@ fn example_parties() -> duis::Parties {
     }
     parties
 }
+
+/// The bytes without their root `ds:Signature` element: the message as it was before
+/// `duis::sign` appended it.
+pub(crate) fn strip_signature(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let (Some(start), Some(end)) = (text.find("<ds:Signature"), text.find("</ds:Signature>")) else {
+        return bytes.to_vec();
+    };
+    format!("{}{}", &text[..start], &text[end + "</ds:Signature>".len()..]).into_bytes()
+}

@@ -65,3 +65,54 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
         ("valid/4.1.1_cv3-future-dated_date.cv-not-future-dated_valid.xml", dated_read(3, "2030-06-01T09:00:00Z")),
     ]
 }
+
+/// `testdata/configured/`: vectors that need configuration, checked in file-name order with
+/// `--now` [`NOW`] and a fresh counter store (see `duis-check`'s `configured_vectors` test):
+/// a request, the same request again (a replay), and a local-time ExecutionDateTime within
+/// 14 hours of now.
+pub(crate) fn configured() -> Vec<(&'static str, String)> {
+    let first = supply_status_from("90-B3-D5-1F-30-01-00-00");
+    vec![
+        ("configured/1_first-request_valid.xml", first.clone()),
+        ("configured/2_same-counter-again_counter.replay.xml", first),
+        (
+            "configured/3_local-time-near-now_date.indeterminate_valid.xml",
+            dated_read(1, "2025-01-01T06:00:00").replace(":1000</sr:RequestID>", ":2000</sr:RequestID>"),
+        ),
+    ]
+}
+
+#[test]
+fn configured_vectors_are_generated() {
+    let root = crate::common::repo_root().join("testdata");
+    let vectors = configured();
+    if std::env::var_os("DUIS_REGENERATE").is_some() {
+        let _ = std::fs::remove_dir_all(root.join("configured"));
+        std::fs::create_dir_all(root.join("configured")).unwrap();
+        for (name, text) in &vectors {
+            // Unsigned files would also get sig.missing: sign like the other requests.
+            let (cert, key) = crate::pki::load("user-xml-sign");
+            std::fs::write(root.join(name), duis::sign(text.as_bytes(), &key, &cert).unwrap()).unwrap();
+        }
+    }
+    let mut on_disk: Vec<String> = crate::common::files(&root.join("configured"), |_| true)
+        .iter()
+        .map(|p| format!("configured/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    on_disk.sort();
+    let names: Vec<String> = vectors.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(on_disk, names, "testdata/configured differs from the generator: rerun with DUIS_REGENERATE=1");
+    for (name, text) in &vectors {
+        let disk = std::fs::read(root.join(name)).unwrap();
+        // Signing adds the signature and the white space that indents it.
+        let blank_lines_out = |bytes: &[u8]| -> String {
+            String::from_utf8_lossy(bytes).lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n")
+        };
+        let unsigned = crate::testdata::strip_signature(&disk);
+        assert_eq!(
+            blank_lines_out(&unsigned),
+            blank_lines_out(text.as_bytes()),
+            "{name}: committed file differs from the generator"
+        );
+    }
+}
