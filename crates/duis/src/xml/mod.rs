@@ -446,12 +446,13 @@ impl<'a> Reader<'a> {
             | QxError::Syntax(SyntaxError::UnclosedCData)
             | QxError::Syntax(SyntaxError::UnclosedPI)
             | QxError::Syntax(SyntaxError::UnclosedXmlDecl)
-            | QxError::Syntax(SyntaxError::UnclosedDoctype)
             | QxError::Syntax(SyntaxError::UnclosedSingleQuotedAttributeValue)
             | QxError::Syntax(SyntaxError::UnclosedDoubleQuotedAttributeValue) => {
                 // quick-xml reports these only when the input ends inside the construct.
                 (Code::XmlUnclosed, Detail::Parser(error.to_string()))
             }
+            // A DOCTYPE is refused as such, even when the input ends inside it.
+            QxError::Syntax(SyntaxError::UnclosedDoctype) => (Code::XmlDoctype, Detail::None),
             QxError::Syntax(SyntaxError::InvalidBangMarkup) if self.at_doctype(start) => {
                 (Code::XmlDoctype, Detail::None)
             }
