@@ -57,8 +57,12 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
     out
 }
 
-/// For a Signed Pre-Command: the GBCS header and whose role key verified its signature.
+/// Which certificate verified the XML signature, and for a Signed Pre-Command the GBCS header
+/// and whose role key verified its signature.
 fn gbcs_line(out: &mut String, report: &Report<'_>) {
+    if let Some(signer) = report.xml_signer() {
+        let _ = writeln!(out, "  xml signature: verified with {signer}");
+    }
     let Some(gbcs) = report.gbcs_header() else { return };
     let use_case = gbcs.use_case.map(|u| format!(" ({u})")).unwrap_or_default();
     let signature = match (&gbcs.verified_by, gbcs.signed) {
@@ -153,6 +157,9 @@ pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
                     "verified_by": gbcs.verified_by.as_ref().map(ToString::to_string),
                 }),
             );
+        }
+        if let Some(signer) = report.xml_signer() {
+            object.insert("xml_signer".to_owned(), serde_json::json!(signer.to_string()));
         }
         if !report.skipped().is_empty() {
             let skipped: Vec<&str> = report.skipped().iter().map(|s| s.as_str()).collect();

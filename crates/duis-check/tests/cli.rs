@@ -403,6 +403,11 @@ fn signed_pre_command_shows_its_gbcs_header_and_compares_the_issued_pre_command(
     assert_eq!(gbcs["counter"], 1000);
     let human = stdout(&run(&[sample.to_str().unwrap()]));
     assert!(human.contains("gbcs: message code 0x0050 (ECS43), counter 1000"), "{human}");
+    // With the test PKI, both signatures' results: the XML one (User XML-signing key, OU 87)
+    // and the GBCS one (the supplier's role key, OU 02).
+    let trusted = stdout(&run(&["--trust", testdata("pki").to_str().unwrap(), sample.to_str().unwrap()]));
+    assert!(trusted.contains("xml signature: verified with") && trusted.contains("(OU 87,"), "{trusted}");
+    assert!(trusted.contains("GBCS signature verified with") && trusted.contains("(role 02)"), "{trusted}");
     // A Pre-Command that is not the one signed.
     let dir = std::env::temp_dir().join(format!("duis-check-pre-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -104,6 +104,7 @@ impl Validator {
         }
         let extraction = extractor.finish(&mut findings);
         let mut gbcs = None;
+        let mut xml_signer = None;
         // A document that could not be read to its end gets its well-formedness finding
         // only: schema and rule findings about a fragment would be noise.
         if reader.is_complete() {
@@ -132,7 +133,7 @@ impl Validator {
                 dcc: self.dcc,
                 crypto: self.crypto.as_ref(),
             };
-            rules::mp104::check(sig.finish(), &context, &mut findings);
+            xml_signer = rules::mp104::check(sig.finish(), &context, &mut findings);
             if let Some(response) = &extraction.response {
                 rules::wan_matrix::check(response, &mut findings);
             }
@@ -161,8 +162,14 @@ impl Validator {
                 skipped.push(Skipped::Clock);
             }
         }
-        let facts =
-            Facts { kind: extraction.kind, request: extraction.request, response: extraction.response, gbcs, skipped };
+        let facts = Facts {
+            kind: extraction.kind,
+            request: extraction.request,
+            response: extraction.response,
+            gbcs,
+            skipped,
+            xml_signer,
+        };
         Report::new(input, findings, facts)
     }
 }

@@ -738,6 +738,7 @@ pub struct Report<'a> {
     response: Option<ResponseFacts<'a>>,
     gbcs: Option<GbcsHeader>,
     skipped: Vec<Skipped>,
+    xml_signer: Option<XmlSigner>,
 }
 
 /// What the pass found about the message, for [`Report::new`].
@@ -748,6 +749,32 @@ pub(crate) struct Facts<'a> {
     pub(crate) response: Option<ResponseFacts<'a>>,
     pub(crate) gbcs: Option<GbcsHeader>,
     pub(crate) skipped: Vec<Skipped>,
+    pub(crate) xml_signer: Option<XmlSigner>,
+}
+
+/// The certificate whose key verified a message's XML signature (whether or not MP104 then
+/// accepts it as the right signer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct XmlSigner {
+    /// The certificate's issuer, RFC 4514.
+    pub issuer: String,
+    /// Its serial number, decimal.
+    pub serial: String,
+    /// Its subject OU (role) as written, e.g. `87`.
+    pub role: String,
+    /// Its subject EUI-64.
+    pub eui: Option<Eui64>,
+}
+
+impl fmt::Display for XmlSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} serial {} (OU {}", self.issuer, self.serial, self.role)?;
+        if let Some(eui) = self.eui {
+            write!(f, ", {eui}")?;
+        }
+        f.write_str(")")
+    }
 }
 
 /// A check the validator could not run for want of configuration.
@@ -775,8 +802,14 @@ impl Skipped {
 
 impl<'a> Report<'a> {
     pub(crate) fn new(input: &'a [u8], findings: Findings, facts: Facts<'a>) -> Report<'a> {
-        let Facts { kind, request, response, gbcs, skipped } = facts;
-        Report { input, kind, findings: findings.finish(), request, response, gbcs, skipped }
+        let Facts { kind, request, response, gbcs, skipped, xml_signer } = facts;
+        Report { input, kind, findings: findings.finish(), request, response, gbcs, skipped, xml_signer }
+    }
+
+    /// The certificate that verified the XML signature, when a trust store was given and the
+    /// signature verified. MP104 findings say whether it was the right signer.
+    pub fn xml_signer(&self) -> Option<&XmlSigner> {
+        self.xml_signer.as_ref()
     }
 
     /// The checks that did not run because the validator was built without what they need

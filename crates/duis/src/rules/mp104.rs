@@ -7,6 +7,7 @@ use crate::dsig::SigOutcome;
 use crate::dsig::verify::{self, SignatureVerifier, Signer};
 use crate::message::{DateTime, Eui64, MessageKind};
 use crate::pki::TrustStore;
+use crate::report::XmlSigner;
 use crate::report::{Code, Detail, Findings, Span};
 
 /// User XML signing (DUIS-FACTS §9.2).
@@ -42,7 +43,7 @@ fn is_reply(kind: MessageKind) -> bool {
 }
 
 /// Reports the signature findings of a complete document.
-pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut Findings) {
+pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut Findings) -> Option<XmlSigner> {
     for (code, span, detail) in outcome.findings {
         findings.push(code, span, detail);
     }
@@ -54,7 +55,7 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
                 _ => {}
             }
         }
-        return;
+        return None;
     };
     let Some(store) = context.trust else {
         // Shape errors already make the message invalid; a well-shaped signature is only
@@ -62,13 +63,13 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
         if !signature.shape_error {
             findings.push(Code::SigUnverified, signature.span, Detail::None);
         }
-        return;
+        return None;
     };
     if signature.shape_error {
         // An unsupported algorithm or a broken shape: nothing to verify with.
-        return;
+        return None;
     }
-    let Some(signer) = verify::verify(
+    let signer = verify::verify(
         signature,
         outcome.digest.as_ref(),
         &outcome.signed_info,
@@ -76,14 +77,19 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
         context.now,
         context.crypto,
         findings,
-    ) else {
-        return;
+    )?;
+    let verified = XmlSigner {
+        issuer: signer.cert.issuer_name().to_owned(),
+        serial: signer.cert.serial_decimal(),
+        role: signer.cert.role_text().unwrap_or_default().to_owned(),
+        eui: signer.cert.eui(),
     };
     match context.kind {
         Some(kind) if kind.is_request() => request_signer(signer, context.originator, signature.span, findings),
         Some(kind) if is_reply(kind) => reply_signer(signer, context.dcc, signature.span, findings),
         _ => {}
     }
+    Some(verified)
 }
 
 /// MP104 on a Service Request or Signed Pre-Command: OU `87`, EUI = RequestID originator.
