@@ -5,7 +5,7 @@
 //! XML-signing certificates: two signatures by two keys of the same User. Then mutated, each
 //! mutation giving its exact codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use duis::{Code, DateTime, Severity, TrustStore, Validator};
@@ -14,26 +14,6 @@ use crate::common;
 
 const SUPPLIER: &str = "90-B3-D5-1F-30-01-00-00";
 const NETWORK_OPERATOR: &str = "90-B3-D5-1F-30-02-00-00";
-
-fn read_hex(path: &Path) -> Vec<u8> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
-}
-
-/// The General Signing APDU inside a COMMAND (General Ciphering unwrapped).
-fn unwrap_command(bytes: &[u8]) -> Vec<u8> {
-    if bytes[0] != 0xDD {
-        return bytes.to_vec();
-    }
-    let (len, at) = match bytes[7] {
-        n @ 0..=0x7F => (usize::from(n), 8),
-        0x81 => (usize::from(bytes[8]), 9),
-        0x82 => (usize::from(bytes[8]) << 8 | usize::from(bytes[9]), 10),
-        other => panic!("length form {other:02X}"),
-    };
-    bytes[at + 5..at + len - 12].to_vec()
-}
 
 fn eui(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join("-")
@@ -52,7 +32,12 @@ fn pairs() -> Vec<(String, &'static str, Vec<u8>, Vec<u8>)> {
         files.sort();
         for pre in files.into_iter().filter(|p| p.to_string_lossy().contains("_PRECOMMAND_")) {
             let name = pre.file_name().unwrap().to_str().unwrap().replace("_PRECOMMAND_", "_COMMAND_");
-            out.push((folder.clone(), srv.id, read_hex(&pre), unwrap_command(&read_hex(&dir.join(name)))));
+            out.push((
+                folder.clone(),
+                srv.id,
+                common::read_hex(&pre),
+                common::unwrap_general_ciphering(&common::read_hex(&dir.join(name))).to_vec(),
+            ));
         }
     }
     // 178 pairs in all; a few sit in folders not named after an SRV.

@@ -3,7 +3,7 @@
 //! checks themselves are unit tests in `src/gbcs/tests.rs`, where the crate-internal API is.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use duis::internal::{GbcsParseErrorKind, GbcsSignature, decode_gbcs_base64, parse_gbcs};
@@ -11,28 +11,6 @@ use proptest::prelude::*;
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 
 use crate::common;
-
-fn read_hex(path: &Path) -> Vec<u8> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
-}
-
-/// The General Signing APDU inside a vector: General Ciphering (`DD`, 6 bytes, BER length,
-/// 5-byte security header, APDU, 12-byte MAC) is unwrapped; anything else is the APDU.
-fn unwrap_general_ciphering(bytes: &[u8]) -> &[u8] {
-    if bytes.first() != Some(&0xDD) {
-        return bytes;
-    }
-    let (len, at) = match bytes[7] {
-        n @ 0..=0x7F => (usize::from(n), 8),
-        0x81 => (usize::from(bytes[8]), 9),
-        0x82 => (usize::from(bytes[8]) << 8 | usize::from(bytes[9]), 10),
-        other => panic!("length form {other:02X}"),
-    };
-    assert_eq!(bytes.len(), at + len, "General Ciphering length");
-    &bytes[at + 5..at + len - 12]
-}
 
 /// Every `*.HEX` vector, as (folder/file name, APDU bytes).
 fn vectors() -> Vec<(String, Vec<u8>)> {
@@ -47,8 +25,8 @@ fn vectors() -> Vec<(String, Vec<u8>)> {
                 dir.file_name().unwrap().to_str().unwrap(),
                 path.file_name().unwrap().to_str().unwrap()
             );
-            let bytes = read_hex(&path);
-            out.push((name, unwrap_general_ciphering(&bytes).to_vec()));
+            let bytes = common::read_hex(&path);
+            out.push((name, common::unwrap_general_ciphering(&bytes).to_vec()));
         }
     }
     assert_eq!(out.len(), 1275, "RTDS 4.5.0 has 1,275 GBCS vectors");

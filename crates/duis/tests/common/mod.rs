@@ -31,3 +31,26 @@ pub(crate) fn files(dir: &std::path::Path, keep: impl Fn(&str) -> bool) -> Vec<P
     assert!(!out.is_empty(), "no fixtures in {}", dir.display());
     out
 }
+
+/// The bytes of a hex file (white space ignored), as the RTDS GBCS vectors are written.
+pub(crate) fn read_hex(path: &std::path::Path) -> Vec<u8> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
+}
+
+/// The General Signing APDU inside a GBCS vector: General Ciphering (`DD`, 6 bytes, BER length,
+/// 5-byte security header, APDU, 12-byte MAC) is unwrapped; anything else is the APDU.
+pub(crate) fn unwrap_general_ciphering(bytes: &[u8]) -> &[u8] {
+    if bytes.first() != Some(&0xDD) {
+        return bytes;
+    }
+    let (len, at) = match bytes[7] {
+        n @ 0..=0x7F => (usize::from(n), 8),
+        0x81 => (usize::from(bytes[8]), 9),
+        0x82 => (usize::from(bytes[8]) << 8 | usize::from(bytes[9]), 10),
+        other => panic!("length form {other:02X}"),
+    };
+    assert_eq!(bytes.len(), at + len, "General Ciphering length");
+    &bytes[at + 5..at + len - 12]
+}
