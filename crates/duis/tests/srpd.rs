@@ -194,3 +194,25 @@ fn parties_roles(parties: &Parties, party: Eui64) -> Option<RoleSet> {
     use duis::PartyRegistry;
     parties.roles(party)
 }
+
+/// A store that cannot answer: the message is never accepted unchecked.
+#[derive(Debug)]
+struct BrokenStore;
+
+impl CounterStore for BrokenStore {
+    fn advance(&self, _: Eui64, _: u64) -> Result<duis::Advance, duis::CounterStoreError> {
+        Err(duis::CounterStoreError::new("disk on fire"))
+    }
+
+    fn last(&self, _: Eui64) -> Result<Option<u64>, duis::CounterStoreError> {
+        Err(duis::CounterStoreError::new("disk on fire"))
+    }
+}
+
+#[test]
+fn an_unavailable_counter_store_rejects_the_message() {
+    let validator = Validator::builder().counters(Arc::new(BrokenStore)).build();
+    let report = validator.validate(sample("7.4_read-supply-status-cv1_valid.xml").as_bytes());
+    assert_eq!(errors(&report), vec![Code::CounterUnavailable]);
+    assert!(report.findings().iter().any(|f| f.to_string().contains("disk on fire")));
+}
