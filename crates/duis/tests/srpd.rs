@@ -212,7 +212,8 @@ impl CounterStore for BrokenStore {
 #[test]
 fn an_unavailable_counter_store_rejects_the_message() {
     let validator = Validator::builder().counters(Arc::new(BrokenStore)).build();
-    let report = validator.validate(sample("7.4_read-supply-status-cv1_valid.xml").as_bytes());
+    let message = sample("7.4_read-supply-status-cv1_valid.xml");
+    let report = validator.validate(message.as_bytes());
     assert_eq!(errors(&report), vec![Code::CounterUnavailable]);
     assert!(report.findings().iter().any(|f| f.to_string().contains("disk on fire")));
 }
