@@ -506,3 +506,13 @@ fn the_largest_firmware_update_is_valid_at_the_default_limits() {
     assert!(verified.is_valid(), "{:?}", verified.findings());
     assert!(verified.findings().iter().all(|f| f.severity != Severity::Error), "{:?}", verified.findings());
 }
+
+/// Found by the `c14n` fuzz target: `<name//>` was read as an empty element named `name/`, whose
+/// canonical form `<name/></name/>` no longer parsed. Names are now checked.
+#[test]
+fn fuzz_dc0029a7() {
+    let input = std::fs::read(crate::common::repo_root().join("testdata/regressions/fuzz_dc0029a7.xml")).unwrap();
+    let report = duis::validate(&input);
+    assert_eq!(report.findings().iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::XmlMalformed]);
+    assert_eq!(duis::internal::canonicalize(&input), None);
+}

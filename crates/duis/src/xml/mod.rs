@@ -341,6 +341,11 @@ impl<'a> Reader<'a> {
             }
         };
         let name = self.slice(span, 1, 0).get(..tag.name().as_ref().len()).unwrap_or_default();
+        // quick-xml does not check name characters: `<a//>` would be an element named `a/`.
+        if !is_xml_name(name) {
+            findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{name:?} is not an XML name")));
+            return self.stop();
+        }
         let local = name.rsplit_once(':').map_or(name, |(_, local)| local);
         if empty {
             self.pending_end = Some(Span::point(span.end));
@@ -400,6 +405,11 @@ impl<'a> Reader<'a> {
                 return false;
             }
             let key = attribute.key;
+            if !is_xml_name(key.0) {
+                let name = key.0;
+                findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{name:?} is not an XML name")));
+                return false;
+            }
             if key.as_namespace_binding().is_some() {
                 continue;
             }
@@ -523,6 +533,16 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
                 && matches!(bytes.get(i.saturating_add(2)), Some(0xBE | 0xBF)))
     })?;
     text.get(at..).and_then(|rest| rest.chars().next()).map(|ch| (at, ch))
+}
+
+/// XML 1.0 `Name` (§2.3): a NameStartChar, then NameChars. Non-ASCII characters are accepted
+/// as the production's large Unicode ranges allow them (U+00B7 and combining marks included), so
+/// only the ASCII cases, where markup characters hide, are told apart.
+fn is_xml_name(name: &str) -> bool {
+    let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
+    let rest = |c: char| start(c) || c.is_ascii_digit() || c == '-' || c == '.';
+    let mut chars = name.chars();
+    chars.next().is_some_and(start) && chars.all(rest)
 }
 
 fn is_xml_char(ch: char) -> bool {

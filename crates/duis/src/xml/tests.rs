@@ -145,3 +145,13 @@ fn text_limit_resets_between_elements() {
     let small = Limits::default().max_text_bytes(4);
     assert!(read_with(b"<a><b>1234</b><b>1234</b></a>", small).0.is_empty());
 }
+
+refused!(slash_in_element_name, "<a//>", Code::XmlMalformed);
+refused!(tilde_in_element_name, "<a~b/>", Code::XmlMalformed);
+refused!(digit_starts_element_name, "<1a/>", Code::XmlMalformed);
+refused!(bad_attribute_name, "<a b~c='1'/>", Code::XmlMalformed);
+
+#[test]
+fn names_with_dots_dashes_digits_and_non_ascii_are_accepted() {
+    assert!(codes("<a.b-c_1 x.y-z='1'><é/></a.b-c_1>").is_empty());
+}
