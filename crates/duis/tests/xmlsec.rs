@@ -18,6 +18,21 @@ fn xmlsec1() -> Command {
     Command::new("xmlsec1")
 }
 
+/// Signs `template` with xmlsec1 (`--privkey-pem KEY[,CERT]`) into `out` and returns the result.
+fn xmlsec_sign(privkey_pem: &str, template: &std::path::Path, out: &std::path::Path) -> Vec<u8> {
+    let run = xmlsec1()
+        .arg("--sign")
+        .arg("--privkey-pem")
+        .arg(privkey_pem)
+        .arg("--output")
+        .arg(out)
+        .arg(template)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "xmlsec1 --sign {}: {}", template.display(), String::from_utf8_lossy(&run.stderr));
+    std::fs::read(out).unwrap()
+}
+
 /// `xmlsec1 --verify` with one certificate's key; panics with xmlsec1's output on failure.
 fn xmlsec_verifies(file: &Path, cert: &Path) {
     let out = xmlsec1().arg("--verify").arg("--pubkey-cert-pem").arg(cert).arg(file).output().unwrap();
@@ -89,17 +104,7 @@ fn messages_xmlsec1_signs_with_the_duis_profile_verify_under_us() {
         std::fs::write(&template_path, &template).unwrap();
         let key = pki.join(format!("{who}.key"));
         let cert = pki.join(format!("{who}.pem"));
-        let out = xmlsec1()
-            .arg("--sign")
-            .arg("--privkey-pem")
-            .arg(format!("{},{}", key.display(), cert.display()))
-            .arg("--output")
-            .arg(&out_path)
-            .arg(&template_path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "xmlsec1 --sign {name}: {}", String::from_utf8_lossy(&out.stderr));
-        let by_xmlsec = std::fs::read(&out_path).unwrap();
+        let by_xmlsec = xmlsec_sign(&format!("{},{}", key.display(), cert.display()), &template_path, &out_path);
         let report = validator.validate(&by_xmlsec);
         assert!(
             report.findings().is_empty(),
@@ -201,17 +206,7 @@ fn templates_signed_by_xmlsec1_in_their_own_signature_shape_verify_under_us() {
         let out_path = dir.join(format!("signed-{name}"));
         std::fs::write(&template_path, &template).unwrap();
         let key = pki.join("user-xml-sign.key");
-        let out = xmlsec1()
-            .arg("--sign")
-            .arg("--privkey-pem")
-            .arg(&key)
-            .arg("--output")
-            .arg(&out_path)
-            .arg(&template_path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "xmlsec1 --sign {name}: {}", String::from_utf8_lossy(&out.stderr));
-        let signed = std::fs::read(&out_path).unwrap();
+        let signed = xmlsec_sign(&key.display().to_string(), &template_path, &out_path);
         let report = validator.validate(&signed);
         let signature_findings: Vec<Code> = report
             .findings()
