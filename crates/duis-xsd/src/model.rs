@@ -346,6 +346,11 @@ impl Schema {
         u32::try_from(i).ok()
     }
 
+    /// True when name id `id` is (`ns`, `local`).
+    pub(crate) fn is_name(&self, id: u32, ns: Option<u32>, local: &str) -> bool {
+        usize::try_from(id).ok().and_then(|i| self.names.get(i)).is_some_and(|q| Some(q.ns) == ns && q.local == local)
+    }
+
     /// Global element declaration for a name id.
     pub(crate) fn global(&self, name: u32) -> Option<u32> {
         let i = self.globals.binary_search_by(|&e| self.element(e).map_or(u32::MAX, |d| d.name).cmp(&name)).ok()?;

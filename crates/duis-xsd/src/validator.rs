@@ -339,14 +339,16 @@ impl<'s> Validator<'s> {
     ) {
         let schema = self.schema;
         let ns_id = schema.ns_id(ns);
-        let name = schema.name_id(ns_id, local);
+        // The name id is looked up only where a global declaration is needed: content model
+        // edges compare names directly, which is cheaper than a search of every name.
+        let name = || schema.name_id(ns_id, local);
         let Some(parent) = self.stack.last_mut() else {
             if self.root_done {
                 self.report(sink, FindingKind::Usage("second root element"), span.clone());
                 self.push_skip(span);
                 return;
             }
-            match name.and_then(|n| schema.global(n)) {
+            match name().and_then(|n| schema.global(n)) {
                 Some(decl) => self.enter(decl, attrs, span, sink),
                 None => {
                     let name = Name::new(ns, local);
@@ -358,7 +360,7 @@ impl<'s> Validator<'s> {
         };
         match &mut parent.mode {
             Mode::Skip => self.push_skip(span),
-            Mode::Lax => match name.and_then(|n| schema.global(n)) {
+            Mode::Lax => match name().and_then(|n| schema.global(n)) {
                 Some(decl) => self.enter(decl, attrs, span, sink),
                 None => self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span }),
             },
@@ -372,12 +374,12 @@ impl<'s> Validator<'s> {
                 self.push_skip(span);
             }
             Mode::Elements { states, state, count, errored, .. } => {
-                let matches = |t: Term| term_matches(schema, t, name, ns_id, ns.is_empty());
+                let matches = |t: Term| term_matches(schema, t, local, ns_id, ns.is_empty());
                 if let Some((next, n)) = step(schema, *state, *count, &matches) {
                     *state = next;
                     *count = n;
                     let term = schema.state(next).map_or(Term::Start, |s| s.term);
-                    self.enter_term(term, name, ns, local, attrs, span, sink);
+                    self.enter_term(term, ns_id, ns, local, attrs, span, sink);
                     return;
                 }
                 let expected = expected(schema, *state, *count);
@@ -405,7 +407,7 @@ impl<'s> Validator<'s> {
     fn enter_term<'a>(
         &mut self,
         term: Term,
-        name: Option<u32>,
+        ns_id: Option<u32>,
         ns: &str,
         local: &str,
         attrs: impl IntoIterator<Item = Attribute<'a>>,
@@ -417,7 +419,7 @@ impl<'s> Validator<'s> {
             Term::Element(decl) => self.enter(decl, attrs, span, sink),
             Term::Wildcard(w) => {
                 let process = schema.wildcard(w).map_or(Process::Skip, |w| w.process);
-                let global = name.and_then(|n| schema.global(n));
+                let global = schema.name_id(ns_id, local).and_then(|n| schema.global(n));
                 match (process, global) {
                     (Process::Skip, _) => self.push_skip(span),
                     (_, Some(decl)) => self.enter(decl, attrs, span, sink),
@@ -674,10 +676,10 @@ impl<'s> Validator<'s> {
     }
 }
 
-fn term_matches(schema: &Schema, t: Term, name: Option<u32>, ns: Option<u32>, no_ns: bool) -> bool {
+fn term_matches(schema: &Schema, t: Term, local: &str, ns: Option<u32>, no_ns: bool) -> bool {
     match t {
         Term::Start => false,
-        Term::Element(d) => name.is_some() && schema.element(d).map(|d| d.name) == name,
+        Term::Element(d) => ns.is_some() && schema.element(d).is_some_and(|d| schema.is_name(d.name, ns, local)),
         Term::Wildcard(w) => match schema.wildcard(w).map(|w| w.namespace) {
             Some(WildcardNs::Any) => true,
             Some(WildcardNs::Other(o)) => !no_ns && ns != Some(o),
