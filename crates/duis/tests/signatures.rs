@@ -447,16 +447,55 @@ fn signature_wrapping_attempts_fail() {
 }
 
 #[test]
-fn a_comment_in_signed_content_changes_neither_digest_nor_facts() {
-    // Canonical XML without comments (URI="") drops comments, so a comment cannot change
-    // what was signed; and the facts are read the same way, text either side of a comment
-    // joined, so what is validated is what was signed.
+fn comments_in_signed_content_are_found_and_one_inside_a_value_is_refused() {
+    // Canonical XML without comments (URI="") drops comments, so the digest holds in every
+    // case below, and the facts join text either side of a comment. A comment inside a value
+    // is still refused (the comment-truncation attack: a reader that stops at the comment
+    // sees `10`); one between elements changes no value and is a warning.
     let validator = test_pki_validator();
     let signed = sign_with(&supply_status(), "user-xml-sign");
-    let commented = replace(&signed, ":1000</sr:RequestID>", ":10<!-- x -->00</sr:RequestID>");
-    let report = validator.validate(commented.as_bytes());
-    assert!(report.findings().is_empty(), "{:?}", report.findings());
-    assert_eq!(report.request().unwrap().request_id.as_ref().unwrap().value.counter, 1000);
+    let cases: Vec<(&str, String, Vec<Code>)> = vec![
+        (
+            "inside the RequestID",
+            replace(&signed, ":1000</sr:RequestID>", ":10<!-- x -->00</sr:RequestID>"),
+            vec![Code::SigCommentInValue],
+        ),
+        (
+            "before a value",
+            replace(&signed, "<sr:CommandVariant>1<", "<sr:CommandVariant><!-- x -->1<"),
+            vec![Code::SigCommentInValue],
+        ),
+        (
+            "after a value",
+            replace(&signed, "1</sr:CommandVariant>", "1<!-- x --></sr:CommandVariant>"),
+            vec![Code::SigCommentInValue],
+        ),
+        ("between elements", replace(&signed, "  <sr:Body>", "  <!-- x --><sr:Body>"), vec![Code::SigComment]),
+        (
+            "in an empty element",
+            replace(&signed, "<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus><!-- x --></sr:ReadSupplyStatus>"),
+            vec![Code::SigComment],
+        ),
+        (
+            "between elements of the signature, which is not signed content",
+            replace(&signed, "<ds:KeyInfo>", "<!-- x --><ds:KeyInfo>"),
+            vec![],
+        ),
+        (
+            "inside a value of the signature",
+            replace(&signed, "</ds:X509SerialNumber>", "<!-- x --></ds:X509SerialNumber>"),
+            vec![Code::SigCommentInValue],
+        ),
+    ];
+    for (what, message, expected) in cases {
+        let report = validator.validate(message.as_bytes());
+        assert_eq!(codes(&report), expected, "{what}: {:?}", report.findings());
+        assert_eq!(report.request().unwrap().request_id.as_ref().unwrap().value.counter, 1000, "{what}");
+    }
+    // An unsigned message has no signed content: its comments are nobody's business.
+    let unsigned = replace(&supply_status(), ":1000</sr:RequestID>", ":10<!-- x -->00</sr:RequestID>");
+    let report = validator.validate(unsigned.as_bytes());
+    assert_eq!(codes(&report), vec![Code::SigMissing], "{:?}", report.findings());
 }
 
 proptest::proptest! {

@@ -235,7 +235,53 @@ pub(crate) struct SigPass {
     /// A root-child signature that has ended, to report if an element follows it.
     ended: Option<Span>,
     misplaced_reported: bool,
+    comments: Comments,
     outcome: SigOutcome,
+}
+
+/// Where comments sit in the document, for `sig.comment` and `sig.comment-in-value`.
+///
+/// Canonical XML without comments drops them, so a comment added to signed content leaves
+/// the signature valid. Between elements that is harmless. Inside a value (`<a>12<!---->34</a>`)
+/// it is how the comment-truncation attacks on XML signatures work: a reader that takes the
+/// first text node sees `12` where the signer signed `1234`.
+#[derive(Debug, Default)]
+struct Comments {
+    /// Non-blank character data since the last tag.
+    text_since_tag: bool,
+    /// A comment since the last tag, not yet known to be inside a value, and whether it is
+    /// in signed content (outside the root's `ds:Signature`).
+    pending: Option<(Span, bool)>,
+    /// The first comment between elements, in signed content.
+    between: Option<Span>,
+    /// The first comment inside a value.
+    in_value: Option<Span>,
+}
+
+impl Comments {
+    fn tag(&mut self) {
+        if let Some((span, true)) = self.pending.take() {
+            self.between.get_or_insert(span);
+        }
+        self.text_since_tag = false;
+    }
+
+    fn text(&mut self, text: &str) {
+        if !self.text_since_tag && text.bytes().any(|b| !crate::xml::is_xml_space(b)) {
+            self.text_since_tag = true;
+            if let Some((span, _)) = self.pending.take() {
+                self.in_value.get_or_insert(span);
+            }
+        }
+    }
+
+    fn comment(&mut self, span: Span, signed: bool) {
+        if self.text_since_tag {
+            self.in_value.get_or_insert(span);
+        } else {
+            self.pending.get_or_insert((span, signed));
+        }
+    }
 }
 
 impl SigPass {
@@ -257,6 +303,7 @@ impl SigPass {
             parsing: None,
             ended: None,
             misplaced_reported: false,
+            comments: Comments::default(),
             outcome: SigOutcome::default(),
         }
     }
@@ -278,16 +325,26 @@ impl SigPass {
     /// Feeds one event.
     pub(crate) fn event(&mut self, event: &Event<'_>) {
         match event {
-            Event::Start(start) => self.start(start.ns, start.local, start.span, &start.tag),
-            Event::End(_) => self.end(),
-            Event::Text(text, _) => self.text(text, false),
-            Event::CData(text, _) => self.text(text, false),
+            Event::Start(start) => {
+                self.comments.tag();
+                self.start(start.ns, start.local, start.span, &start.tag);
+            }
+            Event::End(_) => {
+                self.comments.tag();
+                self.end();
+            }
+            Event::Text(text, _) | Event::CData(text, _) => {
+                self.comments.text(text);
+                self.text(text, false);
+            }
             Event::Ref(ch, _) => {
                 let mut buffer = [0u8; 4];
                 let text = ch.encode_utf8(&mut buffer);
+                self.comments.text(text);
                 self.text(text, true);
             }
             Event::Pi(content) => self.pi(content),
+            Event::Comment(span) => self.comments.comment(*span, self.excluded.is_none()),
         }
     }
 
@@ -712,6 +769,15 @@ impl SigPass {
 
     /// Ends the pass.
     pub(crate) fn finish(mut self) -> SigOutcome {
+        // Only a signed document has signed content for a comment to hide in.
+        if self.outcome.any_signature {
+            if let Some(span) = self.comments.in_value {
+                self.outcome.findings.push((Code::SigCommentInValue, span, Detail::None));
+            }
+            if let Some(span) = self.comments.between {
+                self.outcome.findings.push((Code::SigComment, span, Detail::None));
+            }
+        }
         if let Some(sink) = self.hasher {
             let (digest, canonical) = sink.finish();
             self.outcome.digest = Some(digest);

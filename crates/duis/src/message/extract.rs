@@ -229,7 +229,7 @@ impl<'a> Extractor<'a> {
                     capture.content.end = span.end;
                 }
             }
-            Event::Pi(..) => {}
+            Event::Pi(..) | Event::Comment(_) => {}
         }
     }
 

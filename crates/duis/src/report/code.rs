@@ -326,6 +326,13 @@ codes! {
     /// A `Transform` other than the enveloped-signature transform (XPath, XSLT, a
     /// canonicalisation, ...), or not exactly one transform.
     SigUnsupportedTransform = "sig.unsupported-transform", Error, Certain, "DUIS-FACTS §8.1, §8.2 step 2a";
+    /// A comment inside a value of a signed document (`<a>12<!---->34</a>`). Canonical XML
+    /// drops comments, so the signature still verifies, but a reader that stops at the comment
+    /// sees another value than the one signed: the comment-truncation attack on XML signatures.
+    SigCommentInValue = "sig.comment-in-value", Error, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments); XMLDSig §3.1.1";
+    /// A comment between elements in the signed content of a document. The digest does not cover
+    /// it (canonical XML without comments drops it); it changes no value, so it is a warning.
+    SigComment = "sig.comment", Warning, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments)";
     /// `SignedInfo` holds more than one `Reference`. DUIS signs the whole document with one.
     SigExtraReference = "sig.extra-reference", Error, Certain, "DUIS-FACTS §8.1 (one Reference)";
     /// The `Reference` URI is not `""` (the whole document).

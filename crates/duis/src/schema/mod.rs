@@ -93,7 +93,7 @@ impl<'s> SchemaPass<'s> {
                 let mut buffer = [0u8; 4];
                 self.validator.text(ch.encode_utf8(&mut buffer), span.range(), &mut self.findings);
             }
-            Event::Pi(..) => {}
+            Event::Pi(..) | Event::Comment(_) => {}
         }
     }
 

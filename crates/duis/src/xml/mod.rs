@@ -87,8 +87,12 @@ pub(crate) enum Event<'a> {
     /// A CDATA section's content.
     CData(&'a str, Span),
     /// A processing instruction's content (between `<?` and `?>`), inside or outside the root.
-    /// Canonical XML keeps these; comments it drops, so they are not reported.
+    /// Canonical XML keeps these.
     Pi(&'a str),
+    /// A comment inside the root element (its span, `<!--` to `-->`). Canonical XML drops
+    /// comments; the signature pass still notes where they are. Comments outside the root
+    /// are not reported.
+    Comment(Span),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,8 +280,13 @@ impl<'a> Reader<'a> {
                     }
                 }
                 // Comments carry no DUIS content and canonical XML without comments drops
-                // them; quick-xml has already checked them for `--`.
-                QxEvent::Comment(_) => {}
+                // them; quick-xml has already checked them for `--`. Inside the root they
+                // are reported, for the signature pass.
+                QxEvent::Comment(_) => {
+                    if self.state == State::InRoot {
+                        return Some(Event::Comment(span));
+                    }
+                }
                 QxEvent::PI(pi) => {
                     let _ = pi;
                     return Some(Event::Pi(self.slice(span, 2, 2)));
@@ -539,6 +548,14 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
 /// as the production's large Unicode ranges allow them (U+00B7 and combining marks included), so
 /// only the ASCII cases, where markup characters hide, are told apart.
 fn is_xml_name(name: &str) -> bool {
+    // Byte-wise first: nearly every name is ASCII letters, digits and `:`, `_`, `-`, `.`.
+    let ascii_rest = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.');
+    if let Some((&first, rest)) = name.as_bytes().split_first()
+        && (first.is_ascii_alphabetic() || first == b'_' || first == b':')
+        && rest.iter().all(|&b| ascii_rest(b))
+    {
+        return true;
+    }
     let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
     let rest = |c: char| start(c) || c.is_ascii_digit() || c == '-' || c == '.';
     let mut chars = name.chars();

@@ -15,6 +15,7 @@ fn read_with(input: &[u8], limits: Limits) -> (Vec<Code>, Vec<String>, bool) {
                 Event::Ref(c, _) => format!("r{c:?}"),
                 Event::CData(t, _) => format!("c{t:?}"),
                 Event::Pi(t) => format!("p{t:?}"),
+                Event::Comment(span) => format!("!@{}..{}", span.start, span.end),
             });
         }
         complete = reader.is_complete();
@@ -154,4 +155,11 @@ refused!(bad_attribute_name, "<a b~c='1'/>", Code::XmlMalformed);
 #[test]
 fn names_with_dots_dashes_digits_and_non_ascii_are_accepted() {
     assert!(codes("<a.b-c_1 x.y-z='1'><é/></a.b-c_1>").is_empty());
+}
+
+#[test]
+fn comments_inside_the_root_are_events_with_their_span_and_outside_are_dropped() {
+    let (codes, events, complete) = read_with(b"<!--a--><r>x<!--b-->y</r><!--c-->", Limits::default());
+    assert!(codes.is_empty() && complete);
+    assert_eq!(events, ["<None:r@8..11", "t\"x\"@11..12", "!@12..20", "t\"y\"@20..21", ">@21..25"]);
 }
