@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 
-use crate::model::{Builtin, Content, Process, Schema, Slice, Term, TypeRef, WildcardNs};
+use crate::model::{Builtin, Content, Process, Schema, Slice, Term, TypeRef, WhiteSpace, WildcardNs};
 use crate::value::{self, FacetKind};
 
 const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
@@ -594,8 +594,44 @@ impl<'s> Validator<'s> {
         }
     }
 
+    /// True when the open element's value is simple-typed with `whiteSpace="collapse"`, so
+    /// that XML end-of-line handling (CR LF or CR to LF) cannot change its checks: the caller
+    /// may pass its text unnormalised, without a copy.
+    pub fn open_value_collapses_whitespace(&self) -> bool {
+        let schema = self.schema;
+        self.stack.last().is_some_and(|top| match top.mode {
+            Mode::Simple { st, .. } => schema.simple(st).is_some_and(|t| t.whitespace == WhiteSpace::Collapse),
+            _ => false,
+        })
+    }
+
+    /// The last chunk of an element's text (not given to [`Validator::text`]), then its end
+    /// tag. When it is the element's only chunk, the common case for a simple-typed value, it
+    /// is checked where it lies, without the copy that [`Validator::text`] makes.
+    pub fn end_element_with_text(
+        &mut self,
+        last: &str,
+        text_span: Range<usize>,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) {
+        let only_chunk = self.text.is_empty()
+            && self.stack.last().is_some_and(|top| matches!(top.mode, Mode::Simple { text_span: None, .. }));
+        if only_chunk {
+            self.end(span, Some((last, text_span)), sink);
+        } else {
+            self.text(last, text_span, sink);
+            self.end(span, None, sink);
+        }
+    }
+
     /// An end tag.
     pub fn end_element(&mut self, span: Range<usize>, sink: &mut impl Sink) {
+        self.end(span, None, sink);
+    }
+
+    /// An end tag; `direct` is the element's whole text when it was not buffered.
+    fn end(&mut self, span: Range<usize>, direct: Option<(&str, Range<usize>)>, sink: &mut impl Sink) {
         let Some(frame) = self.stack.pop() else {
             self.report(sink, FindingKind::Usage("end tag without a start tag"), span);
             return;
@@ -617,10 +653,14 @@ impl<'s> Validator<'s> {
             Mode::Simple { st, child_reported: false, text_span } => {
                 let decl = frame.decl.and_then(|d| schema.element(d));
                 let text = std::mem::take(&mut self.text);
+                let (text_value, text_span) = match direct {
+                    Some((last, last_span)) => (last, Some(last_span)),
+                    None => (text.as_str(), text_span),
+                };
                 let value = match decl.and_then(|d| d.default) {
                     // An empty element takes its default (XSD Part 1 §3.3.4 clause 5.1).
-                    Some(def) if text.is_empty() => schema.string(def),
-                    _ => text.as_str(),
+                    Some(def) if text_value.is_empty() => schema.string(def),
+                    _ => text_value,
                 };
                 let problem = match value::check(schema, st, value) {
                     Err(f) => Some(f),

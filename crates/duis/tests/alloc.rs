@@ -41,3 +41,41 @@ fn allocations_do_not_grow_with_element_count() {
     assert!(large <= small + 16, "10 entries: {small} allocations; 1,000 entries: {large}");
     assert!(small <= 64, "a small reply took {small} allocations");
 }
+
+/// Peak heap bytes live at once while `validator` judges `bytes`, and whether it was valid.
+fn peak_bytes(validator: &Validator, bytes: &[u8]) -> (u64, bool) {
+    let mut valid = false;
+    let info = allocation_counter::measure(|| {
+        valid = validator.validate(bytes).is_valid();
+    });
+    (info.bytes_max, valid)
+}
+
+#[test]
+fn the_largest_message_is_checked_where_it_lies() {
+    // The 11.1 Update Firmware request with the largest image (13.65 MB of base64), on one line
+    // and wrapped at 76 characters with CRLF, signed and verified. Its text is checked in the
+    // caller's buffer: nothing near the image's size is ever copied (issue target: peak memory
+    // at most 1.5x the input, the input included).
+    let pki = crate::common::repo_root().join("testdata/pki");
+    let key = duis::SigningKey::from_pkcs8(&std::fs::read(pki.join("user-xml-sign.key")).unwrap()).unwrap();
+    let cert = duis::Certificate::from_pem(&std::fs::read(pki.join("user-xml-sign.pem")).unwrap()).unwrap();
+    let mut store = duis::TrustStore::new();
+    store.add_pem("user-xml-sign.pem", &std::fs::read(pki.join("user-xml-sign.pem")).unwrap());
+    let now = duis::DateTime::parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let validator = Validator::builder().trust(store).now(now).build();
+
+    let one_line = crate::hostile::largest_firmware_request(crate::hostile::FIRMWARE_OCTETS);
+    let text = String::from_utf8(one_line.clone()).unwrap();
+    let (head, rest) = text.split_once("<sr:FirmwareImage>").unwrap();
+    let (image, tail) = rest.split_once("</sr:FirmwareImage>").unwrap();
+    let wrapped: Vec<&str> = image.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let crlf = format!("{head}<sr:FirmwareImage>\r\n{}\r\n</sr:FirmwareImage>{tail}", wrapped.join("\r\n"));
+    for (what, unsigned) in [("one line", one_line), ("CRLF-wrapped", crlf.into_bytes())] {
+        let signed = duis::sign(&unsigned, &key, &cert).unwrap();
+        let (peak, valid) = peak_bytes(&validator, &signed);
+        assert!(valid, "{what}: {:?}", validator.validate(&signed).findings());
+        println!("{what}: {} bytes in, peak heap while validating {peak} bytes", signed.len());
+        assert!(peak < 1 << 20, "{what}: peak heap {peak} bytes for a {}-byte input", signed.len());
+    }
+}

@@ -428,7 +428,7 @@ fn unclosed_constructs_are_unclosed() {
 
 /// Octets in the largest `FirmwareImage` (DUIS 5.4 `UpdateFirmware`, `maxLength` 10,240,000;
 /// on `base64Binary` the facet counts decoded octets).
-const FIRMWARE_OCTETS: usize = 10_240_000;
+pub(crate) const FIRMWARE_OCTETS: usize = 10_240_000;
 /// EUI-64s in the longest `DeviceIDList` (`maxLength` 1,199,999: 50,000 comma-separated
 /// 23-character EUI-64s).
 const DEVICE_IDS: usize = 50_000;
