@@ -1,8 +1,8 @@
-//! `schema`: parse + schema validation of real DUIS request templates (the smallest, the
-//! median and the largest of the 297 in `../shared/corpus/requests`, read at run time, never
-//! copied), with `Throughput::Bytes`. With `--features libxml2`, the same messages are parsed
-//! and validated by libxml2 in-process in the same run (schema compiled once, outside the
-//! loop), for a side-by-side ratio.
+//! `schema`: parse + schema validation (and the rules) of real DUIS request templates (the
+//! smallest, the median and the largest of the 297 in `../shared/corpus/requests`, read at run
+//! time, never copied), with `Throughput::Bytes`. With `--features libxml2`, the same messages
+//! are parsed and validated by libxml2 in-process in the same run (schema compiled once,
+//! outside the loop), for a side-by-side ratio.
 
 use std::path::PathBuf;
 
@@ -40,6 +40,7 @@ fn inputs() -> Vec<(&'static str, String, Vec<u8>)> {
 }
 
 fn schema(c: &mut Criterion) {
+    let since = std::time::SystemTime::now();
     let validator = duis::Validator::new();
     let inputs = inputs();
     let mut group = c.benchmark_group("schema");
@@ -50,33 +51,10 @@ fn schema(c: &mut Criterion) {
         group.bench_function(format!("duis/{label}"), |b| b.iter(|| validator.validate(black_box(bytes)).is_valid()));
     }
     #[cfg(feature = "libxml2")]
-    libxml2::bench(&mut group, &inputs);
+    duis_benches::libxml2::validate(&mut group, &inputs.iter().map(|(l, _, b)| (*l, b.as_slice())).collect::<Vec<_>>());
     group.finish();
-}
-
-#[cfg(feature = "libxml2")]
-mod libxml2 {
-    use criterion::{Throughput, measurement::WallTime};
-    use libxml::parser::Parser;
-    use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
-    use std::hint::black_box;
-
-    pub(super) fn bench(group: &mut criterion::BenchmarkGroup<'_, WallTime>, inputs: &[(&str, String, Vec<u8>)]) {
-        let xsd = super::corpus().join("xsd/DUIS-Schema-V5.4.xsd");
-        let mut schema_parser = SchemaParserContext::from_file(xsd.to_str().expect("UTF-8 path"));
-        let mut context = SchemaValidationContext::from_parser(&mut schema_parser).expect("libxml2 compiles the XSD");
-        let parser = Parser::default();
-        for (label, name, bytes) in inputs {
-            let doc = parser.parse_string(bytes).expect("libxml2 parses the template");
-            assert!(context.validate_document(&doc).is_ok(), "libxml2 rejects {name}");
-            group.throughput(Throughput::Bytes(bytes.len() as u64));
-            group.bench_function(format!("libxml2/{label}"), |b| {
-                b.iter(|| {
-                    let doc = parser.parse_string(black_box(bytes)).expect("parse");
-                    context.validate_document(&doc).is_ok()
-                })
-            });
-        }
+    for (label, _, _) in &inputs {
+        duis_benches::print_ratios("schema", &[(&format!("duis/{label}"), &format!("libxml2/{label}"))], since);
     }
 }
 

@@ -1,27 +1,35 @@
-//! `validate`: the whole single pass (reader, envelope facts, request rules) on real-shaped
-//! messages from `testdata/`. Each input is asserted valid once, so a benchmark can never
-//! measure a fast rejection by mistake.
+//! `validate`: the whole single pass with every rule and no trust store (reader, schema,
+//! facts, request rules, signature profile; the signature is not verified) on the small,
+//! median and large samples and a Signed Pre-Command, beside SHA-256 of the same bytes and,
+//! with `--features libxml2`, libxml2 parse + XSD validation of the same messages in-process.
+//! Each input is asserted valid once, so a benchmark can never measure a fast rejection.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::time::SystemTime;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use duis_benches::{bytes, print_ratios, sha256_floor, sizes, testdata};
 use std::hint::black_box;
 
-/// (name, bytes): a small device request, a Signed Pre-Command, and the largest sample.
-const INPUTS: &[(&str, &[u8])] = &[
-    ("read-supply-status", include_bytes!("../../testdata/valid/7.4_read-supply-status-cv1_valid.xml")),
-    ("signed-pre-command", include_bytes!("../../testdata/valid/7.2_signed-pre-command-cv5_valid.xml")),
-    ("service-opt-out", include_bytes!("../../testdata/valid/8.5_service-opt-out-dated_valid.xml")),
-];
-
 fn validate(c: &mut Criterion) {
+    let since = SystemTime::now();
     let validator = duis::Validator::new();
+    let mut inputs = sizes();
+    inputs.push(("signed-pre-command", testdata("valid/7.2_signed-pre-command-cv5_valid.xml")));
     let mut group = c.benchmark_group("validate");
-    for (name, bytes) in INPUTS {
-        let report = validator.validate(bytes);
-        assert!(report.is_valid(), "{name}: {:?}", report.findings());
-        group.throughput(Throughput::Bytes(u64::try_from(bytes.len()).unwrap_or(u64::MAX)));
-        group.bench_function(*name, |b| b.iter(|| validator.validate(black_box(bytes)).is_valid()));
+    for (label, input) in &inputs {
+        let report = validator.validate(input);
+        assert!(report.is_valid(), "{label}: {:?}", report.findings());
+        group.throughput(bytes(input));
+        group.bench_function(format!("duis/{label}"), |b| b.iter(|| validator.validate(black_box(input)).is_valid()));
+        sha256_floor(&mut group, label, input);
     }
+    #[cfg(feature = "libxml2")]
+    duis_benches::libxml2::validate(&mut group, &inputs.iter().map(|(l, i)| (*l, i.as_slice())).collect::<Vec<_>>());
     group.finish();
+    for (label, _) in &inputs {
+        let ours = format!("duis/{label}");
+        print_ratios("validate", &[(&ours, &format!("libxml2/{label}")), (&ours, &format!("sha256/{label}"))], since);
+    }
 }
 
 criterion_group!(benches, validate);

@@ -14,6 +14,7 @@ const MESSAGE: &[u8] = include_bytes!("../../testdata/valid/6.13_read-event-log_
 const CERTIFICATE: &[u8] = include_bytes!("../../testdata/pki/user-xml-sign.pem");
 
 fn verify(c: &mut Criterion) {
+    let since = std::time::SystemTime::now();
     let mut store = duis::TrustStore::new();
     assert_eq!(store.add_pem("user-xml-sign.pem", CERTIFICATE), 1);
     let public_key = store.certificates()[0].public_key().expect("a P-256 key").to_vec();
@@ -39,7 +40,16 @@ fn verify(c: &mut Criterion) {
     });
     // For scale: the same message without a trust store (no digest, no ECDSA).
     group.bench_function("validate-without-trust", |b| b.iter(|| plain.validate(black_box(MESSAGE)).is_valid()));
+    duis_benches::sha256_floor(&mut group, "message", MESSAGE);
     group.finish();
+    duis_benches::print_ratios(
+        "verify",
+        &[
+            ("validate-signed-with-trust", "ring-verify-signed-info"),
+            ("validate-without-trust", "ring-verify-signed-info"),
+        ],
+        since,
+    );
 }
 
 criterion_group!(benches, verify);

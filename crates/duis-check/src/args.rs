@@ -49,6 +49,11 @@ pub(crate) struct Args {
     #[arg(long = "pre-command", value_name = "FILE")]
     pub(crate) pre_command: Option<PathBuf>,
 
+    /// Threads to check inputs with (default: one per core). With --counters inputs are
+    /// checked one by one whatever this says.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub(crate) threads: Option<std::num::NonZeroUsize>,
+
     /// Human format: print nothing for valid inputs without findings.
     #[arg(long, short)]
     pub(crate) quiet: bool,

@@ -72,6 +72,12 @@ fn run() -> anyhow::Result<ExitCode> {
     }
     let issued = args.pre_command.as_deref().map(config::load_pre_command).transpose()?;
     let validator = builder.now(now).build();
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.get())
+            .build_global()
+            .context("--threads: could not start the thread pool")?;
+    }
     let inputs = inputs::expand(&args.paths);
     let colour = args.format == Format::Human && io::stdout().is_terminal();
     let progress = progress_bar(&args, inputs.len());

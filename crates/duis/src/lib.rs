@@ -109,6 +109,20 @@ pub mod internal {
         crate::dsig::canonicalize(input)
     }
 
+    /// The strict reader alone (limits, well-formedness, namespaces; no schema, rules or
+    /// signature pass): the number of events in a well-formed document, or the code of the
+    /// finding that stopped it. For the `parse` bench.
+    pub fn read(input: &[u8]) -> Result<usize, crate::Code> {
+        crate::xml::read_all(input, crate::Limits::default())
+    }
+
+    /// SHA-256 of the inclusive canonical form of a document minus its root-child
+    /// `ds:Signature`, streamed as the validator does it: what the Reference's `DigestValue`
+    /// must hold. `None` when the document is not well formed. For the `c14n` bench.
+    pub fn document_digest(input: &[u8]) -> Option<[u8; 32]> {
+        crate::dsig::digest_and_signed_info(input).and_then(|outcome| outcome.digest)
+    }
+
     /// The exclusive canonical form of the root signature's `SignedInfo`: the bytes its
     /// ECDSA signature covers. `None` when the document is not well formed. For the `verify`
     /// bench.

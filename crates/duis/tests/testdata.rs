@@ -276,6 +276,7 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
         Request::new("11.2", 1, &element("ReadFirmwareVersion", &[])).render(),
     );
     add("valid/8.5_service-opt-out-dated_valid.xml", opt_out(true).render());
+    add("valid/11.1_update-firmware-48k_valid.xml", update_firmware(48 * 1024));
     add("valid/7.4_max-counter_valid.xml", supply_status(1).counter("18446744073709551615").render());
     add(
         "valid/7.4_token-whitespace-lowercase-eui_valid.xml",
@@ -595,4 +596,28 @@ pub(crate) fn strip_signature(bytes: &[u8]) -> Vec<u8> {
         return bytes.to_vec();
     };
     format!("{}{}", &text[..start], &text[end + "</ds:Signature>".len()..]).into_bytes()
+}
+
+/// An 11.1 Update Firmware request to the DCC (CV 8) whose image is `octets` bytes of
+/// deterministic noise, base64 wrapped at 76 characters: the large sample of the benches.
+fn update_firmware(octets: usize) -> String {
+    use base64::Engine as _;
+    let image: Vec<u8> = (0..octets).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let image = base64::engine::general_purpose::STANDARD.encode(image);
+    let lines: Vec<&str> = image.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let image = format!("<sr:FirmwareImage>\n{}\n      </sr:FirmwareImage>", lines.join("\n"));
+    Request::new(
+        "11.1",
+        8,
+        &element(
+            "UpdateFirmware",
+            &[
+                &image,
+                "<sr:FirmwareVersion>01020304</sr:FirmwareVersion>",
+                "<sr:DeviceIDList>00-DB-12-34-56-78-90-A0</sr:DeviceIDList>",
+            ],
+        ),
+    )
+    .to(DCC)
+    .render()
 }
