@@ -308,7 +308,8 @@ impl<'s> Validator<'s> {
     pub fn new(schema: &'s Schema) -> Self {
         Validator {
             schema,
-            stack: Vec::new(),
+            // A DUIS message nests about ten deep: one allocation, not several doublings.
+            stack: Vec::with_capacity(32),
             text: String::new(),
             ids: HashSet::new(),
             seen: Vec::new(),

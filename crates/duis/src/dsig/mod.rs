@@ -292,8 +292,10 @@ impl SigPass {
             hasher: verify.then(|| DocSink::Hash(Box::new(Hasher::new()))),
             namespaces: Namespaces::default(),
             rendered: Rendered::default(),
-            names: String::new(),
-            ends: Vec::new(),
+            // Sized for a DUIS message's nesting (about ten deep) so they are allocated once,
+            // and only when canonicalising.
+            names: if verify { String::with_capacity(512) } else { String::new() },
+            ends: if verify { Vec::with_capacity(32) } else { Vec::new() },
             depth: 0,
             root_seen: false,
             excluded: None,
@@ -486,8 +488,9 @@ impl SigPass {
     /// The attributes the profile allows: `Algorithm` on the method and transform elements,
     /// `URI` on Reference, namespace declarations anywhere; nothing else (no `Id`, `Type`).
     fn check_attributes(&mut self, tag: &BytesStart<'_>, slot: Slot, span: Span) {
-        let mut algorithm: Option<String> = None;
-        let mut reference_uri: Option<String> = None;
+        // Borrowed: owned only for a finding.
+        let mut algorithm: Option<Cow<'_, str>> = None;
+        let mut reference_uri: Option<Cow<'_, str>> = None;
         let mut attributes = tag.attributes();
         attributes.with_checks(false);
         for attribute in attributes.flatten() {
@@ -495,8 +498,7 @@ impl SigPass {
                 continue;
             }
             let name = attribute.key.0;
-            let value =
-                attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(Cow::into_owned).unwrap_or_default();
+            let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap_or_default();
             match (slot, name) {
                 (
                     Slot::CanonicalizationMethod | Slot::SignatureMethod | Slot::Transform | Slot::DigestMethod,
@@ -517,7 +519,8 @@ impl SigPass {
             Slot::DigestMethod => (Code::SigUnsupportedDigest, uri::SHA256),
             Slot::Reference => {
                 if reference_uri.as_deref() != Some("") {
-                    self.report(Code::SigReferenceUri, span, Detail::ReferenceUri { found: reference_uri });
+                    let found = reference_uri.map(Cow::into_owned);
+                    self.report(Code::SigReferenceUri, span, Detail::ReferenceUri { found });
                 }
                 return;
             }
@@ -525,7 +528,10 @@ impl SigPass {
         };
         match algorithm {
             Some(found) if found == expected => {}
-            Some(found) => self.report(code, span, Detail::Algorithm { element: slot.name(), found, expected }),
+            Some(found) => {
+                let found = found.into_owned();
+                self.report(code, span, Detail::Algorithm { element: slot.name(), found, expected });
+            }
             None => self.report(
                 Code::SigStructure,
                 span,
