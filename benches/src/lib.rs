@@ -76,6 +76,16 @@ fn median_ns(home: &Path, group: &str, id: &str, since: SystemTime) -> Option<f6
     json.get("median")?.get("point_estimate")?.as_f64()
 }
 
+/// A duration in nanoseconds, in the unit that suits it.
+fn human(ns: f64) -> String {
+    match ns {
+        n if n < 1e3 => format!("{n:.0} ns"),
+        n if n < 1e6 => format!("{:.2} µs", n / 1e3),
+        n if n < 1e9 => format!("{:.1} ms", n / 1e6),
+        n => format!("{:.2} s", n / 1e9),
+    }
+}
+
 /// Prints, for each `(ours, peer)` pair of bench ids in `group`, how the medians compare.
 /// Prints nothing for a pair not measured in this run (`cargo test --benches`, a filter).
 pub fn print_ratios(group: &str, pairs: &[(&str, &str)], since: SystemTime) {
@@ -85,7 +95,7 @@ pub fn print_ratios(group: &str, pairs: &[(&str, &str)], since: SystemTime) {
             continue;
         };
         let verdict = if a <= b { format!("{:.2}x faster", b / a) } else { format!("{:.2}x the time", a / b) };
-        println!("ratio {group}: {ours} {:.2} µs vs {peer} {:.2} µs: {verdict}", a / 1e3, b / 1e3);
+        println!("ratio {group}: {ours} {} vs {peer} {}: {verdict}", human(a), human(b));
     }
 }
 
