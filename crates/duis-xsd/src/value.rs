@@ -378,10 +378,15 @@ pub(crate) fn check(schema: &Schema, st: u32, raw: &str) -> Result<(), FacetKind
     let v = v.as_ref();
     // base64Binary is read once: its octet count serves the lexical check and the length
     // facets.
-    let octets = if b == Builtin::Base64Binary { base64_octets(v) } else { None };
-    if b == Builtin::Base64Binary && octets.is_none() || b != Builtin::Base64Binary && !lexical_ok(b, v) {
+    let octets = (b == Builtin::Base64Binary).then(|| base64_octets(v));
+    let lexical = match octets {
+        Some(octets) => octets.is_some(),
+        None => lexical_ok(b, v),
+    };
+    if !lexical {
         return Err(FacetKind::Lexical(b));
     }
+    let octets = octets.flatten();
     for facet in facets {
         check_facet(schema, b, v, *facet, octets)?;
     }

@@ -113,10 +113,7 @@ impl Validator {
                 rules::request::check(request, self.dcc, &mut findings);
                 if request.is_signed_pre_command() {
                     let keys = self.trust.as_deref().map(|store| rules::ecos::TrustedRoleKeys { store, now: self.now });
-                    let keys: Option<&dyn crate::gbcs::RoleKeys> = match &keys {
-                        Some(keys) => Some(keys),
-                        None => None,
-                    };
+                    let keys = keys.as_ref().map(|k| -> &dyn crate::gbcs::RoleKeys { k });
                     gbcs = rules::ecos::check(request, &self.limits, keys, issued, &mut findings);
                 }
             }

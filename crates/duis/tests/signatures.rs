@@ -648,3 +648,15 @@ fn verifying_costs_no_allocation_per_element() {
     let (small, large) = (count(&small), count(&large));
     assert!(large <= small + 16, "10 entries: {small} allocations; 1,000 entries: {large}");
 }
+
+#[test]
+fn the_signer_is_named_once_per_certificate_not_per_message() {
+    // The report shares the trust store's view of the certificate: two messages verified by
+    // the same key name it with the same value, not a copy made for each.
+    let validator = test_pki_validator();
+    let signed = sign_with(&supply_status(), "user-xml-sign");
+    let (first, second) = (validator.validate(signed.as_bytes()), validator.validate(signed.as_bytes()));
+    let (a, b) = (first.xml_signer().unwrap(), second.xml_signer().unwrap());
+    assert!(std::ptr::eq(a, b));
+    assert_eq!((a.role.as_str(), a.eui.map(|e| e.to_string())), ("87", Some(SUPPLIER.to_owned())));
+}

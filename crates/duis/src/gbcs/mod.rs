@@ -179,8 +179,9 @@ pub(crate) struct RoleKey<'k> {
     pub(crate) role_ou: u8,
     /// The public key: an uncompressed SEC1 P-256 point (65 bytes, `04 x y`).
     pub(crate) public_key: &'k [u8],
-    /// The caller's name for it, for reports.
-    pub(crate) label: String,
+    /// The caller's name for it, for reports (borrowed from the trust store: no copy per
+    /// message unless a finding or the report keeps it).
+    pub(crate) label: std::borrow::Cow<'k, str>,
 }
 
 /// Where GBCS signing keys come from: every trusted Digital Signing certificate of an EUI.
@@ -233,14 +234,14 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys) -> SignerCheck {
     let found = |list: &[&RoleKey<'_>]| {
         list.iter()
             .find(|k| verify_with(apdu, k.public_key))
-            .map(|k| VerifiedKey { role: k.role_ou, label: k.label.clone() })
+            .map(|k| VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() })
     };
     if let Some(key) = found(&user) {
         SignerCheck::Verified(key)
     } else if let Some(key) = found(&other) {
         SignerCheck::WrongRole(key)
     } else {
-        SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label).collect())
+        SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label.into_owned()).collect())
     }
 }
 

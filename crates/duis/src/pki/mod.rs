@@ -9,10 +9,12 @@ pub(crate) mod name;
 
 use core::fmt;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::message::{DateTime, Eui64};
+use crate::report::XmlSigner;
 use name::{Ava, Name};
 
 /// OID of the subject `OU` attribute (organizationalUnitName), where the role is.
@@ -96,6 +98,11 @@ pub struct Certificate {
     not_after: DateTime,
     misfit: Option<Misfit>,
     is_ca: bool,
+    /// Who it names (issuer, decimal serial, role, EUI), made once at load: a report shares it
+    /// rather than rendering it for every message the certificate verifies.
+    identity: Arc<XmlSigner>,
+    /// `issuer serial N`, how GBCS findings name the key.
+    key_label: String,
     /// For strict chain mode: the signed part, the signature algorithm and the signature.
     tbs: Vec<u8>,
     signature_algorithm: String,
@@ -162,14 +169,24 @@ impl Certificate {
             None
         };
         let validity = cert.validity();
+        let serial = name::magnitude(tbs_cert.raw_serial()).to_vec();
+        let identity = Arc::new(XmlSigner {
+            issuer: issuer_text.clone(),
+            serial: name::bytes_to_decimal(&serial),
+            role: role.clone().unwrap_or_default(),
+            eui,
+        });
+        let key_label = format!("{} serial {}", identity.issuer, identity.serial);
         Ok(Certificate {
             der: der.to_vec(),
             issuer,
             issuer_text,
             subject,
-            serial: name::magnitude(tbs_cert.raw_serial()).to_vec(),
+            serial,
             role,
             eui,
+            identity,
+            key_label,
             public_key,
             not_before: DateTime::from_unix(validity.not_before.timestamp(), 0),
             not_after: DateTime::from_unix(validity.not_after.timestamp(), 0),
@@ -217,7 +234,17 @@ impl Certificate {
 
     /// The serial number in decimal, as `X509SerialNumber` carries it.
     pub fn serial_decimal(&self) -> String {
-        name::bytes_to_decimal(&self.serial)
+        self.identity.serial.clone()
+    }
+
+    /// Issuer, serial, role and EUI, as a report names the signer.
+    pub(crate) fn identity(&self) -> &Arc<XmlSigner> {
+        &self.identity
+    }
+
+    /// `issuer serial N`, as GBCS findings name the key.
+    pub(crate) fn key_label(&self) -> &str {
+        &self.key_label
     }
 
     /// The subject `OU` as written: the remote party role, two hex digits in a conforming

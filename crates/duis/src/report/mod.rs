@@ -738,7 +738,7 @@ pub struct Report<'a> {
     response: Option<ResponseFacts<'a>>,
     gbcs: Option<GbcsHeader>,
     skipped: Vec<Skipped>,
-    xml_signer: Option<XmlSigner>,
+    xml_signer: Option<std::sync::Arc<XmlSigner>>,
 }
 
 /// What the pass found about the message, for [`Report::new`].
@@ -749,7 +749,8 @@ pub(crate) struct Facts<'a> {
     pub(crate) response: Option<ResponseFacts<'a>>,
     pub(crate) gbcs: Option<GbcsHeader>,
     pub(crate) skipped: Vec<Skipped>,
-    pub(crate) xml_signer: Option<XmlSigner>,
+    /// Shared with the trust store's certificate: no copy per message.
+    pub(crate) xml_signer: Option<std::sync::Arc<XmlSigner>>,
 }
 
 /// The certificate whose key verified a message's XML signature (whether or not MP104 then
@@ -809,7 +810,7 @@ impl<'a> Report<'a> {
     /// The certificate that verified the XML signature, when a trust store was given and the
     /// signature verified. MP104 findings say whether it was the right signer.
     pub fn xml_signer(&self) -> Option<&XmlSigner> {
-        self.xml_signer.as_ref()
+        self.xml_signer.as_deref()
     }
 
     /// The checks that did not run because the validator was built without what they need

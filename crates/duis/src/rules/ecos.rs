@@ -229,7 +229,7 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
                 Some(crate::gbcs::RoleKey {
                     role_ou: c.role()?,
                     public_key: c.public_key()?,
-                    label: format!("{} serial {}", c.issuer_name(), c.serial_decimal()),
+                    label: std::borrow::Cow::Borrowed(c.key_label()),
                 })
             })
             .collect()

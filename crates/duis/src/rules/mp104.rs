@@ -9,6 +9,7 @@ use crate::message::{DateTime, Eui64, MessageKind};
 use crate::pki::TrustStore;
 use crate::report::XmlSigner;
 use crate::report::{Code, Detail, Findings, Span};
+use std::sync::Arc;
 
 /// User XML signing (DUIS-FACTS §9.2).
 const ROLE_USER_XML_SIGNING: u8 = 0x87;
@@ -43,7 +44,7 @@ fn is_reply(kind: MessageKind) -> bool {
 }
 
 /// Reports the signature findings of a complete document.
-pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut Findings) -> Option<XmlSigner> {
+pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut Findings) -> Option<Arc<XmlSigner>> {
     for (code, span, detail) in outcome.findings {
         findings.push(code, span, detail);
     }
@@ -78,12 +79,7 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
         context.crypto,
         findings,
     )?;
-    let verified = XmlSigner {
-        issuer: signer.cert.issuer_name().to_owned(),
-        serial: signer.cert.serial_decimal(),
-        role: signer.cert.role_text().unwrap_or_default().to_owned(),
-        eui: signer.cert.eui(),
-    };
+    let verified = Arc::clone(signer.cert.identity());
     match context.kind {
         Some(kind) if kind.is_request() => request_signer(signer, context.originator, signature.span, findings),
         Some(kind) if is_reply(kind) => reply_signer(signer, context.dcc, signature.span, findings),
