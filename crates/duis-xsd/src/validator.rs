@@ -301,6 +301,10 @@ pub struct Validator<'s> {
     seen: Vec<bool>,
     root_done: bool,
     findings: usize,
+    /// The namespaces met lately, as the schema spells them, with their ids: a document uses
+    /// two or three, so most lookups are one string comparison instead of a search.
+    recent_ns: [Option<(&'s str, u32)>; 4],
+    next_ns: usize,
 }
 
 impl<'s> Validator<'s> {
@@ -315,7 +319,24 @@ impl<'s> Validator<'s> {
             seen: Vec::new(),
             root_done: false,
             findings: 0,
+            recent_ns: [None; 4],
+            next_ns: 0,
         }
+    }
+
+    /// The id of namespace `uri`, if the schema has one.
+    fn ns_id(&mut self, uri: &str) -> Option<u32> {
+        if let Some((_, id)) = self.recent_ns.iter().flatten().find(|(known, _)| *known == uri) {
+            return Some(*id);
+        }
+        let schema = self.schema;
+        let id = schema.ns_id(uri)?;
+        let spelled = usize::try_from(id).ok().and_then(|i| schema.namespaces.get(i))?;
+        if let Some(slot) = self.recent_ns.get_mut(self.next_ns % 4) {
+            *slot = Some((spelled.as_ref(), id));
+        }
+        self.next_ns = self.next_ns.wrapping_add(1);
+        Some(id)
     }
 
     fn report(&mut self, sink: &mut impl Sink, kind: FindingKind, span: Range<usize>) {
@@ -339,7 +360,7 @@ impl<'s> Validator<'s> {
         sink: &mut impl Sink,
     ) {
         let schema = self.schema;
-        let ns_id = schema.ns_id(ns);
+        let ns_id = self.ns_id(ns);
         // The name id is looked up only where a global declaration is needed: content model
         // edges compare names directly, which is cheaper than a search of every name.
         let name = || schema.name_id(ns_id, local);
@@ -512,8 +533,9 @@ impl<'s> Validator<'s> {
                     _ => {}
                 }
             }
-            let name = schema.name_id(schema.ns_id(a.ns), a.local);
-            let found = name.and_then(|n| uses.iter().position(|u| u.name == n));
+            // Compared with the few declared uses by name, not searched among all names.
+            let ns = self.ns_id(a.ns);
+            let found = ns.and_then(|_| uses.iter().position(|u| schema.is_name(u.name, ns, a.local)));
             let Some((i, u)) = found.and_then(|i| Some((i, uses.get(i)?))) else {
                 let element = self.decl_name(Some(decl));
                 let attribute = Name::new(a.ns, a.local);

@@ -71,12 +71,12 @@ pub(crate) fn normalize(raw: &str, ws: WhiteSpace) -> Cow<'_, str> {
         }
         WhiteSpace::Collapse => {
             let trimmed = raw.trim_matches(is_ws);
-            let mut prev_space = false;
-            let clean = trimmed.chars().all(|c| {
-                let ok = c == ' ' && !prev_space || !is_ws(c);
-                prev_space = c == ' ';
-                ok
-            });
+            // Already collapsed: no TAB, LF or CR, and no two spaces in a row. Byte checks,
+            // since most values hold no space at all.
+            let bytes = trimmed.as_bytes();
+            let controls = bytes.iter().any(|&b| matches!(b, b'\t' | b'\n' | b'\r'));
+            let doubled = bytes.contains(&b' ') && trimmed.contains("  ");
+            let clean = !controls && !doubled;
             if clean {
                 return Cow::Borrowed(trimmed);
             }
@@ -342,6 +342,11 @@ fn measured_length(b: Builtin, v: &str, octets: Option<u64>) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// Whether two different texts can be the same value of `b` (`1.0` and `1`, `AB` and `ab`).
+fn value_space_differs(b: Builtin) -> bool {
+    is_numeric(b) || matches!(b, Builtin::HexBinary | Builtin::Boolean | Builtin::Base64Binary)
+}
+
 /// Whether a value equals an enumeration member or bound, in the value space of `b`.
 fn same_value(b: Builtin, a: &str, member: &str) -> bool {
     if is_numeric(b) {
@@ -436,7 +441,12 @@ fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Optio
             })
         }
         Facet::Enumeration(members) => {
-            fail(members.of(&schema.strings).iter().any(|m| same_value(b, v, m)), &|| FacetKind::Enumeration)
+            let members = members.of(&schema.strings);
+            // Equal text is an equal value in every type, and how members are nearly always
+            // written; the value-space comparison is needed only where the text can differ.
+            let found = members.iter().any(|m| m.as_ref() == v)
+                || (value_space_differs(b) && members.iter().any(|m| same_value(b, v, m)));
+            fail(found, &|| FacetKind::Enumeration)
         }
         Facet::Pattern(pats) => {
             let pats = pats.of(&schema.patterns);
