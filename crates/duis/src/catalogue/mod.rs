@@ -141,29 +141,9 @@ pub fn srv_by_body_element(element: &str) -> Option<&'static Srv> {
 
 /// True when `sr` is one of the 95 DUIS 5.4 Service References.
 pub fn is_service_reference(sr: &str) -> bool {
-    table::SERVICE_REFERENCES.binary_search_by(|probe| compare_dotted(probe, sr)).is_ok()
-}
-
-/// Orders dotted numbers numerically (`1.2` < `1.10`); the table is sorted this way.
-fn compare_dotted(a: &str, b: &str) -> core::cmp::Ordering {
-    let mut x = a.split('.');
-    let mut y = b.split('.');
-    loop {
-        match (x.next(), y.next()) {
-            (None, None) => return core::cmp::Ordering::Equal,
-            (None, Some(_)) => return core::cmp::Ordering::Less,
-            (Some(_), None) => return core::cmp::Ordering::Greater,
-            (Some(p), Some(q)) => {
-                let order = match (p.parse::<u32>(), q.parse::<u32>()) {
-                    (Ok(p), Ok(q)) => p.cmp(&q),
-                    _ => p.cmp(q),
-                };
-                if order != core::cmp::Ordering::Equal {
-                    return order;
-                }
-            }
-        }
-    }
+    // A plain scan: 95 short strings, most told apart by length, cost less than parsing the
+    // dotted numbers a binary search would compare.
+    table::SERVICE_REFERENCES.contains(&sr)
 }
 
 #[cfg(test)]
