@@ -99,8 +99,8 @@ impl Validator {
         let mut sig = SigPass::new(self.trust.is_some());
         while let Some(event) = reader.next(&mut findings) {
             schema.event(&event, &reader);
-            sig.event(&event);
-            extractor.event(&event, reader.depth());
+            sig.event(&event, &reader);
+            extractor.event(&event, &reader);
         }
         let extraction = extractor.finish(&mut findings);
         let mut gbcs = None;

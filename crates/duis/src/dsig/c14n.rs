@@ -11,8 +11,6 @@
 //! (XML 1.0 §2.11): literal CRLF and CR become LF here; a CR that came from `&#13;` stays a CR
 //! and is written `&#xD;`.
 
-use std::borrow::Cow;
-
 /// Where canonical bytes go: a SHA-256 context (the document digest, streamed) or a buffer
 /// (`SignedInfo`).
 pub(crate) trait Sink {
@@ -194,33 +192,19 @@ pub(crate) fn processing_instruction(out: &mut impl Sink, content: &str) {
     out.put(b"?>");
 }
 
-/// An attribute of a start tag, ready to sort and write.
-#[derive(Debug)]
-pub(crate) struct Attribute<'t> {
-    /// Namespace URI (`""` for an unprefixed attribute).
-    pub(crate) uri: Cow<'t, str>,
-    /// Local name.
-    pub(crate) local: &'t str,
-    /// Qualified name as written.
-    pub(crate) qname: &'t str,
-    /// Normalised value.
-    pub(crate) value: Cow<'t, str>,
-}
-
-/// Writes a start tag: the qualified name, the namespace declarations sorted by prefix (the
-/// default namespace first), then the attributes sorted by namespace URI and local name
-/// (C14N §2.2 "Document Order", §2.3 "Element Nodes").
-pub(crate) fn start_tag(
+/// Writes a start tag: the qualified name, the namespace declarations `(prefix, URI)`, then the
+/// attributes `(qualified name, normalised value)`. The caller gives both in canonical order:
+/// declarations by prefix, the default namespace first; attributes by namespace URI, then local
+/// name (C14N §2.2 "Document Order", §2.3 "Element Nodes").
+pub(crate) fn start_tag<'x>(
     out: &mut impl Sink,
     qname: &str,
-    namespaces: &mut [(&str, &str)],
-    attributes: &mut [Attribute<'_>],
+    namespaces: impl Iterator<Item = (&'x str, &'x str)>,
+    attributes: impl Iterator<Item = (&'x str, &'x str)>,
 ) {
-    namespaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    attributes.sort_unstable_by(|a, b| (a.uri.as_ref(), a.local).cmp(&(b.uri.as_ref(), b.local)));
     out.put(b"<");
     out.put(qname.as_bytes());
-    for (prefix, uri) in namespaces.iter() {
+    for (prefix, uri) in namespaces {
         if prefix.is_empty() {
             out.put(b" xmlns=\"");
         } else {
@@ -231,11 +215,11 @@ pub(crate) fn start_tag(
         attribute_value(out, uri);
         out.put(b"\"");
     }
-    for attribute in attributes.iter() {
+    for (qname, value) in attributes {
         out.put(b" ");
-        out.put(attribute.qname.as_bytes());
+        out.put(qname.as_bytes());
         out.put(b"=\"");
-        attribute_value(out, &attribute.value);
+        attribute_value(out, value);
         out.put(b"\"");
     }
     out.put(b">");
@@ -246,49 +230,6 @@ pub(crate) fn end_tag(out: &mut impl Sink, qname: &str) {
     out.put(b"</");
     out.put(qname.as_bytes());
     out.put(b">");
-}
-
-/// The namespace declarations in scope, innermost last, with a mark per open element.
-#[derive(Debug, Default)]
-pub(crate) struct Namespaces {
-    /// (prefix, URI); the default namespace has prefix `""`, and `xmlns=""` is URI `""`.
-    declared: Vec<(String, String)>,
-    marks: Vec<usize>,
-}
-
-impl Namespaces {
-    /// Opens an element: its declarations are pushed by [`Namespaces::declare`].
-    pub(crate) fn open(&mut self) {
-        self.marks.push(self.declared.len());
-    }
-
-    pub(crate) fn declare(&mut self, prefix: &str, uri: &str) {
-        self.declared.push((prefix.to_owned(), uri.to_owned()));
-    }
-
-    /// Closes the innermost element, dropping its declarations.
-    pub(crate) fn close(&mut self) {
-        if let Some(mark) = self.marks.pop() {
-            self.declared.truncate(mark);
-        }
-    }
-
-    /// The URI bound to `prefix` in scope (`""` for no default namespace).
-    pub(crate) fn lookup(&self, prefix: &str) -> Option<&str> {
-        self.declared.iter().rev().find(|(p, _)| p == prefix).map(|(_, uri)| uri.as_str())
-    }
-
-    /// The URI bound to `prefix` outside the innermost element.
-    pub(crate) fn lookup_outer(&self, prefix: &str) -> Option<&str> {
-        let mark = self.marks.last().copied().unwrap_or(0);
-        self.declared.get(..mark).unwrap_or_default().iter().rev().find(|(p, _)| p == prefix).map(|(_, u)| u.as_str())
-    }
-
-    /// The declarations made on the innermost element.
-    pub(crate) fn innermost(&self) -> &[(String, String)] {
-        let mark = self.marks.last().copied().unwrap_or(0);
-        self.declared.get(mark..).unwrap_or_default()
-    }
 }
 
 /// The namespaces an exclusive-C14N output ancestor has rendered (Exc-C14N §3), innermost last.

@@ -16,13 +16,9 @@ pub(crate) mod c14n;
 mod sign;
 pub(crate) mod verify;
 
-use std::borrow::Cow;
-
-use quick_xml::events::BytesStart;
-
 use crate::report::{Code, Detail, Span};
-use crate::xml::{Event, Ns, is_xml_space};
-use c14n::{Attribute, DocSink, Hasher, Namespaces, Rendered};
+use crate::xml::{Attribute, Event, Ns, Reader, is_xml_space};
+use c14n::{DocSink, Hasher, Rendered};
 
 pub use sign::{SignError, SigningKey, sign};
 #[cfg(feature = "fuzzing")]
@@ -39,8 +35,6 @@ pub(crate) mod uri {
     pub(crate) const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
     /// SHA-256.
     pub(crate) const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
-    /// The `xml` prefix's namespace, bound without a declaration.
-    pub(crate) const XML: &str = "http://www.w3.org/XML/1998/namespace";
 }
 
 /// Where an element sits in the signature profile.
@@ -216,11 +210,10 @@ pub(crate) struct SigPass {
     /// Hash the document and capture `SignedInfo` (only when there is a key to verify with).
     verify: bool,
     hasher: Option<DocSink>,
-    namespaces: Namespaces,
     rendered: Rendered,
-    /// Qualified names of the open elements, for end tags: one string, split at `ends`.
-    names: String,
-    ends: Vec<usize>,
+    /// Scratch for ordering a start tag's attributes and namespaces: indices, so that it is
+    /// allocated once per message, not once per element.
+    order: Vec<usize>,
     depth: u32,
     root_seen: bool,
     /// Depth of the root-child `ds:Signature` being skipped by the digest.
@@ -290,12 +283,8 @@ impl SigPass {
         SigPass {
             verify,
             hasher: verify.then(|| DocSink::Hash(Box::new(Hasher::new()))),
-            namespaces: Namespaces::default(),
             rendered: Rendered::default(),
-            // Sized for a DUIS message's nesting (about ten deep) so they are allocated once,
-            // and only when canonicalising.
-            names: if verify { String::with_capacity(512) } else { String::new() },
-            ends: if verify { Vec::with_capacity(32) } else { Vec::new() },
+            order: Vec::new(),
             depth: 0,
             root_seen: false,
             excluded: None,
@@ -324,16 +313,16 @@ impl SigPass {
         SigPass { hasher: Some(DocSink::Buffer(Vec::new())), ..SigPass::new(true) }
     }
 
-    /// Feeds one event.
-    pub(crate) fn event(&mut self, event: &Event<'_>) {
+    /// Feeds one event, just read by `reader`.
+    pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
         match event {
             Event::Start(start) => {
                 self.comments.tag();
-                self.start(start.ns, start.local, start.span, &start.tag);
+                self.start(start.ns, start.local, start.span, start.qname, reader);
             }
             Event::End(_) => {
                 self.comments.tag();
-                self.end();
+                self.end(reader.closed_name());
             }
             Event::Text(text, _) | Event::CData(text, _) => {
                 self.comments.text(text);
@@ -350,7 +339,8 @@ impl SigPass {
         }
     }
 
-    fn start(&mut self, ns: Ns, local: &str, span: Span, tag: &BytesStart<'_>) {
+    fn start(&mut self, ns: Ns, local: &str, span: Span, qname: &str, reader: &Reader<'_>) {
+        let attributes = reader.attributes();
         self.depth = self.depth.saturating_add(1);
         let depth = self.depth;
         self.root_seen = true;
@@ -380,18 +370,18 @@ impl SigPass {
                     self.outcome.signature = Some(SignatureFacts { span, ..SignatureFacts::default() });
                     self.parsing = Some(depth);
                     self.frames.push(Frame { slot: Slot::Signature, span, index: 0, count: 0, seen: [0; 4] });
-                    self.check_attributes(tag, Slot::Signature, span);
+                    self.check_attributes(attributes, Slot::Signature, span);
                 }
             }
         } else if self.parsing.is_some() && depth > 2 {
-            self.profile_start(ns, local, span, tag);
+            self.profile_start(ns, local, span, attributes);
         }
         if self.verify {
-            self.canonical_start(tag);
+            self.canonical_start(qname, reader);
         }
     }
 
-    fn profile_start(&mut self, ns: Ns, local: &str, span: Span, tag: &BytesStart<'_>) {
+    fn profile_start(&mut self, ns: Ns, local: &str, span: Span, attributes: &[Attribute<'_>]) {
         let Some(parent) = self.frames.last_mut() else { return };
         let parent_slot = parent.slot;
         if parent_slot == Slot::Ignored || parent_slot == Slot::Transform {
@@ -480,25 +470,19 @@ impl SigPass {
             self.rendered.clear();
         }
         if slot != Slot::Ignored {
-            self.check_attributes(tag, slot, span);
+            self.check_attributes(attributes, slot, span);
         }
         self.frames.push(Frame { slot, span, index: 0, count: 0, seen: [0; 4] });
     }
 
     /// The attributes the profile allows: `Algorithm` on the method and transform elements,
     /// `URI` on Reference, namespace declarations anywhere; nothing else (no `Id`, `Type`).
-    fn check_attributes(&mut self, tag: &BytesStart<'_>, slot: Slot, span: Span) {
-        // Borrowed: owned only for a finding.
-        let mut algorithm: Option<Cow<'_, str>> = None;
-        let mut reference_uri: Option<Cow<'_, str>> = None;
-        let mut attributes = tag.attributes();
-        attributes.with_checks(false);
-        for attribute in attributes.flatten() {
-            if attribute.key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let name = attribute.key.0;
-            let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap_or_default();
+    fn check_attributes(&mut self, attributes: &[Attribute<'_>], slot: Slot, span: Span) {
+        let mut algorithm: Option<&str> = None;
+        let mut reference_uri: Option<&str> = None;
+        for attribute in attributes.iter().filter(|a| a.declares.is_none()) {
+            let name = attribute.qname;
+            let value = attribute.value.as_ref();
             match (slot, name) {
                 (
                     Slot::CanonicalizationMethod | Slot::SignatureMethod | Slot::Transform | Slot::DigestMethod,
@@ -518,8 +502,8 @@ impl SigPass {
             Slot::Transform => (Code::SigUnsupportedTransform, uri::ENVELOPED),
             Slot::DigestMethod => (Code::SigUnsupportedDigest, uri::SHA256),
             Slot::Reference => {
-                if reference_uri.as_deref() != Some("") {
-                    let found = reference_uri.map(Cow::into_owned);
+                if reference_uri != Some("") {
+                    let found = reference_uri.map(str::to_owned);
                     self.report(Code::SigReferenceUri, span, Detail::ReferenceUri { found });
                 }
                 return;
@@ -529,7 +513,7 @@ impl SigPass {
         match algorithm {
             Some(found) if found == expected => {}
             Some(found) => {
-                let found = found.into_owned();
+                let found = found.to_owned();
                 self.report(code, span, Detail::Algorithm { element: slot.name(), found, expected });
             }
             None => self.report(
@@ -540,10 +524,10 @@ impl SigPass {
         }
     }
 
-    fn end(&mut self) {
+    fn end(&mut self, qname: &str) {
         let depth = self.depth;
         if self.verify {
-            self.canonical_end();
+            self.canonical_end(qname);
         }
         if self.parsing.is_some() {
             if let Some(frame) = self.frames.pop() {
@@ -679,87 +663,75 @@ impl SigPass {
     }
 
     /// Canonicalises a start tag: inclusive into the digest, exclusive into `SignedInfo`.
-    fn canonical_start(&mut self, tag: &BytesStart<'_>) {
-        let qname = tag.name().0;
-        self.namespaces.open();
-        let mut attributes = tag.attributes();
-        attributes.with_checks(false);
-        let mut plain: Vec<Attribute<'_>> = Vec::new();
-        let mut prefixes: Vec<String> = Vec::new();
-        for attribute in attributes.flatten() {
-            let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap_or(Cow::Borrowed(""));
-            let key = attribute.key.0;
-            if key == "xmlns" {
-                self.namespaces.declare("", &value);
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                self.namespaces.declare(prefix, &value);
-            } else {
-                let (prefix, local) = key.split_once(':').map_or(("", key), |(p, l)| (p, l));
-                if !prefix.is_empty() {
-                    prefixes.push(prefix.to_owned());
-                }
-                plain.push(Attribute { uri: Cow::Owned(prefix.to_owned()), local, qname: key, value });
-            }
+    fn canonical_start(&mut self, qname: &str, reader: &Reader<'_>) {
+        let attributes = reader.attributes();
+        // C14N §2.2: attributes in order of namespace URI, then local name.
+        let order = &mut self.order;
+        order.clear();
+        order.extend(attributes.iter().enumerate().filter(|(_, a)| a.declares.is_none()).map(|(i, _)| i));
+        let key = |i: &usize| attributes.get(*i).map(|a| (a.uri.as_ref(), a.local));
+        if order.len() > 1 {
+            order.sort_unstable_by_key(key);
         }
-        // Resolve attribute prefixes now that this element's declarations are in.
-        for attribute in &mut plain {
-            let prefix = attribute.uri.clone();
-            let uri = if prefix.is_empty() {
-                ""
-            } else if prefix == "xml" {
-                uri::XML
-            } else {
-                self.namespaces.lookup(&prefix).unwrap_or_default()
-            };
-            attribute.uri = Cow::Owned(uri.to_owned());
-        }
-        let element_prefix = qname.split_once(':').map_or("", |(p, _)| p);
+        let plain = order.len();
+        let by_index = |i: &usize| attributes.get(*i).map(|a| (a.qname, a.value.as_ref()));
 
         if self.excluded.is_none()
             && let Some(hasher) = &mut self.hasher
         {
             // C14N §2.3 (namespace axis): a declaration is rendered unless the parent, which
             // is always in the node-set here, has the same binding in scope; `xmlns=""` only
-            // when it undoes a non-empty default.
-            let mut declared: Vec<(&str, &str)> = Vec::new();
-            for (prefix, uri) in self.namespaces.innermost() {
-                if prefix == "xml" {
-                    continue;
-                }
-                let outer = self.namespaces.lookup_outer(prefix).unwrap_or_default();
-                if outer != uri.as_str() {
-                    declared.push((prefix.as_str(), uri.as_str()));
-                }
-            }
-            c14n::start_tag(hasher, qname, &mut declared, &mut plain);
+            // when it undoes a non-empty default. Declarations sort by prefix, default first.
+            let declared = reader.declared_here();
+            order.truncate(plain);
+            order.extend((0..declared.len()).filter(|i| {
+                declared.get(*i).is_some_and(|b| reader.outer_namespace(b.prefix).unwrap_or_default() != b.uri)
+            }));
+            let (attribute_order, namespace_order) = order.split_at_mut(plain);
+            namespace_order.sort_unstable_by_key(|i| declared.get(*i).map(|b| b.prefix));
+            let namespaces =
+                namespace_order.iter().filter_map(|i| declared.get(*i)).map(|b| (b.prefix, b.uri.as_ref()));
+            c14n::start_tag(hasher, qname, namespaces, attribute_order.iter().filter_map(by_index));
         }
         if self.in_signed_info.is_some() {
+            // Exc-C14N §3: the namespaces visibly utilised by the element (its own prefix and
+            // its attributes' prefixes other than `xml`) that the nearest output ancestor did
+            // not render with the same URI.
             self.rendered.open();
-            let mut utilised: Vec<&str> = vec![element_prefix];
-            for prefix in &prefixes {
-                if prefix != "xml" && !utilised.contains(&prefix.as_str()) {
-                    utilised.push(prefix);
+            let element_prefix = qname.split_once(':').map_or("", |(p, _)| p);
+            let prefix_of =
+                |i: usize| if i == usize::MAX { element_prefix } else { attributes.get(i).map_or("", |a| a.prefix) };
+            order.truncate(plain);
+            for candidate in core::iter::once(usize::MAX).chain(0..attributes.len()) {
+                let prefix = prefix_of(candidate);
+                let utilised = candidate == usize::MAX
+                    || attributes.get(candidate).is_some_and(|a| a.declares.is_none() && !a.prefix.is_empty());
+                let seen = order.get(plain..).unwrap_or_default().iter().any(|j| prefix_of(*j) == prefix);
+                if !utilised || prefix == "xml" || seen {
+                    continue;
+                }
+                if self.rendered.needs(prefix, reader.namespace(prefix).unwrap_or_default()) {
+                    order.push(candidate);
                 }
             }
-            let mut declared: Vec<(&str, &str)> = Vec::new();
-            for prefix in utilised {
-                let uri = self.namespaces.lookup(prefix).unwrap_or_default();
-                if self.rendered.needs(prefix, uri) {
-                    declared.push((prefix, uri));
-                }
+            let (attribute_order, namespace_order) = order.split_at_mut(plain);
+            namespace_order.sort_unstable_by_key(|i| prefix_of(*i));
+            for i in namespace_order.iter() {
+                let prefix = prefix_of(*i);
+                self.rendered.record(prefix, reader.namespace(prefix).unwrap_or_default());
             }
-            for (prefix, uri) in &declared {
-                self.rendered.record(prefix, uri);
-            }
-            c14n::start_tag(&mut self.outcome.signed_info, qname, &mut declared, &mut plain);
+            let namespaces =
+                namespace_order.iter().map(|i| (prefix_of(*i), reader.namespace(prefix_of(*i)).unwrap_or_default()));
+            c14n::start_tag(
+                &mut self.outcome.signed_info,
+                qname,
+                namespaces,
+                attribute_order.iter().filter_map(by_index),
+            );
         }
-        self.ends.push(self.names.len());
-        self.names.push_str(qname);
     }
 
-    fn canonical_end(&mut self) {
-        let start = self.ends.pop().unwrap_or(0);
-        let qname = self.names.get(start..).unwrap_or_default();
+    fn canonical_end(&mut self, qname: &str) {
         if self.excluded.is_none()
             && let Some(hasher) = &mut self.hasher
         {
@@ -769,8 +741,6 @@ impl SigPass {
             c14n::end_tag(&mut self.outcome.signed_info, qname);
             self.rendered.close();
         }
-        self.names.truncate(start);
-        self.namespaces.close();
     }
 
     /// Ends the pass.
@@ -811,7 +781,7 @@ fn run(input: &[u8], mut pass: SigPass) -> Option<SigOutcome> {
     let mut findings = crate::report::Findings::new(limits.max_findings);
     let mut reader = crate::xml::Reader::new(input, limits, &mut findings)?;
     while let Some(event) = reader.next(&mut findings) {
-        pass.event(&event);
+        pass.event(&event, &reader);
     }
     reader.is_complete().then(|| pass.finish())
 }

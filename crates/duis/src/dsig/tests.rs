@@ -11,7 +11,7 @@ fn pass(input: &str, verify: bool) -> SigOutcome {
     let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
     let mut pass = SigPass::new(verify);
     while let Some(event) = reader.next(&mut findings) {
-        pass.event(&event);
+        pass.event(&event, &reader);
     }
     pass.finish()
 }

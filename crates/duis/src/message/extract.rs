@@ -206,11 +206,11 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// Takes one event; `depth_after` is the reader's depth once the event was read.
-    pub(crate) fn event(&mut self, event: &Event<'a>, depth_after: u32) {
+    /// Takes one event, just read by `reader`.
+    pub(crate) fn event(&mut self, event: &Event<'a>, reader: &Reader<'a>) {
         match event {
-            Event::Start(start) => self.start(start),
-            Event::End(span) => self.end(*span, depth_after),
+            Event::Start(start) => self.start(start, reader),
+            Event::End(span) => self.end(*span, reader.depth()),
             Event::Text(text, span) | Event::CData(text, span) => {
                 if let Some(capture) = &mut self.capture {
                     if matches!(capture.text, Text::Empty) {
@@ -241,12 +241,12 @@ impl<'a> Extractor<'a> {
         Self::slot(depth).and_then(|i| i.checked_sub(1)).and_then(|i| self.nodes.get(i).copied()).unwrap_or(Node::Skip)
     }
 
-    fn start(&mut self, start: &Start<'a>) {
+    fn start(&mut self, start: &Start<'a>, reader: &Reader<'a>) {
         // A captured field has simple content; a child element ends the capture (the schema
         // engine reports the child).
         self.capture = None;
         let node = if start.depth == 1 {
-            self.root_start(start)
+            self.root_start(start, reader)
         } else {
             match (self.parent(start.depth), start.ns, start.local) {
                 (Node::Root, Ns::Sr, "Header") => Node::Header,
@@ -314,7 +314,7 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn root_start(&mut self, start: &Start<'a>) -> Node {
+    fn root_start(&mut self, start: &Start<'a>, reader: &Reader<'a>) -> Node {
         let root = match (start.ns, start.local) {
             (Ns::Sr, "Request") => Root::Request,
             (Ns::Sr, "Response") => Root::Response,
@@ -338,9 +338,9 @@ impl<'a> Extractor<'a> {
         }
         self.kind = Some(MessageKind::Incomplete);
         if root == Root::Request
-            && let Some(value) = Reader::attribute(&start.tag, "schemaVersion")
+            && let Some(value) = reader.attribute("schemaVersion")
         {
-            self.facts.schema_version = Some(Located { value: Cow::Owned(value.into_owned()), span: start.span });
+            self.facts.schema_version = Some(Located { value, span: start.span });
         }
         Node::Root
     }

@@ -146,6 +146,8 @@ codes! {
     /// One element carries more attributes (namespace declarations included) than
     /// `Limits::max_attributes`.
     LimitAttributes = "limit.attributes", Error, Certain, "DESIGN §7 (hostile input)";
+    /// More namespace declarations are in scope at once than `Limits::max_namespaces`.
+    LimitNamespaces = "limit.namespaces", Error, Certain, "DESIGN §7 (hostile input)";
     /// The text of one element, or one attribute value, is longer than `Limits::max_text_bytes`.
     LimitTextLength = "limit.text-length", Error, Certain, "DESIGN §7 (hostile input)";
     /// More findings than `Limits::max_findings`; the rest were dropped. The message is judged

@@ -126,26 +126,15 @@ impl<'s> SchemaPass<'s> {
     }
 
     fn start(&mut self, start: &Start<'_>, reader: &Reader<'_>) {
-        // Attributes other than namespace declarations, with normalised values. Values are
-        // borrowed unless normalisation changed them; the list is built only when there are
-        // any (DUIS elements carry few).
-        let mut attributes = start.tag.attributes();
-        attributes.with_checks(false);
-        let mut owned: Vec<(&str, &str, std::borrow::Cow<'_, str>)> = Vec::new();
-        for attribute in attributes.flatten() {
-            if attribute.key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let name: &str = attribute.key.0;
-            let local = name.rsplit_once(':').map_or(name, |(_, local)| local);
-            let uri = if name.contains(':') { reader.attribute_uri(attribute.key) } else { "" };
-            let value = attribute
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .unwrap_or_else(|_| attribute.value.clone());
-            owned.push((uri, local, value));
-        }
+        // The reader has resolved and normalised the attributes; declarations are not
+        // attributes to the schema.
         let span = start.span.range();
-        let list = owned.iter().map(|(ns, local, value)| duis_xsd::Attribute { ns, local, value, span: span.clone() });
+        let list = reader.attributes().iter().filter(|a| a.declares.is_none()).map(|a| duis_xsd::Attribute {
+            ns: &a.uri,
+            local: a.local,
+            value: &a.value,
+            span: span.clone(),
+        });
         self.validator.start_element(&start.uri, start.local, list, span.clone(), &mut self.findings);
     }
 

@@ -23,6 +23,10 @@ pub struct Limits {
     /// Most attributes on one element, namespace declarations included (`limit.attributes`).
     /// Default 64: DUIS elements carry at most a handful.
     pub max_attributes: u32,
+    /// Most namespace declarations in scope at once (`limit.namespaces`). Default 128: DUIS
+    /// messages declare two or three; the bound keeps every prefix lookup short, so work stays
+    /// linear in the input even when each of thousands of nested elements declares namespaces.
+    pub max_namespaces: usize,
     /// Longest text content of one element, or one attribute value, in bytes
     /// (`limit.text-length`). Default 16 MiB: room for the 13,653,336-character
     /// `FirmwareImage` with line breaks.
@@ -39,6 +43,7 @@ impl Default for Limits {
             max_depth: 64,
             max_elements: 500_000,
             max_attributes: 64,
+            max_namespaces: 128,
             max_text_bytes: 16 * 1024 * 1024,
             max_findings: 1_000,
         }
@@ -67,6 +72,12 @@ impl Limits {
     /// Sets [`Limits::max_attributes`].
     pub fn max_attributes(mut self, attributes: u32) -> Limits {
         self.max_attributes = attributes;
+        self
+    }
+
+    /// Sets [`Limits::max_namespaces`].
+    pub fn max_namespaces(mut self, namespaces: usize) -> Limits {
+        self.max_namespaces = namespaces;
         self
     }
 

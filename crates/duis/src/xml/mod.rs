@@ -8,13 +8,12 @@
 
 mod limits;
 
-use quick_xml::NsReader;
+use quick_xml::Reader as QxReader;
 use quick_xml::errors::{Error as QxError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::AttrError;
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event as QxEvent};
-use quick_xml::name::{QName, ResolveResult};
 
 pub use limits::Limits;
 
@@ -28,6 +27,10 @@ pub(crate) mod ns {
     pub(crate) const RA: &str = "http://www.dccinterface.co.uk/ResponseAndAlert";
     /// XML Signature.
     pub(crate) const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    /// The `xml` prefix's namespace, bound without a declaration (Namespaces in XML 1.0 §3).
+    pub(crate) const XML: &str = "http://www.w3.org/XML/1998/namespace";
+    /// The namespace of namespace declarations, never declared.
+    pub(crate) const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 }
 
 /// The namespace of an element, resolved from its prefix.
@@ -56,21 +59,52 @@ impl Ns {
     }
 }
 
-/// An element start tag. For `<a/>` an [`Event::End`] follows at once.
+/// An element start tag. For `<a/>` an [`Event::End`] follows at once. Its attributes are
+/// [`Reader::attributes`] until the next event is read.
 #[derive(Debug)]
 pub(crate) struct Start<'a> {
     /// The element's namespace.
     pub(crate) ns: Ns,
-    /// Its namespace URI (empty for none); borrowed for the known namespaces.
-    pub(crate) uri: Cow<'static, str>,
+    /// Its namespace URI (empty for none), as declared.
+    pub(crate) uri: Cow<'a, str>,
+    /// The name as written (`prefix:local` or `local`).
+    pub(crate) qname: &'a str,
     /// Local name (after any prefix).
     pub(crate) local: &'a str,
     /// The whole start tag.
     pub(crate) span: Span,
     /// 1 for the root element.
     pub(crate) depth: u32,
-    /// quick-xml's view, for attributes.
-    pub(crate) tag: BytesStart<'a>,
+}
+
+/// One attribute of the current start tag. Attributes are read once per element, checked and
+/// resolved by the reader, and shared by every pass.
+#[derive(Debug)]
+pub(crate) struct Attribute<'a> {
+    /// The name as written.
+    pub(crate) qname: &'a str,
+    /// The prefix (`""` for none).
+    pub(crate) prefix: &'a str,
+    /// The local part of the name.
+    pub(crate) local: &'a str,
+    /// The namespace URI: `""` for an unprefixed attribute (attributes are never in the
+    /// default namespace), the `xmlns` namespace for a namespace declaration.
+    pub(crate) uri: Cow<'a, str>,
+    /// The value with references resolved and white space normalised (XML 1.0 §3.3.3);
+    /// borrowed from the input unless that changed it.
+    pub(crate) value: Cow<'a, str>,
+    /// For a namespace declaration, the prefix it binds (`""` for the default namespace).
+    pub(crate) declares: Option<&'a str>,
+}
+
+/// A namespace declaration in scope.
+#[derive(Debug)]
+pub(crate) struct Binding<'a> {
+    /// The prefix bound (`""` for the default namespace).
+    pub(crate) prefix: &'a str,
+    /// The namespace URI (`""` for `xmlns=""`, which undeclares the default namespace).
+    pub(crate) uri: Cow<'a, str>,
+    ns: Ns,
 }
 
 /// One item of the document, with its span.
@@ -106,7 +140,7 @@ enum State {
 /// The strict event reader. Construct with [`Reader::new`]; call [`Reader::next`] until it
 /// returns `None`.
 pub(crate) struct Reader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: QxReader<&'a [u8]>,
     /// The text given to quick-xml: the input after any BOM.
     text: &'a str,
     /// Offset of the slice given to quick-xml within the caller's input (a UTF-8 BOM is
@@ -122,6 +156,16 @@ pub(crate) struct Reader<'a> {
     pending_end: Option<Span>,
     /// Set when the document was read to its end with no fatal finding.
     complete: bool,
+    /// The attributes of the latest start tag.
+    attributes: Vec<Attribute<'a>>,
+    /// The namespace declarations in scope, outermost first.
+    bindings: Vec<Binding<'a>>,
+    /// Per open element, the number of bindings in scope before its own.
+    marks: Vec<usize>,
+    /// The qualified names of the open elements, outermost first.
+    open_names: Vec<&'a str>,
+    /// The qualified name of the element the latest `End` closed.
+    closed: &'a str,
 }
 
 impl<'a> Reader<'a> {
@@ -157,7 +201,7 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        let mut inner = NsReader::from_str(text);
+        let mut inner = QxReader::from_str(text);
         let config = inner.config_mut();
         // Every field set here on purpose: some quick-xml defaults are lax.
         config.allow_dangling_amp = false;
@@ -179,6 +223,13 @@ impl<'a> Reader<'a> {
             state: State::BeforeRoot,
             pending_end: None,
             complete: false,
+            // Sized for a DUIS message (a few attributes, a few namespaces, about ten deep):
+            // one allocation each per message, none per element.
+            attributes: Vec::with_capacity(8),
+            bindings: Vec::with_capacity(8),
+            marks: Vec::with_capacity(32),
+            open_names: Vec::with_capacity(32),
+            closed: "",
         })
     }
 
@@ -211,8 +262,8 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let start = self.position();
-            let (resolved, event) = match self.inner.read_resolved_event() {
-                Ok((resolved, event)) => (resolve(resolved), event),
+            let event = match self.inner.read_event() {
+                Ok(event) => event,
                 Err(error) => {
                     self.report_error(error, start, findings);
                     return self.stop();
@@ -220,8 +271,8 @@ impl<'a> Reader<'a> {
             };
             let span = Span::new(start, self.position());
             match event {
-                QxEvent::Start(tag) => return self.open(resolved, tag, span, false, findings),
-                QxEvent::Empty(tag) => return self.open(resolved, tag, span, true, findings),
+                QxEvent::Start(tag) => return self.open(&tag, span, false, findings),
+                QxEvent::Empty(tag) => return self.open(&tag, span, true, findings),
                 QxEvent::End(_) => return Some(self.close(span)),
                 QxEvent::Text(text) => {
                     let _ = text;
@@ -314,14 +365,7 @@ impl<'a> Reader<'a> {
         true
     }
 
-    fn open(
-        &mut self,
-        resolved: Result<(Ns, Cow<'static, str>), String>,
-        tag: BytesStart<'a>,
-        span: Span,
-        empty: bool,
-        findings: &mut Findings,
-    ) -> Option<Event<'a>> {
+    fn open(&mut self, tag: &BytesStart<'a>, span: Span, empty: bool, findings: &mut Findings) -> Option<Event<'a>> {
         if self.state == State::AfterRoot {
             findings.push(Code::XmlContentOutsideRoot, span, Detail::None);
             return self.stop();
@@ -338,28 +382,44 @@ impl<'a> Reader<'a> {
             findings.push(Code::LimitElements, span, Detail::Limit { max: u64::from(self.limits.max_elements) });
             return self.stop();
         }
+        let qname = self.slice(span, 1, 0).get(..tag.name().as_ref().len()).unwrap_or_default();
+        // quick-xml does not check name characters: `<a//>` would be an element named `a/`.
+        let Some((prefix, local)) = split_qname(qname) else {
+            findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{qname:?} is not an XML name")));
+            return self.stop();
+        };
+        self.marks.push(self.bindings.len());
+        self.open_names.push(qname);
+        self.attributes.clear();
         // Most DUIS elements carry no attributes: skip the attribute walk for them.
-        if tag.attributes_raw().bytes().any(|b| !is_xml_space(b)) && !self.check_attributes(&tag, span, findings) {
+        if tag.attributes_raw().bytes().any(|b| !is_xml_space(b)) && !self.read_attributes(tag, span, findings) {
             return self.stop();
         }
-        let (ns, uri) = match resolved {
-            Ok(resolved) => resolved,
-            Err(prefix) => {
-                findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
+        let (ns, uri) = match prefix {
+            "xmlns" => {
+                findings.push(
+                    Code::XmlMalformed,
+                    span,
+                    Detail::Parser("an element cannot have the prefix xmlns".into()),
+                );
                 return self.stop();
             }
+            "xml" => (Ns::Other, Cow::Borrowed(ns::XML)),
+            _ => match self.binding(prefix) {
+                Some(binding) => (binding.ns, binding.uri.clone()),
+                // No default namespace in scope: the element is in no namespace.
+                None if prefix.is_empty() => (Ns::None, Cow::Borrowed("")),
+                None => {
+                    let prefix = prefix.to_owned();
+                    findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
+                    return self.stop();
+                }
+            },
         };
-        let name = self.slice(span, 1, 0).get(..tag.name().as_ref().len()).unwrap_or_default();
-        // quick-xml does not check name characters: `<a//>` would be an element named `a/`.
-        if !is_xml_name(name) {
-            findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{name:?} is not an XML name")));
-            return self.stop();
-        }
-        let local = name.rsplit_once(':').map_or(name, |(_, local)| local);
         if empty {
             self.pending_end = Some(Span::point(span.end));
         }
-        Some(Event::Start(Start { ns, uri, local, span, depth: self.depth, tag }))
+        Some(Event::Start(Start { ns, uri, qname, local, span, depth: self.depth }))
     }
 
     fn close(&mut self, span: Span) -> Event<'a> {
@@ -368,28 +428,38 @@ impl<'a> Reader<'a> {
         if self.depth == 0 {
             self.state = State::AfterRoot;
         }
+        if let Some(mark) = self.marks.pop() {
+            self.bindings.truncate(mark);
+        }
+        self.closed = self.open_names.pop().unwrap_or_default();
         Event::End(span)
     }
 
-    /// Counts attributes, checks their syntax, uniqueness, value length and characters, and
-    /// that every attribute prefix is declared.
-    fn check_attributes(&self, tag: &BytesStart<'a>, span: Span, findings: &mut Findings) -> bool {
+    /// Reads the attributes of a start tag into [`Reader::attributes`]: counts them, checks
+    /// their syntax, names, value length and characters, takes in the namespace declarations
+    /// (Namespaces in XML 1.0 §3, reserved prefixes and names included), then resolves every
+    /// attribute prefix and checks that no two attributes share an expanded name (§6.3).
+    fn read_attributes(&mut self, tag: &BytesStart<'a>, span: Span, findings: &mut Findings) -> bool {
+        let malformed = |findings: &mut Findings, message: String| {
+            findings.push(Code::XmlMalformed, span, Detail::Parser(message));
+            false
+        };
+        let tag_text: &str = tag;
+        // The same bytes borrowed from the input, so that names and values outlive `tag`.
+        let text: &'a str = self.slice(span, 1, 0).get(..tag_text.len()).unwrap_or_default();
+        let mut attributes = quick_xml::events::attributes::Attributes::new(text, tag.name().as_ref().len());
         let mut count: u32 = 0;
-        for attribute in tag.attributes().with_checks(true) {
+        for attribute in attributes.with_checks(true) {
             count = count.saturating_add(1);
             if count > self.limits.max_attributes {
-                findings.push(
-                    Code::LimitAttributes,
-                    span,
-                    Detail::Limit { max: u64::from(self.limits.max_attributes) },
-                );
+                let max = u64::from(self.limits.max_attributes);
+                findings.push(Code::LimitAttributes, span, Detail::Limit { max });
                 return false;
             }
             let attribute = match attribute {
                 Ok(attribute) => attribute,
                 Err(AttrError::Duplicated(at, _)) => {
-                    let tag_text: &str = tag;
-                    let name = tag_text
+                    let name = text
                         .get(at..)
                         .unwrap_or_default()
                         .split(|c: char| c == '=' || c.is_ascii_whitespace())
@@ -399,10 +469,7 @@ impl<'a> Reader<'a> {
                     findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
                     return false;
                 }
-                Err(error) => {
-                    findings.push(Code::XmlMalformed, span, Detail::Parser(error.to_string()));
-                    return false;
-                }
+                Err(error) => return malformed(findings, error.to_string()),
             };
             if attribute.value.len() > self.limits.max_text_bytes {
                 let max = u64::try_from(self.limits.max_text_bytes).unwrap_or(u64::MAX);
@@ -413,33 +480,79 @@ impl<'a> Reader<'a> {
                 findings.push(code, span, detail);
                 return false;
             }
-            let key = attribute.key;
-            if !is_xml_name(key.0) {
-                let name = key.0;
-                findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{name:?} is not an XML name")));
-                return false;
+            let qname: &'a str = attribute.key.0;
+            let Some((prefix, local)) = split_qname(qname) else {
+                return malformed(findings, format!("{qname:?} is not an XML name"));
+            };
+            let value = match attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(value) => value,
+                Err(error) => return malformed(findings, error.to_string()),
+            };
+            let declares = match (prefix, local) {
+                ("", "xmlns") => Some(""),
+                ("xmlns", declared) => Some(declared),
+                _ => None,
+            };
+            if let Some(declared) = declares {
+                if let Err(message) = check_declaration(declared, &value) {
+                    return malformed(findings, message);
+                }
+                // `xml` is bound already, and may only be declared to its own URI.
+                if declared != "xml" {
+                    if self.bindings.len() >= self.limits.max_namespaces {
+                        let max = u64::try_from(self.limits.max_namespaces).unwrap_or(u64::MAX);
+                        findings.push(Code::LimitNamespaces, span, Detail::Limit { max });
+                        return false;
+                    }
+                    let ns = if value.is_empty() { Ns::None } else { Ns::from_uri(&value) };
+                    self.bindings.push(Binding { prefix: declared, uri: value.clone(), ns });
+                }
             }
-            if key.as_namespace_binding().is_some() {
+            let uri = if declares.is_some() { Cow::Borrowed(ns::XMLNS) } else { Cow::Borrowed("") };
+            self.attributes.push(Attribute { qname, prefix, local, uri, value, declares });
+        }
+        // Prefixes resolve once every declaration on the element is in.
+        let mut qualified = false;
+        for i in 0..self.attributes.len() {
+            let Some(attribute) = self.attributes.get(i) else { break };
+            if attribute.declares.is_some() || attribute.prefix.is_empty() {
                 continue;
             }
-            if let (ResolveResult::Unknown(prefix), _) = self.inner.resolver().resolve_attribute(key) {
-                findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
-                return false;
+            let uri = match attribute.prefix {
+                "xml" => Cow::Borrowed(ns::XML),
+                prefix => match self.binding(prefix) {
+                    Some(binding) => binding.uri.clone(),
+                    None => {
+                        let prefix = prefix.to_owned();
+                        findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
+                        return false;
+                    }
+                },
+            };
+            if let Some(attribute) = self.attributes.get_mut(i) {
+                attribute.uri = uri;
+            }
+            qualified = true;
+        }
+        // Two prefixes bound to one URI can name one attribute twice (Namespaces §6.3); the
+        // same qualified name twice was caught above.
+        if qualified {
+            let named = |a: &Attribute<'_>| a.declares.is_none() && !a.prefix.is_empty();
+            for (i, a) in self.attributes.iter().enumerate().filter(|(_, a)| named(a)) {
+                let twin = self.attributes.iter().skip(i.saturating_add(1)).filter(|b| named(b));
+                if let Some(b) = twin.into_iter().find(|b| b.local == a.local && b.uri == a.uri) {
+                    let name = b.qname.to_owned();
+                    findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
+                    return false;
+                }
             }
         }
         true
     }
 
-    /// The value of an unqualified attribute, unescaped and normalised as XML 1.0 §3.3.3 says
-    /// (borrowed unless it holds references or white space to replace). Attribute syntax was
-    /// checked when the element was read.
-    pub(crate) fn attribute<'t>(tag: &'t BytesStart<'a>, name: &str) -> Option<Cow<'t, str>> {
-        let mut attributes = tag.attributes();
-        attributes.with_checks(false);
-        attributes
-            .flatten()
-            .find(|a| a.key == QName(name))
-            .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+    /// The innermost declaration of `prefix` in scope (`""`: the default namespace).
+    fn binding(&self, prefix: &str) -> Option<&Binding<'a>> {
+        self.bindings.iter().rev().find(|b| b.prefix == prefix)
     }
 
     /// A slice of the reader's text from an absolute span, trimmed by `head` and `tail` bytes.
@@ -478,7 +591,6 @@ impl<'a> Reader<'a> {
             QxError::InvalidAttr(AttrError::Duplicated(..)) => {
                 (Code::XmlDuplicateAttribute, Detail::Parser(error.to_string()))
             }
-            QxError::Namespace(_) => (Code::XmlMalformed, Detail::Parser(error.to_string())),
             other => (Code::XmlMalformed, Detail::Parser(other.to_string())),
         };
         findings.push(code, span, detail);
@@ -490,22 +602,6 @@ impl<'a> Reader<'a> {
             .checked_sub(self.base)
             .and_then(|s| text.get(s..))
             .is_some_and(|rest| rest.len() >= 9 && rest.get(..9).is_some_and(|p| p.eq_ignore_ascii_case(b"<!DOCTYPE")))
-    }
-}
-
-fn resolve(result: ResolveResult<'_>) -> Result<(Ns, Cow<'static, str>), String> {
-    match result {
-        ResolveResult::Unbound => Ok((Ns::None, Cow::Borrowed(""))),
-        ResolveResult::Bound(namespace) => {
-            let uri: &str = namespace.as_ref();
-            Ok(match Ns::from_uri(uri) {
-                Ns::Sr => (Ns::Sr, Cow::Borrowed(ns::SR)),
-                Ns::Ra => (Ns::Ra, Cow::Borrowed(ns::RA)),
-                Ns::Ds => (Ns::Ds, Cow::Borrowed(ns::DS)),
-                other => (other, Cow::Owned(uri.to_owned())),
-            })
-        }
-        ResolveResult::Unknown(prefix) => Err(prefix),
     }
 }
 
@@ -529,13 +625,38 @@ impl<'a> Reader<'a> {
         self.slice(span, 0, 0)
     }
 
-    /// The namespace URI of an attribute name (empty for an unprefixed one: attributes are
-    /// never in the default namespace).
-    pub(crate) fn attribute_uri(&self, key: QName<'_>) -> &str {
-        match self.inner.resolver().resolve_attribute(key) {
-            (ResolveResult::Bound(namespace), _) => namespace.0,
-            _ => "",
-        }
+    /// The qualified name of the element the latest [`Event::End`] closed.
+    pub(crate) fn closed_name(&self) -> &'a str {
+        self.closed
+    }
+
+    /// The attributes of the latest start tag, namespace declarations included.
+    pub(crate) fn attributes(&self) -> &[Attribute<'a>] {
+        &self.attributes
+    }
+
+    /// The value of the latest start tag's unprefixed attribute `name`.
+    pub(crate) fn attribute(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.attributes.iter().find(|a| a.qname == name).map(|a| a.value.clone())
+    }
+
+    /// The URI bound to `prefix` in scope, the latest start tag's declarations included
+    /// (`""` for the default namespace; `None` when unbound). The `xml` prefix is not listed.
+    pub(crate) fn namespace(&self, prefix: &str) -> Option<&str> {
+        self.binding(prefix).map(|b| b.uri.as_ref())
+    }
+
+    /// The URI bound to `prefix` outside the innermost open element.
+    pub(crate) fn outer_namespace(&self, prefix: &str) -> Option<&str> {
+        let mark = self.marks.last().copied().unwrap_or(0);
+        let outer = self.bindings.get(..mark).unwrap_or_default();
+        outer.iter().rev().find(|b| b.prefix == prefix).map(|b| b.uri.as_ref())
+    }
+
+    /// The namespace declarations made on the innermost open element (none for `xml`).
+    pub(crate) fn declared_here(&self) -> &[Binding<'a>] {
+        let mark = self.marks.last().copied().unwrap_or(0);
+        self.bindings.get(mark..).unwrap_or_default()
     }
 }
 
@@ -563,22 +684,80 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
     text.get(at..).and_then(|rest| rest.chars().next()).map(|ch| (at, ch))
 }
 
-/// XML 1.0 `Name` (§2.3): a NameStartChar, then NameChars. Non-ASCII characters are accepted
-/// as the production's large Unicode ranges allow them (U+00B7 and combining marks included), so
-/// only the ASCII cases, where markup characters hide, are told apart.
-fn is_xml_name(name: &str) -> bool {
-    // Byte-wise first: nearly every name is ASCII letters, digits and `:`, `_`, `-`, `.`.
-    let ascii_rest = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.');
-    if let Some((&first, rest)) = name.as_bytes().split_first()
-        && (first.is_ascii_alphabetic() || first == b'_' || first == b':')
-        && rest.iter().all(|&b| ascii_rest(b))
-    {
-        return true;
+/// Splits a qualified name (Namespaces in XML 1.0 §4: `NCName` or `NCName ':' NCName`) into
+/// prefix (`""` for none) and local part; `None` when it is not one. One pass over the bytes.
+/// Non-ASCII characters are accepted as the `Name` production's large Unicode ranges allow them
+/// (U+00B7 and combining marks included), so only the ASCII cases, where markup characters
+/// hide, are told apart.
+fn split_qname(name: &str) -> Option<(&str, &str)> {
+    let bytes = name.as_bytes();
+    // One table lookup per byte; the OR of the classes says whether a colon or a forbidden
+    // ASCII byte occurred at all, so the common name costs a single pass and no branch per byte.
+    let classes = bytes.iter().fold(0u8, |seen, &b| seen | name_byte(b));
+    if classes & FORBIDDEN != 0 {
+        return None;
     }
-    let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
-    let rest = |c: char| start(c) || c.is_ascii_digit() || c == '-' || c == '.';
-    let mut chars = name.chars();
-    chars.next().is_some_and(start) && chars.all(rest)
+    let (prefix, local) = if classes & COLON == 0 {
+        ("", name)
+    } else {
+        let (prefix, rest) = name.split_once(':')?;
+        if rest.contains(':') || prefix.is_empty() {
+            return None;
+        }
+        (prefix, rest)
+    };
+    // Each part starts with a letter, `_` or a non-ASCII character.
+    let starts = |part: &str| part.bytes().next().is_some_and(|b| name_byte(b) & START != 0);
+    (starts(local) && (prefix.is_empty() || starts(prefix))).then_some((prefix, local))
+}
+
+/// [`name_byte`] classes.
+const START: u8 = 1;
+const COLON: u8 = 2;
+const FORBIDDEN: u8 = 4;
+
+/// The class of a byte in a name: ASCII letters, `_` and every byte of a non-ASCII character
+/// may start a name part; digits, `-` and `.` may follow; `:` separates the prefix; any other
+/// ASCII byte is forbidden.
+const fn class_of(b: u8) -> u8 {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' | 0x80..=0xFF => START,
+        b'0'..=b'9' | b'-' | b'.' => 0,
+        b':' => COLON,
+        _ => FORBIDDEN,
+    }
+}
+
+/// [`class_of`] for every byte, built at compile time: one load per byte of a name.
+// The loop runs at compile time over 0..256: the index and the cast cannot go wrong.
+#[allow(clippy::indexing_slicing, clippy::as_conversions, clippy::cast_possible_truncation)]
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = class_of(i as u8);
+        i += 1;
+    }
+    table
+};
+
+fn name_byte(b: u8) -> u8 {
+    // Never `None`: the table has an entry for every byte.
+    NAME_BYTES.get(usize::from(b)).copied().unwrap_or(FORBIDDEN)
+}
+
+/// The constraints on a namespace declaration (Namespaces in XML 1.0 §3): `xml` only to its
+/// own URI and that URI to no other prefix, `xmlns` and its URI never, and no prefix undeclared
+/// with an empty URI (XML 1.0 namespaces have no prefix undeclaring).
+fn check_declaration(prefix: &str, uri: &str) -> Result<(), String> {
+    match (prefix, uri) {
+        ("xml", ns::XML) => Ok(()),
+        ("xml", _) => Err(format!("the prefix xml cannot be bound to {uri:?}")),
+        ("xmlns", _) => Err("the prefix xmlns cannot be declared".into()),
+        (_, ns::XML | ns::XMLNS) => Err(format!("{uri:?} cannot be bound to the prefix {prefix:?}")),
+        (prefix, "") if !prefix.is_empty() => Err(format!("the prefix {prefix:?} cannot be bound to an empty URI")),
+        _ => Ok(()),
+    }
 }
 
 fn is_xml_char(ch: char) -> bool {

@@ -163,3 +163,80 @@ fn comments_inside_the_root_are_events_with_their_span_and_outside_are_dropped()
     assert!(codes.is_empty() && complete);
     assert_eq!(events, ["<None:r@8..11", "t\"x\"@11..12", "!@12..20", "t\"y\"@20..21", ">@21..25"]);
 }
+
+// Namespaces in XML 1.0: the reader resolves prefixes itself, so it enforces the constraints.
+refused!(qname_with_two_colons, "<a:b:c xmlns:a='urn:a'/>", Code::XmlMalformed);
+refused!(qname_starting_with_colon, "<:a/>", Code::XmlMalformed);
+refused!(qname_ending_with_colon, "<a: xmlns:a='urn:a'/>", Code::XmlMalformed);
+refused!(qname_local_part_starting_with_digit, "<a:1 xmlns:a='urn:a'/>", Code::XmlMalformed);
+refused!(attribute_qname_with_two_colons, "<a xmlns:p='urn:p' p:b:c='1'/>", Code::XmlMalformed);
+refused!(xml_prefix_to_another_uri, "<a xmlns:xml='urn:x'/>", Code::XmlMalformed);
+refused!(xmlns_prefix_declared, "<a xmlns:xmlns='http://www.w3.org/2000/xmlns/'/>", Code::XmlMalformed);
+refused!(xml_uri_to_another_prefix, "<a xmlns:p='http://www.w3.org/XML/1998/namespace'/>", Code::XmlMalformed);
+refused!(xmlns_uri_as_default, "<a xmlns='http://www.w3.org/2000/xmlns/'/>", Code::XmlMalformed);
+refused!(prefix_undeclared_with_empty_uri, "<a xmlns:p=''/>", Code::XmlMalformed);
+refused!(element_with_xmlns_prefix, "<xmlns:a/>", Code::XmlMalformed);
+refused!(
+    one_attribute_twice_through_two_prefixes,
+    "<a xmlns:p='urn:same' xmlns:q='urn:same' p:x='1' q:x='2'/>",
+    Code::XmlDuplicateAttribute
+);
+refused!(unbound_prefix_after_its_scope, "<a><b xmlns:p='urn:p'/><p:c/></a>", Code::XmlUnboundPrefix);
+
+#[test]
+fn xml_prefix_is_bound_without_declaration_and_may_be_declared_to_its_uri() {
+    assert!(codes("<a xml:lang='en'/>").is_empty());
+    assert!(codes("<a xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>").is_empty());
+}
+
+#[test]
+fn attributes_are_read_once_resolved_and_normalised() {
+    let input = "<p:a xmlns:p='urn:p' xmlns='urn:d' p:x='1&amp;2' y=' a\tb ' xml:lang='en'/>";
+    let mut findings = Findings::new(10);
+    let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+    let Some(Event::Start(start)) = reader.next(&mut findings) else { panic!("no start") };
+    assert_eq!((start.qname, start.local, start.uri.as_ref()), ("p:a", "a", "urn:p"));
+    let seen: Vec<_> = reader
+        .attributes()
+        .iter()
+        .map(|a| (a.qname, a.uri.as_ref().to_owned(), a.value.as_ref().to_owned(), a.declares))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("xmlns:p", ns::XMLNS.to_owned(), "urn:p".to_owned(), Some("p")),
+            ("xmlns", ns::XMLNS.to_owned(), "urn:d".to_owned(), Some("")),
+            ("p:x", "urn:p".to_owned(), "1&2".to_owned(), None),
+            // Unprefixed attributes are in no namespace, whatever the default; TAB becomes a space.
+            ("y", String::new(), " a b ".to_owned(), None),
+            ("xml:lang", ns::XML.to_owned(), "en".to_owned(), None),
+        ]
+    );
+    assert_eq!(reader.attribute("y").as_deref(), Some(" a b "));
+    assert_eq!(reader.namespace(""), Some("urn:d"));
+    assert_eq!(reader.outer_namespace("p"), None);
+    assert_eq!(reader.declared_here().len(), 2);
+    assert!(matches!(reader.next(&mut findings), Some(Event::End(_))));
+    assert_eq!(reader.closed_name(), "p:a");
+    assert_eq!(reader.namespace("p"), None, "the declarations end with their element");
+}
+
+#[test]
+fn default_namespace_can_be_undeclared() {
+    let (codes, events, _) = read_with(b"<a xmlns='urn:d'><b xmlns=''/></a>", Limits::default());
+    assert!(codes.is_empty(), "{codes:?}");
+    assert!(events[0].starts_with("<Other:a@") && events[1].starts_with("<None:b@"), "{events:?}");
+}
+
+#[test]
+fn namespaces_in_scope_are_limited() {
+    let limits = Limits::default().max_namespaces(3);
+    let case = |input: &str| read_with(input.as_bytes(), limits).0;
+    assert!(case("<a xmlns:a='urn:a'><b xmlns:b='urn:b'><c xmlns:c='urn:c'/></b></a>").is_empty());
+    // Scopes end with their elements: siblings may each declare up to the limit.
+    assert!(case("<a xmlns:a='urn:a' xmlns:b='urn:b'><c xmlns:c='urn:c'/><d xmlns:d='urn:d'/></a>").is_empty());
+    assert_eq!(
+        case("<a xmlns:a='urn:a'><b xmlns:b='urn:b'><c xmlns:c='urn:c' xmlns:d='urn:d'/></b></a>"),
+        vec![Code::LimitNamespaces]
+    );
+}
