@@ -295,7 +295,12 @@ impl SigPass {
             ended: None,
             misplaced_reported: false,
             comments: Comments::default(),
-            outcome: SigOutcome::default(),
+            // A DUIS SignedInfo canonicalises to about 700 bytes: one allocation, not a
+            // doubling per element.
+            outcome: SigOutcome {
+                signed_info: Vec::with_capacity(if verify { 1024 } else { 0 }),
+                ..SigOutcome::default()
+            },
         }
     }
 
@@ -369,6 +374,8 @@ impl SigPass {
                 if first {
                     self.outcome.signature = Some(SignatureFacts { span, ..SignatureFacts::default() });
                     self.parsing = Some(depth);
+                    // The profile nests six deep: one allocation for all the frames.
+                    self.frames.reserve(8);
                     self.frames.push(Frame { slot: Slot::Signature, span, index: 0, count: 0, seen: [0; 4] });
                     self.check_attributes(attributes, Slot::Signature, span);
                 }

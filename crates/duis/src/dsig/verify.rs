@@ -58,12 +58,19 @@ pub(crate) struct Signer<'s> {
 /// Decodes base64 after stripping XML white space (the samples wrap `SignatureValue` with
 /// `&#13;` and a line feed or space). Reports a bad encoding or length.
 fn decode(value: &Captured, element: &'static str, expected: usize, findings: &mut Findings) -> Option<Vec<u8>> {
-    let compact: String = value.text.chars().filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r')).collect();
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let text = value.text.as_bytes();
+    // Unwrapped values (the usual case) decode where they lie; wrapped ones are compacted.
+    let compact: std::borrow::Cow<'_, [u8]> = if text.iter().any(is_space) {
+        std::borrow::Cow::Owned(text.iter().filter(|b| !is_space(b)).copied().collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     if value.truncated {
         findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected, found: compact.len() });
         return None;
     }
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) else {
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_ref()) else {
         findings.push(Code::SigBadBase64, value.span, Detail::Base64 { element });
         return None;
     };

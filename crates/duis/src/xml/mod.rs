@@ -10,7 +10,6 @@ mod limits;
 
 use quick_xml::Reader as QxReader;
 use quick_xml::errors::{Error as QxError, IllFormedError, SyntaxError};
-use quick_xml::events::attributes::AttrError;
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event as QxEvent};
@@ -160,10 +159,9 @@ pub(crate) struct Reader<'a> {
     attributes: Vec<Attribute<'a>>,
     /// The namespace declarations in scope, outermost first.
     bindings: Vec<Binding<'a>>,
-    /// Per open element, the number of bindings in scope before its own.
-    marks: Vec<usize>,
-    /// The qualified names of the open elements, outermost first.
-    open_names: Vec<&'a str>,
+    /// Per open element, outermost first: the number of bindings in scope before its own,
+    /// and its qualified name.
+    open: Vec<(usize, &'a str)>,
     /// The qualified name of the element the latest `End` closed.
     closed: &'a str,
 }
@@ -227,8 +225,7 @@ impl<'a> Reader<'a> {
             // one allocation each per message, none per element.
             attributes: Vec::with_capacity(8),
             bindings: Vec::with_capacity(8),
-            marks: Vec::with_capacity(32),
-            open_names: Vec::with_capacity(32),
+            open: Vec::with_capacity(32),
             closed: "",
         })
     }
@@ -388,8 +385,7 @@ impl<'a> Reader<'a> {
             findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{qname:?} is not an XML name")));
             return self.stop();
         };
-        self.marks.push(self.bindings.len());
-        self.open_names.push(qname);
+        self.open.push((self.bindings.len(), qname));
         self.attributes.clear();
         // Most DUIS elements carry no attributes: skip the attribute walk for them.
         if tag.attributes_raw().bytes().any(|b| !is_xml_space(b)) && !self.read_attributes(tag, span, findings) {
@@ -428,10 +424,10 @@ impl<'a> Reader<'a> {
         if self.depth == 0 {
             self.state = State::AfterRoot;
         }
-        if let Some(mark) = self.marks.pop() {
+        if let Some((mark, qname)) = self.open.pop() {
             self.bindings.truncate(mark);
+            self.closed = qname;
         }
-        self.closed = self.open_names.pop().unwrap_or_default();
         Event::End(span)
     }
 
@@ -449,7 +445,9 @@ impl<'a> Reader<'a> {
         let text: &'a str = self.slice(span, 1, 0).get(..tag_text.len()).unwrap_or_default();
         let mut attributes = quick_xml::events::attributes::Attributes::new(text, tag.name().as_ref().len());
         let mut count: u32 = 0;
-        for attribute in attributes.with_checks(true) {
+        // Duplicates are found below, against the list being built: quick-xml's own check
+        // allocates a list of its own for every start tag.
+        for attribute in attributes.with_checks(false) {
             count = count.saturating_add(1);
             if count > self.limits.max_attributes {
                 let max = u64::from(self.limits.max_attributes);
@@ -458,17 +456,6 @@ impl<'a> Reader<'a> {
             }
             let attribute = match attribute {
                 Ok(attribute) => attribute,
-                Err(AttrError::Duplicated(at, _)) => {
-                    let name = text
-                        .get(at..)
-                        .unwrap_or_default()
-                        .split(|c: char| c == '=' || c.is_ascii_whitespace())
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
-                    return false;
-                }
                 Err(error) => return malformed(findings, error.to_string()),
             };
             if attribute.value.len() > self.limits.max_text_bytes {
@@ -481,6 +468,11 @@ impl<'a> Reader<'a> {
                 return false;
             }
             let qname: &'a str = attribute.key.0;
+            if self.attributes.iter().any(|a| a.qname == qname) {
+                let name = qname.to_owned();
+                findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
+                return false;
+            }
             let Some((prefix, local)) = split_qname(qname) else {
                 return malformed(findings, format!("{qname:?} is not an XML name"));
             };
@@ -588,9 +580,6 @@ impl<'a> Reader<'a> {
             QxError::Syntax(SyntaxError::InvalidBangMarkup) if self.at_doctype(start) => {
                 (Code::XmlDoctype, Detail::None)
             }
-            QxError::InvalidAttr(AttrError::Duplicated(..)) => {
-                (Code::XmlDuplicateAttribute, Detail::Parser(error.to_string()))
-            }
             other => (Code::XmlMalformed, Detail::Parser(other.to_string())),
         };
         findings.push(code, span, detail);
@@ -648,14 +637,14 @@ impl<'a> Reader<'a> {
 
     /// The URI bound to `prefix` outside the innermost open element.
     pub(crate) fn outer_namespace(&self, prefix: &str) -> Option<&str> {
-        let mark = self.marks.last().copied().unwrap_or(0);
+        let mark = self.open.last().map_or(0, |(mark, _)| *mark);
         let outer = self.bindings.get(..mark).unwrap_or_default();
         outer.iter().rev().find(|b| b.prefix == prefix).map(|b| b.uri.as_ref())
     }
 
     /// The namespace declarations made on the innermost open element (none for `xml`).
     pub(crate) fn declared_here(&self) -> &[Binding<'a>] {
-        let mark = self.marks.last().copied().unwrap_or(0);
+        let mark = self.open.last().map_or(0, |(mark, _)| *mark);
         self.bindings.get(mark..).unwrap_or_default()
     }
 }
