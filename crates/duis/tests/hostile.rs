@@ -198,6 +198,31 @@ fn attribute_floods_stop_at_the_attribute_limit() {
 }
 
 #[test]
+fn namespace_declaration_floods_stop_at_the_namespace_limit() {
+    // 64 levels (the default depth) each declaring 64 prefixes (the default attribute limit):
+    // 4,096 declarations would be in scope at the innermost element, each prefix lookup a scan
+    // of them. The default allows 128 in scope: the third level's declarations pass it.
+    let mut input = String::new();
+    for level in 0..64 {
+        input.push_str("<e");
+        for i in 0..64 {
+            input.push_str(&format!(" xmlns:p{level}x{i}=\"urn:{level}:{i}\""));
+        }
+        input.push('>');
+    }
+    let report = duis::validate(input.as_bytes());
+    let finding = only(&report, Code::LimitNamespaces, "default");
+    // Reported on the third start tag, where the 129th declaration is.
+    let third = input.match_indices("<e").nth(2).map(|(at, _)| at).expect("three start tags");
+    assert_eq!(finding.span.start, third);
+    // Declarations leave scope with their element: siblings can each declare the maximum.
+    let sibling: String = (0..64).map(|i| format!(" xmlns:p{i}=\"urn:{i}\"")).collect();
+    let siblings = doc(&format!("<a{sibling}/>").repeat(10));
+    let report = duis::validate(siblings.as_bytes());
+    assert!(!report.findings().iter().any(|f| f.code.as_str().starts_with("limit.")), "{:?}", report.findings());
+}
+
+#[test]
 fn a_hundred_megabyte_text_node() {
     // 100 MB of text in one element. At the default limits the input limit (32 MiB) fires
     // first, before a byte is tokenised; with the input limit raised, the text limit (16 MiB)

@@ -106,8 +106,10 @@ macro_rules! codes {
 }
 
 codes! {
-    /// The input is not well-formed XML 1.0 (unclosed tag, bad markup, mismatched quotes, ...).
-    /// The detail carries the parser's description; reading stops at the first such error.
+    /// The input is not well-formed XML 1.0 (unclosed tag, bad markup, mismatched quotes, ...),
+    /// or not namespace-well-formed (a name with two colons, a reserved prefix or URI misused, a
+    /// prefix bound to an empty URI). The detail carries the parser's description; reading
+    /// stops at the first such error.
     XmlMalformed = "xml.malformed", Error, Certain, "XML 1.0 §2.1 (well-formed documents)";
     /// An end tag does not match the open element, or closes an element that is not open.
     XmlMismatchedEnd = "xml.mismatched-end", Error, Certain, "XML 1.0 §3 (element type match)";
@@ -134,7 +136,7 @@ codes! {
     /// An entity reference other than the five predefined ones (`&amp;` `&lt;` `&gt;` `&quot;`
     /// `&apos;`) or a character reference. Without a DTD no other entity can be defined.
     XmlUndefinedEntity = "xml.undefined-entity", Error, Certain, "XML 1.0 §4.1 (WFC: entity declared)";
-    /// The same attribute appears twice on one element.
+    /// The same attribute appears twice on one element, by name or by expanded name.
     XmlDuplicateAttribute = "xml.duplicate-attribute", Error, Certain, "XML 1.0 §3.1 (WFC: unique att spec)";
 
     /// The input is larger than `Limits::max_input_bytes`.
