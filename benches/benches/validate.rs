@@ -30,6 +30,12 @@ fn validate(c: &mut Criterion) {
         let ours = format!("duis/{label}");
         print_ratios("validate", &[(&ours, &format!("libxml2/{label}")), (&ours, &format!("sha256/{label}"))], since);
     }
+    #[cfg(feature = "libxml2")]
+    for (label, input) in inputs.iter().filter(|(label, _)| *label == "median") {
+        duis_benches::libxml2::paired_validate("validate", label, input, || {
+            black_box(validator.validate(black_box(input)).is_valid());
+        });
+    }
 }
 
 criterion_group!(benches, validate);

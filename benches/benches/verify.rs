@@ -50,6 +50,16 @@ fn verify(c: &mut Criterion) {
         ],
         since,
     );
+    duis_benches::paired_ratio(
+        "verify",
+        ("validate-signed-with-trust", || {
+            black_box(trusting.validate(black_box(MESSAGE)).is_valid());
+        }),
+        ("ring-verify-signed-info", || {
+            black_box(key.verify(black_box(&signed_info), black_box(&signature)).is_ok());
+        }),
+        20,
+    );
 }
 
 criterion_group!(benches, verify);

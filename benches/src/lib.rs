@@ -99,6 +99,43 @@ pub fn print_ratios(group: &str, pairs: &[(&str, &str)], since: SystemTime) {
     }
 }
 
+/// Times `ours` and `peer` in alternation, `rounds` times each, and prints the ratio of their
+/// medians. Criterion measures one function after the other, seconds apart; on a shared
+/// machine whose speed drifts (this one's raw ECDSA verify ranges from 60 to 90 µs between
+/// runs), a ratio of two such medians moves with the drift. Interleaved, both sides see the
+/// same conditions. Each sample runs a closure `batch` times, so that short functions are
+/// timed well above the clock's resolution. Skipped under `cargo test --benches`.
+pub fn paired_ratio(
+    group: &str,
+    (ours, mut run_ours): (&str, impl FnMut()),
+    (peer, mut run_peer): (&str, impl FnMut()),
+    batch: u32,
+) {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let rounds = 301usize;
+    let mut times = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    let time = |f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        start.elapsed().as_secs_f64() * 1e9 / f64::from(batch)
+    };
+    for _ in 0..rounds {
+        times.0.push(time(&mut run_ours));
+        times.1.push(time(&mut run_peer));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let (a, b) = (median(&mut times.0), median(&mut times.1));
+    let verdict = if a <= b { format!("{:.2}x faster", b / a) } else { format!("{:.2}x the time", a / b) };
+    println!("paired {group}: {ours} {} vs {peer} {} (interleaved, {rounds} rounds): {verdict}", human(a), human(b));
+}
+
 /// libxml2 in-process (the `libxml` crate), the peer users would otherwise pick: parse alone,
 /// and parse + XSD validation with the schema compiled once, outside the timed loop.
 #[cfg(feature = "libxml2")]
@@ -125,6 +162,19 @@ pub mod libxml2 {
                 b.iter(|| parser.parse_string(black_box(input)).is_ok())
             });
         }
+    }
+
+    /// [`paired_ratio`] of `ours` against libxml2 parse + XSD validation of `input`.
+    pub fn paired_validate(group: &str, label: &str, input: &[u8], ours: impl FnMut()) {
+        let xsd = duis_xsd();
+        let mut schema_parser = SchemaParserContext::from_file(xsd.to_str().expect("UTF-8 path"));
+        let mut context = SchemaValidationContext::from_parser(&mut schema_parser).expect("libxml2 compiles the XSD");
+        let parser = Parser::default();
+        let peer = || {
+            let doc = parser.parse_string(black_box(input)).expect("parse");
+            black_box(context.validate_document(&doc).is_ok());
+        };
+        paired_ratio(group, (&format!("duis/{label}"), ours), (&format!("libxml2/{label}"), peer), 200);
     }
 
     /// `libxml2/<label>`: libxml2 parse + XSD validation. Each input must be schema-valid for
