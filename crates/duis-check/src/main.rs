@@ -99,7 +99,9 @@ fn run() -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
 
-    let mut stdout = io::stdout().lock();
+    // Block-buffered: stdout is line-buffered, which would cost one write per message, made
+    // one after another after the parallel checking is done.
+    let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
     for result in &results {
         match result {
