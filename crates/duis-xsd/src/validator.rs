@@ -779,7 +779,7 @@ fn term_matches(schema: &Schema, t: Term, local: &str, ns: Option<u32>, no_ns: b
 /// One automaton step: repeat the current particle while under its `maxOccurs`, else move
 /// to a following particle once `minOccurs` is reached. The content models are
 /// deterministic (checked at compile time), so the first match is the only one.
-fn step(schema: &Schema, state: u32, count: u32, matches: &dyn Fn(Term) -> bool) -> Option<(u32, u32)> {
+fn step(schema: &Schema, state: u32, count: u32, matches: &impl Fn(Term) -> bool) -> Option<(u32, u32)> {
     let s = schema.state(state)?;
     if s.term != Term::Start && count < s.max && matches(s.term) {
         return Some((state, count + 1));
