@@ -79,3 +79,25 @@ fn the_largest_message_is_checked_where_it_lies() {
         assert!(peak < 1 << 20, "{what}: peak heap {peak} bytes for a {}-byte input", signed.len());
     }
 }
+
+#[test]
+fn a_signed_request_costs_a_few_dozen_allocations_verified_or_not() {
+    // The median signed request of the benches: the whole pass, then with a trust store the
+    // digest, the key lookup and the ECDSA verification. The bounds sit a little above what
+    // the pass takes today (19 and 42), so that a per-element allocation slipping back in,
+    // or a scratch buffer that grows by doubling again, fails here.
+    let root = crate::common::repo_root();
+    let message = std::fs::read(root.join("testdata/valid/6.13_read-event-log_valid.xml")).unwrap();
+    let mut store = duis::TrustStore::new();
+    store.add_pem("user-xml-sign.pem", &std::fs::read(root.join("testdata/pki/user-xml-sign.pem")).unwrap());
+    let now = duis::DateTime::parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let trusting = Validator::builder().trust(store).now(now).build();
+    // Warm-up: a regular expression of the schema is compiled on first use.
+    let _ = Validator::new().validate(&message);
+    let _ = trusting.validate(&message);
+    let unverified = allocations(&Validator::new(), &message);
+    let verified = allocations(&trusting, &message);
+    println!("median signed request: {unverified} allocations unverified, {verified} verified");
+    assert!(unverified <= 24, "{unverified} allocations without a trust store");
+    assert!(verified <= 48, "{verified} allocations with one");
+}
