@@ -526,7 +526,11 @@ impl<'s> Validator<'s> {
                 (c.attributes, mode)
             }
         };
-        self.check_attributes(decl, uses, attrs, &span, sink);
+        // Most elements neither declare nor carry attributes: nothing to check then.
+        let mut attrs = attrs.into_iter().peekable();
+        if uses.len != 0 || attrs.peek().is_some() {
+            self.check_attributes(decl, uses, attrs, &span, sink);
+        }
         self.text.clear();
         self.stack.push(Frame { decl: Some(decl), mode, start: span });
     }
