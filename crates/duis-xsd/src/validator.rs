@@ -25,10 +25,6 @@ pub struct Attribute<'a> {
     pub span: Range<usize>,
 }
 
-/// A namespace as the schema knows it (or does not), from [`Validator::namespace_id`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NamespaceId(Option<u32>);
-
 /// Where findings go.
 pub trait Sink {
     /// Record one finding.
@@ -363,29 +359,8 @@ impl<'s> Validator<'s> {
         span: Range<usize>,
         sink: &mut impl Sink,
     ) {
-        let id = NamespaceId(self.ns_id(ns));
-        self.start_element_in(id, ns, local, attrs, span, sink);
-    }
-
-    /// The schema's id for namespace `uri`, for [`Validator::start_element_in`].
-    pub fn namespace_id(&self, uri: &str) -> NamespaceId {
-        NamespaceId(self.schema.ns_id(uri))
-    }
-
-    /// [`Validator::start_element`] with the namespace already resolved by
-    /// [`Validator::namespace_id`]: a reader that knows its namespaces resolves each once per
-    /// document instead of once per element.
-    pub fn start_element_in<'a>(
-        &mut self,
-        id: NamespaceId,
-        ns: &str,
-        local: &str,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
-        span: Range<usize>,
-        sink: &mut impl Sink,
-    ) {
         let schema = self.schema;
-        let ns_id = id.0;
+        let ns_id = self.ns_id(ns);
         // The name id is looked up only where a global declaration is needed: content model
         // edges compare names directly, which is cheaper than a search of every name.
         let name = || schema.name_id(ns_id, local);

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::report::{Code, Detail, Findings, Span};
-use crate::xml::{Event, Ns, Reader, Start};
+use crate::xml::{Event, Reader, Start};
 
 #[rustfmt::skip]
 #[allow(unreachable_pub, missing_docs, clippy::all)]
@@ -71,14 +71,11 @@ pub(crate) struct SchemaPass<'s> {
     /// validator with its end tag and is checked where it lies in the input, never copied
     /// (a 13.65 MB `FirmwareImage` would otherwise be held twice).
     pending: Option<Span>,
-    /// The schema's ids of the DUIS, MMC and xmldsig namespaces and of no namespace, resolved
-    /// on first use: the reader has already told them apart.
-    known: [Option<duis_xsd::NamespaceId>; 4],
 }
 
 impl<'s> SchemaPass<'s> {
     pub(crate) fn new(schema: &'s Schema) -> SchemaPass<'s> {
-        SchemaPass { validator: schema.tables().validator(), findings: Vec::new(), pending: None, known: [None; 4] }
+        SchemaPass { validator: schema.tables().validator(), findings: Vec::new(), pending: None }
     }
 
     /// Feeds one event.
@@ -138,19 +135,7 @@ impl<'s> SchemaPass<'s> {
             value: &a.value,
             span: span.clone(),
         });
-        let slot = match start.ns {
-            Ns::Sr => Some(0),
-            Ns::Ra => Some(1),
-            Ns::Ds => Some(2),
-            Ns::None => Some(3),
-            Ns::Other => None,
-        };
-        let id = match slot.and_then(|i| self.known.get_mut(i)) {
-            Some(Some(id)) => *id,
-            Some(known) => *known.insert(self.validator.namespace_id(&start.uri)),
-            None => self.validator.namespace_id(&start.uri),
-        };
-        self.validator.start_element_in(id, &start.uri, start.local, list, span.clone(), &mut self.findings);
+        self.validator.start_element(&start.uri, start.local, list, span.clone(), &mut self.findings);
     }
 
     /// Ends the document and moves the findings into the report.
