@@ -36,7 +36,7 @@ fn elements(xml: &str) -> Vec<Elem> {
                 if let Some(top) = stack.last_mut() {
                     top.2 = true;
                 }
-                stack.push((start, e.name().as_ref().to_owned(), false, None));
+                stack.push((start, String::from_utf8_lossy(e.name().as_ref()).into_owned(), false, None));
             }
             Event::Empty(e) => {
                 if let Some(top) = stack.last_mut() {
@@ -44,7 +44,7 @@ fn elements(xml: &str) -> Vec<Elem> {
                 }
                 out.push(Elem {
                     range: start..end,
-                    qname: e.name().as_ref().to_owned(),
+                    qname: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
                     name_at: start + 1,
                     end_name_at: None,
                     text: Some(end - 2..end - 2),

@@ -25,10 +25,15 @@ pub(crate) fn duis_schema() -> Schema {
 
 fn ns_of(r: &ResolveResult<'_>) -> Result<String, String> {
     match r {
-        ResolveResult::Bound(ns) => Ok(ns.as_ref().to_owned()),
+        ResolveResult::Bound(ns) => Ok(text(ns.as_ref())),
         ResolveResult::Unbound => Ok(String::new()),
-        ResolveResult::Unknown(p) => Err(format!("unknown prefix {p}")),
+        ResolveResult::Unknown(p) => Err(format!("unknown prefix {}", text(p))),
     }
+}
+
+/// Bytes quick-xml read from a `&str`, as text.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// One reader event, owned, so that a document can be fed to a validator repeatedly.
@@ -60,19 +65,19 @@ pub(crate) fn events(xml: &str) -> Result<Vec<Ev>, String> {
         match ev {
             Event::Start(e) | Event::Empty(e) => {
                 let ns = ns?;
-                let local = e.local_name().as_ref().to_owned();
+                let local = text(e.local_name().as_ref());
                 let mut attrs = Vec::new();
                 for a in e.attributes() {
                     let a = a.map_err(|e| e.to_string())?;
                     let key = a.key.as_ref();
-                    if key == "xmlns" || key.starts_with("xmlns:") {
+                    if key == b"xmlns" || key.starts_with(b"xmlns:") {
                         continue;
                     }
                     let (r, l) = reader.resolver().resolve_attribute(a.key);
                     let ans = ns_of(&r)?;
                     let value =
                         a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?.into_owned();
-                    attrs.push((ans, l.as_ref().to_owned(), value));
+                    attrs.push((ans, text(l.as_ref()), value));
                 }
                 out.push(Ev::Start { ns, local, attrs, span: start..end });
                 if empty {
@@ -80,13 +85,17 @@ pub(crate) fn events(xml: &str) -> Result<Vec<Ev>, String> {
                 }
             }
             Event::End(_) => out.push(Ev::End(start..end)),
-            Event::Text(t) => out.push(Ev::Text(t.xml10_content().into_owned(), start..end)),
-            Event::CData(t) => out.push(Ev::Text(t.xml10_content().into_owned(), start..end)),
+            Event::Text(t) => {
+                out.push(Ev::Text(t.xml10_content().map_err(|e| e.to_string())?.into_owned(), start..end))
+            }
+            Event::CData(t) => {
+                out.push(Ev::Text(t.xml10_content().map_err(|e| e.to_string())?.into_owned(), start..end))
+            }
             Event::GeneralRef(r) => {
                 let s = match r.resolve_char_ref().map_err(|e| e.to_string())? {
                     Some(c) => c.to_string(),
                     None => {
-                        let name = r.xml10_content().into_owned();
+                        let name = r.xml10_content().map_err(|e| e.to_string())?.into_owned();
                         quick_xml::escape::resolve_predefined_entity(&name)
                             .ok_or_else(|| format!("undefined entity &{name};"))?
                             .to_owned()

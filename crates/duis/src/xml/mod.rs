@@ -298,12 +298,12 @@ impl<'a> Reader<'a> {
                     }
                     return Some(Event::CData(raw, span));
                 }
-                QxEvent::GeneralRef(reference) => {
+                QxEvent::GeneralRef(_) => {
                     if self.state != State::InRoot {
                         findings.push(Code::XmlContentOutsideRoot, span, Detail::None);
                         return self.stop();
                     }
-                    let ch = match resolve_reference(&reference) {
+                    let ch = match resolve_reference(self.slice(span, 1, 1)) {
                         Ok(ch) => ch,
                         Err((code, detail)) => {
                             findings.push(code, span, detail);
@@ -320,11 +320,12 @@ impl<'a> Reader<'a> {
                     return self.stop();
                 }
                 QxEvent::Decl(decl) => {
-                    if let Some(Ok(encoding)) = decl.encoding() {
-                        let name = encoding;
-                        if !name.eq_ignore_ascii_case("UTF-8") && !name.eq_ignore_ascii_case("UTF8") {
-                            findings.push(Code::XmlEncoding, span, Detail::Encoding { declared: name.into_owned() });
-                        }
+                    if let Some(Ok(name)) = decl.encoding()
+                        && !name.eq_ignore_ascii_case(b"UTF-8")
+                        && !name.eq_ignore_ascii_case(b"UTF8")
+                    {
+                        let declared = String::from_utf8_lossy(&name).into_owned();
+                        findings.push(Code::XmlEncoding, span, Detail::Encoding { declared });
                     }
                 }
                 // Comments carry no DUIS content and canonical XML without comments drops
@@ -388,7 +389,7 @@ impl<'a> Reader<'a> {
         self.open.push((self.bindings.len(), qname));
         self.attributes.clear();
         // Most DUIS elements carry no attributes: skip the attribute walk for them.
-        if tag.attributes_raw().bytes().any(|b| !is_xml_space(b)) && !self.read_attributes(tag, span, findings) {
+        if tag.attributes_raw().iter().any(|&b| !is_xml_space(b)) && !self.read_attributes(tag, span, findings) {
             return self.stop();
         }
         let (ns, uri) = match prefix {
@@ -440,9 +441,8 @@ impl<'a> Reader<'a> {
             findings.push(Code::XmlMalformed, span, Detail::Parser(message));
             false
         };
-        let tag_text: &str = tag;
         // The same bytes borrowed from the input, so that names and values outlive `tag`.
-        let text: &'a str = self.slice(span, 1, 0).get(..tag_text.len()).unwrap_or_default();
+        let text: &'a str = self.slice(span, 1, 0).get(..tag.len()).unwrap_or_default();
         let mut attributes = quick_xml::events::attributes::Attributes::new(text, tag.name().as_ref().len());
         let mut count: u32 = 0;
         // Duplicates are found below, against the list being built: quick-xml's own check
@@ -465,12 +465,13 @@ impl<'a> Reader<'a> {
             }
             // Nearly every value holds no reference and no white space other than spaces: it
             // is already its own normalised form (XML 1.0 §3.3.3), and needs no further check.
-            let plain = !attribute.value.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
-            if !plain && let Err((code, detail)) = check_attribute_value(&attribute.value) {
+            let raw = within(text, &attribute.value);
+            let plain = !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
+            if !plain && let Err((code, detail)) = check_attribute_value(raw) {
                 findings.push(code, span, detail);
                 return false;
             }
-            let qname: &'a str = attribute.key.0;
+            let qname = within(text, attribute.key.0);
             if self.attributes.iter().any(|a| a.qname == qname) {
                 let name = qname.to_owned();
                 findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
@@ -480,7 +481,7 @@ impl<'a> Reader<'a> {
                 return malformed(findings, format!("{qname:?} is not an XML name"));
             };
             let normalised = if plain {
-                Ok(attribute.value.clone())
+                Ok(Cow::Borrowed(raw))
             } else {
                 attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0)
             };
@@ -655,6 +656,14 @@ impl<'a> Reader<'a> {
         let mark = self.open.last().map_or(0, |(mark, _)| *mark);
         self.bindings.get(mark..).unwrap_or_default()
     }
+}
+
+/// The part of `text` that `part`, a slice quick-xml borrowed from `text`, covers. Cutting
+/// the already validated text costs two boundary checks where converting `part` would
+/// validate its UTF-8 again.
+fn within<'a>(text: &'a str, part: &[u8]) -> &'a str {
+    let start = part.as_ptr().addr().wrapping_sub(text.as_ptr().addr());
+    text.get(start..start.saturating_add(part.len())).unwrap_or_default()
 }
 
 /// XML white space (`S` production).
