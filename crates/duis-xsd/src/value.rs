@@ -70,14 +70,18 @@ pub(crate) fn normalize(raw: &str, ws: WhiteSpace) -> Cow<'_, str> {
             }
         }
         WhiteSpace::Collapse => {
-            let trimmed = raw.trim_matches(is_ws);
-            // Already collapsed: no TAB, LF or CR, and no two spaces in a row. Byte checks,
-            // since most values hold no space at all.
-            let bytes = trimmed.as_bytes();
-            let controls = bytes.iter().any(|&b| matches!(b, b'\t' | b'\n' | b'\r'));
-            let doubled = bytes.contains(&b' ') && trimmed.contains("  ");
-            let clean = !controls && !doubled;
-            if clean {
+            let bytes = raw.as_bytes();
+            let is_ws_byte = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+            let start = bytes.iter().position(|&b| !is_ws_byte(b)).unwrap_or(bytes.len());
+            let end = bytes.iter().rposition(|&b| !is_ws_byte(b)).map_or(start, |last| last.saturating_add(1));
+            let trimmed = raw.get(start..end).unwrap_or_default();
+            // Already collapsed: no TAB, LF or CR, and no two spaces in a row. One pass over
+            // the bytes with no early exit, which the compiler keeps branch-free.
+            let (dirty, _) = trimmed.as_bytes().iter().fold((false, false), |(dirty, after_space), &b| {
+                let space = b == b' ';
+                (dirty | matches!(b, b'\t' | b'\n' | b'\r') | (space & after_space), space)
+            });
+            if !dirty {
                 return Cow::Borrowed(trimmed);
             }
             let mut s = String::with_capacity(trimmed.len());
@@ -624,6 +628,10 @@ mod tests {
         assert!(matches!(normalize("a b", WhiteSpace::Collapse), Cow::Borrowed("a b")));
         assert!(matches!(normalize("  a b\n", WhiteSpace::Collapse), Cow::Borrowed("a b")));
         assert_eq!(normalize(" a \t\n b ", WhiteSpace::Collapse), "a b");
+        assert_eq!(normalize("a  b", WhiteSpace::Collapse), "a b");
+        assert_eq!(normalize("a\rb", WhiteSpace::Collapse), "a b");
+        assert_eq!(normalize(" \t ", WhiteSpace::Collapse), "");
+        assert!(matches!(normalize("", WhiteSpace::Collapse), Cow::Borrowed("")));
         assert_eq!(normalize("a\tb", WhiteSpace::Replace), "a b");
         assert_eq!(normalize(" a ", WhiteSpace::Preserve), " a ");
     }
