@@ -325,6 +325,27 @@ fn every_generated_valid_message_verifies_with_the_test_pki() {
 }
 
 #[test]
+fn the_issuer_is_matched_as_a_name_however_it_is_spelled() {
+    let validator = test_pki_validator();
+    let user = sign_with(&supply_status(), "user-xml-sign");
+    let signature_codes = |text: &str| -> Vec<Code> {
+        let report = validator.validate(text.as_bytes());
+        report.findings().iter().map(|f| f.code).filter(|c| ["sig", "pki", "mp104"].contains(&c.family())).collect()
+    };
+    assert_eq!(signature_codes(&user), vec![]);
+    // KeyInfo is outside the signed content: each spelling leaves the signature intact. The
+    // first two are the store's own spellings, the others need the name parsed.
+    for spelling in ["CN=T1, OU=07", "cn=t1,ou=07", "CN = T1 ,  OU=07", "2.5.4.3=T1,2.5.4.11=07", "CN=T1;OU=07"] {
+        let respelled = replace(&user, "<ds:X509IssuerName>CN=T1,OU=07<", &format!("<ds:X509IssuerName>{spelling}<"));
+        assert_eq!(signature_codes(&respelled), vec![], "{spelling}");
+    }
+    for (spelling, code) in [("CN=T1,OU=08", Code::PkiUnknownSigner), ("CN=T1, OU=07, O=x", Code::PkiUnknownSigner)] {
+        let respelled = replace(&user, "<ds:X509IssuerName>CN=T1,OU=07<", &format!("<ds:X509IssuerName>{spelling}<"));
+        assert_eq!(signature_codes(&respelled), vec![code], "{spelling}");
+    }
+}
+
+#[test]
 fn without_a_trust_store_signatures_are_unverified_warnings() {
     let signed = sign_with(&supply_status(), "supplier-ds");
     let report = Validator::new().validate(signed.as_bytes());

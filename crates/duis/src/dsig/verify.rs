@@ -112,33 +112,11 @@ pub(crate) fn verify<'s>(
         // Already reported as sig.no-key-info or sig.structure.
         return None;
     };
-    let Some(issuer_name) = name::parse_rfc4514(&issuer.text) else {
-        findings.push(
-            Code::SigBadIssuerName,
-            issuer.span,
-            Detail::KeyName { element: "X509IssuerName", value: issuer.text.clone(), reason: "not an RFC 4514 name" },
-        );
-        return None;
-    };
-    let Some(serial_bytes) = name::decimal_to_bytes(&serial.text) else {
-        findings.push(
-            Code::SigBadSerial,
-            serial.span,
-            Detail::KeyName {
-                element: "X509SerialNumber",
-                value: serial.text.clone(),
-                reason: "not a non-negative decimal integer",
-            },
-        );
-        return None;
-    };
-    let Some((index, cert)) = store.find(&issuer_name, &serial_bytes) else {
-        findings.push(
-            Code::PkiUnknownSigner,
-            issuer.span,
-            Detail::Signer { issuer: issuer.text.clone(), serial: name::bytes_to_decimal(&serial_bytes) },
-        );
-        return None;
+    // The usual spelling of a known issuer is found without parsing the name.
+    let spelled = name::decimal_to_bytes(&serial.text).and_then(|s| store.find_by_spelling(&issuer.text, &s));
+    let (index, cert) = match spelled {
+        Some(found) => found,
+        None => find_signer(issuer, serial, store, findings)?,
     };
 
     // 3. The certificate: profile (checked once at load), chain mode, validity.
@@ -175,4 +153,43 @@ pub(crate) fn verify<'s>(
         }
     }
     Some(Signer { cert })
+}
+
+/// The signer named by `X509IssuerName` (parsed as RFC 4514) and `X509SerialNumber`, or the
+/// finding that says why there is none.
+fn find_signer<'s>(
+    issuer: &Captured,
+    serial: &Captured,
+    store: &'s TrustStore,
+    findings: &mut Findings,
+) -> Option<(usize, &'s Certificate)> {
+    let Some(issuer_name) = name::parse_rfc4514(&issuer.text) else {
+        findings.push(
+            Code::SigBadIssuerName,
+            issuer.span,
+            Detail::KeyName { element: "X509IssuerName", value: issuer.text.clone(), reason: "not an RFC 4514 name" },
+        );
+        return None;
+    };
+    let Some(serial_bytes) = name::decimal_to_bytes(&serial.text) else {
+        findings.push(
+            Code::SigBadSerial,
+            serial.span,
+            Detail::KeyName {
+                element: "X509SerialNumber",
+                value: serial.text.clone(),
+                reason: "not a non-negative decimal integer",
+            },
+        );
+        return None;
+    };
+    let found = store.find(&issuer_name, &serial_bytes);
+    if found.is_none() {
+        findings.push(
+            Code::PkiUnknownSigner,
+            issuer.span,
+            Detail::Signer { issuer: issuer.text.clone(), serial: name::bytes_to_decimal(&serial_bytes) },
+        );
+    }
+    found
 }

@@ -88,6 +88,10 @@ pub struct Certificate {
     der: Vec<u8>,
     issuer: Name,
     issuer_text: String,
+    /// The two spellings of the issuer that signers write (`CN=Z1,OU=07` and `CN=Z1, OU=07`),
+    /// kept only when they parse back to [`Certificate::issuer`]: a message naming the issuer
+    /// exactly so is matched without parsing its `X509IssuerName`.
+    issuer_spellings: Vec<String>,
     subject: Name,
     serial: Vec<u8>,
     role: Option<String>,
@@ -121,6 +125,11 @@ impl Certificate {
         let issuer_rdns = rdns(cert.issuer());
         let issuer_text = name::render_rfc4514(&issuer_rdns);
         let issuer = to_name(&issuer_rdns);
+        let spaced = name::render_rfc4514_spaced(&issuer_rdns);
+        let issuer_spellings = [issuer_text.clone(), spaced]
+            .into_iter()
+            .filter(|text| name::parse_rfc4514(text).as_ref() == Some(&issuer))
+            .collect();
         let subject_rdns = rdns(cert.subject());
         let subject = to_name(&subject_rdns);
         let role = subject_rdns
@@ -181,6 +190,7 @@ impl Certificate {
             der: der.to_vec(),
             issuer,
             issuer_text,
+            issuer_spellings,
             subject,
             serial,
             role,
@@ -590,6 +600,19 @@ impl TrustStore {
     pub(crate) fn find(&self, issuer: &Name, serial: &[u8]) -> Option<(usize, &Certificate)> {
         let list = self.by_serial.get(name::magnitude(serial))?;
         list.iter().find_map(|&i| self.certificates.get(i).filter(|c| &c.issuer == issuer).map(|c| (i, c)))
+    }
+
+    /// The certificate with this serial whose issuer is spelled exactly `issuer_text` in one
+    /// of the two usual ways, with its index: the common case, found without parsing the name.
+    /// `None` says only that this shortcut did not apply; [`TrustStore::find`] decides.
+    pub(crate) fn find_by_spelling(&self, issuer_text: &str, serial: &[u8]) -> Option<(usize, &Certificate)> {
+        let list = self.by_serial.get(name::magnitude(serial))?;
+        list.iter().find_map(|&i| {
+            self.certificates
+                .get(i)
+                .filter(|c| c.issuer_spellings.iter().any(|spelled| spelled == issuer_text))
+                .map(|c| (i, c))
+        })
     }
 
     /// Every certificate for this EUI-64 whose role OU is `role` (two hex digits), for the

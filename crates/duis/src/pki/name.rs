@@ -242,10 +242,20 @@ fn short_name(oid: &str) -> &str {
 /// Renders a name given as (dotted OID, DER tag, content) RDNs in DER order as an RFC 4514
 /// string (`CN=Z1,OU=07`).
 pub(crate) fn render_rfc4514(rdns: &[Vec<(String, u8, Vec<u8>)>]) -> String {
+    render(rdns, ",")
+}
+
+/// [`render_rfc4514`] with a space after each RDN separator (`CN=Z1, OU=07`), as many XMLDSig
+/// producers write it.
+pub(crate) fn render_rfc4514_spaced(rdns: &[Vec<(String, u8, Vec<u8>)>]) -> String {
+    render(rdns, ", ")
+}
+
+fn render(rdns: &[Vec<(String, u8, Vec<u8>)>], separator: &str) -> String {
     let mut out = String::new();
     for (i, rdn) in rdns.iter().rev().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push_str(separator);
         }
         for (j, (oid, tag, content)) in rdn.iter().enumerate() {
             if j > 0 {
