@@ -49,8 +49,9 @@
 //! # Limitations
 //!
 //! - One process at a time: validators in several processes cannot share a counter file.
-//! - Originators are never forgotten; the file grows by one small record per originator (a
-//!   DCC User has a handful of them).
+//! - Originators are never forgotten; the file grows by one small record per originator and
+//!   sequence (Service Requests, and Signed Pre-Commands, which keep their own; a DCC User has
+//!   a handful of originators).
 //! - Each accepted counter costs one commit with an fsync, which bounds throughput by the
 //!   disk's sync latency. Replays cost no write.
 //! - The file is checked for integrity on every open (redb reads it all), which is cheap at
@@ -75,6 +76,12 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 /// accepted from it. The `v1` names the layout: a change of key or value encoding gets a new
 /// table, so an old file is never misread.
 const COUNTERS: TableDefinition<'static, &[u8; 8], u64> = TableDefinition::new("duis.counters.v1");
+
+/// The same for Signed Pre-Commands, which keep a sequence apart from the Service Requests
+/// (see [`duis::CounterStore::advance_signed_pre_command`]). A table of its own leaves files
+/// written before it existed readable as they are.
+const SIGNED_PRE_COMMANDS: TableDefinition<'static, &[u8; 8], u64> =
+    TableDefinition::new("duis.signed-pre-command-counters.v1");
 
 /// A [`CounterStore`] kept in a redb database file: survives restarts and crashes.
 ///
@@ -103,6 +110,7 @@ impl FileCounters {
         // name but other types, is refused here rather than on the first message.
         let txn = db.begin_write().map_err(|error| fail(error.into()))?;
         txn.open_table(COUNTERS).map_err(|error| fail(error.into()))?;
+        txn.open_table(SIGNED_PRE_COMMANDS).map_err(|error| fail(error.into()))?;
         txn.commit().map_err(|error| fail(error.into()))?;
         Ok(FileCounters { db, path: path.to_path_buf() })
     }
@@ -116,12 +124,15 @@ impl FileCounters {
     fn unavailable(&self, step: &str, error: impl Into<redb::Error>) -> CounterStoreError {
         CounterStoreError::new(format!("{step} in {}: {}", self.path.display(), error.into()))
     }
-}
 
-impl CounterStore for FileCounters {
     /// Reads, compares and writes in one write transaction, committed with immediate
     /// durability before [`Advance::Accepted`] is returned.
-    fn advance(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+    fn advance_in(
+        &self,
+        sequence: TableDefinition<'static, &[u8; 8], u64>,
+        originator: Eui64,
+        counter: u64,
+    ) -> Result<Advance, CounterStoreError> {
         let key = originator.bytes();
         // redb runs one write transaction at a time (`begin_write` waits for the previous one
         // to end), which is what makes the read-compare-write below atomic between threads.
@@ -129,7 +140,7 @@ impl CounterStore for FileCounters {
         // The default today, but replay protection depends on it, so it is not left implicit.
         txn.set_durability(Durability::Immediate).map_err(|e| self.unavailable("set durability", e))?;
         let outcome = {
-            let mut table = txn.open_table(COUNTERS).map_err(|e| self.unavailable("open counters table", e))?;
+            let mut table = txn.open_table(sequence).map_err(|e| self.unavailable("open counters table", e))?;
             let last = table.get(&key).map_err(|e| self.unavailable("read counter", e))?.map(|guard| guard.value());
             match last {
                 Some(last) if counter <= last => Advance::Replayed { last },
@@ -147,9 +158,13 @@ impl CounterStore for FileCounters {
         Ok(outcome)
     }
 
-    fn last(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+    fn last_in(
+        &self,
+        sequence: TableDefinition<'static, &[u8; 8], u64>,
+        originator: Eui64,
+    ) -> Result<Option<u64>, CounterStoreError> {
         let txn = self.db.begin_read().map_err(|e| self.unavailable("begin read transaction", e))?;
-        let table = match txn.open_table(COUNTERS) {
+        let table = match txn.open_table(sequence) {
             Ok(table) => table,
             // `open` creates the table, but an absent table can only mean "nothing recorded".
             Err(TableError::TableDoesNotExist(_)) => return Ok(None),
@@ -157,6 +172,27 @@ impl CounterStore for FileCounters {
         };
         let last = table.get(&originator.bytes()).map_err(|e| self.unavailable("read counter", e))?;
         Ok(last.map(|guard| guard.value()))
+    }
+}
+
+impl CounterStore for FileCounters {
+    /// Reads, compares and writes in one write transaction, committed with immediate
+    /// durability before [`Advance::Accepted`] is returned.
+    fn advance(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+        self.advance_in(COUNTERS, originator, counter)
+    }
+
+    fn last(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+        self.last_in(COUNTERS, originator)
+    }
+
+    /// As [`FileCounters::advance`], in the Signed Pre-Command table.
+    fn advance_signed_pre_command(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+        self.advance_in(SIGNED_PRE_COMMANDS, originator, counter)
+    }
+
+    fn last_signed_pre_command(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+        self.last_in(SIGNED_PRE_COMMANDS, originator)
     }
 }
 

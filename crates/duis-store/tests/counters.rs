@@ -72,3 +72,22 @@ fn many_originators_interleaved() {
     }
     assert_eq!(store.last(A).unwrap(), None);
 }
+
+#[test]
+fn signed_pre_commands_keep_their_own_sequence_across_reopening() {
+    let dir = TempDir::new("signed-pre-commands");
+    {
+        let store = FileCounters::open(dir.db()).unwrap();
+        // The CV 4 request, then the Signed Pre-Command that repeats its counter.
+        assert_eq!(store.advance(A, 1000).unwrap(), Advance::Accepted);
+        assert_eq!(store.advance_signed_pre_command(A, 1000).unwrap(), Advance::Accepted);
+        assert_eq!(store.advance_signed_pre_command(A, 1000).unwrap(), Advance::Replayed { last: 1000 });
+        assert_eq!(store.advance_signed_pre_command(A, 999).unwrap(), Advance::Replayed { last: 1000 });
+        assert_eq!(store.advance(A, 1001).unwrap(), Advance::Accepted, "requests go on from their own last");
+    }
+    let store = FileCounters::open(dir.db()).unwrap();
+    assert_eq!(store.last(A).unwrap(), Some(1001));
+    assert_eq!(store.last_signed_pre_command(A).unwrap(), Some(1000));
+    assert_eq!(store.last_signed_pre_command(B).unwrap(), None);
+    assert_eq!(store.advance_signed_pre_command(A, 1000).unwrap(), Advance::Replayed { last: 1000 });
+}

@@ -1,6 +1,12 @@
 //! Replay protection: per originator, a RequestID counter must be strictly greater than the
 //! last one accepted (DUIS-FACTS §12, "Counter").
 //!
+//! Signed Pre-Commands (CV 5 to 7) keep a sequence of their own. A Signed Pre-Command carries
+//! the counter of the CV 4 request whose Pre-Command it signs (the GBCS originator counter is
+//! that RequestID counter, DUIS-FACTS §4.1 and §4.2), so it repeats a counter already accepted
+//! and cannot be judged against the requests. Against the Signed Pre-Commands before it, it
+//! must still increase: the same signed command twice is a replay.
+//!
 //! The rule runs only when the caller configures a [`CounterStore`]; without one each message
 //! is judged on its own. The store is asked last, and only for a message that is otherwise
 //! valid, so a rejected message never advances the counter. [`CounterStore::advance`] must be
@@ -56,13 +62,36 @@ pub trait CounterStore: Send + Sync + std::fmt::Debug {
 
     /// The last counter accepted from `originator`, if any.
     fn last(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError>;
+
+    /// [`CounterStore::advance`] for the Signed Pre-Commands of `originator`, a sequence
+    /// apart from its Service Requests (see the module documentation).
+    ///
+    /// The default refuses, so that a store written before this sequence existed reports
+    /// `counter.unavailable` for Signed Pre-Commands rather than accepting them unchecked.
+    fn advance_signed_pre_command(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+        let _ = (originator, counter);
+        Err(CounterStoreError::new("this counter store keeps no sequence for Signed Pre-Commands"))
+    }
+
+    /// The last Signed Pre-Command counter accepted from `originator`, if any.
+    fn last_signed_pre_command(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+        let _ = originator;
+        Err(CounterStoreError::new("this counter store keeps no sequence for Signed Pre-Commands"))
+    }
+}
+
+/// The two sequences a [`MemoryCounters`] keeps per originator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Sequence {
+    Requests,
+    SignedPreCommands,
 }
 
 /// An in-memory [`CounterStore`], for tests and single-process adapters that keep their own
 /// persistence. Forgets everything when dropped.
 #[derive(Debug, Default)]
 pub struct MemoryCounters {
-    last: Mutex<HashMap<Eui64, u64>>,
+    last: Mutex<HashMap<(Eui64, Sequence), u64>>,
 }
 
 impl MemoryCounters {
@@ -70,23 +99,39 @@ impl MemoryCounters {
     pub fn new() -> MemoryCounters {
         MemoryCounters::default()
     }
-}
 
-impl CounterStore for MemoryCounters {
-    fn advance(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+    fn advance_in(&self, key: (Eui64, Sequence), counter: u64) -> Result<Advance, CounterStoreError> {
         let mut last = self.last.lock().map_err(|_| CounterStoreError::new("a thread panicked holding the lock"))?;
-        match last.get(&originator) {
+        match last.get(&key) {
             Some(&seen) if counter <= seen => Ok(Advance::Replayed { last: seen }),
             _ => {
-                last.insert(originator, counter);
+                last.insert(key, counter);
                 Ok(Advance::Accepted)
             }
         }
     }
 
-    fn last(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+    fn last_in(&self, key: (Eui64, Sequence)) -> Result<Option<u64>, CounterStoreError> {
         let last = self.last.lock().map_err(|_| CounterStoreError::new("a thread panicked holding the lock"))?;
-        Ok(last.get(&originator).copied())
+        Ok(last.get(&key).copied())
+    }
+}
+
+impl CounterStore for MemoryCounters {
+    fn advance(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+        self.advance_in((originator, Sequence::Requests), counter)
+    }
+
+    fn last(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+        self.last_in((originator, Sequence::Requests))
+    }
+
+    fn advance_signed_pre_command(&self, originator: Eui64, counter: u64) -> Result<Advance, CounterStoreError> {
+        self.advance_in((originator, Sequence::SignedPreCommands), counter)
+    }
+
+    fn last_signed_pre_command(&self, originator: Eui64) -> Result<Option<u64>, CounterStoreError> {
+        self.last_in((originator, Sequence::SignedPreCommands))
     }
 }
 
@@ -107,6 +152,18 @@ mod tests {
         assert_eq!(store.advance(A, 6).unwrap(), Advance::Accepted);
         assert_eq!(store.last(A).unwrap(), Some(6));
         assert_eq!(store.last(Eui64([0; 8])).unwrap(), None);
+    }
+
+    #[test]
+    fn signed_pre_commands_keep_their_own_sequence() {
+        let store = MemoryCounters::new();
+        assert_eq!(store.advance(A, 1000).unwrap(), Advance::Accepted);
+        assert_eq!(store.advance_signed_pre_command(A, 1000).unwrap(), Advance::Accepted);
+        assert_eq!(store.advance_signed_pre_command(A, 1000).unwrap(), Advance::Replayed { last: 1000 });
+        assert_eq!(store.advance(A, 1001).unwrap(), Advance::Accepted);
+        assert_eq!(store.last(A).unwrap(), Some(1001));
+        assert_eq!(store.last_signed_pre_command(A).unwrap(), Some(1000));
+        assert_eq!(store.last_signed_pre_command(B).unwrap(), None);
     }
 
     #[test]

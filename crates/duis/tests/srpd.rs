@@ -121,6 +121,53 @@ fn counters_must_increase_and_rejected_messages_do_not_advance_them() {
 }
 
 #[test]
+fn a_signed_pre_command_repeats_its_cv4_counter_and_cannot_be_replayed() {
+    let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
+    let validator = Validator::builder().counters(store.clone()).build();
+    let supplier: Eui64 = SUPPLIER.parse().unwrap();
+    // The CV 4 request and the Signed Pre-Command answering it share the counter 1000.
+    let transform = sample("7.2_disable-supply-cv4_valid.xml");
+    let signed = sample("7.2_signed-pre-command-cv5_valid.xml");
+    assert!(transform.contains(":1000</sr:RequestID>") && signed.contains(":1000</sr:RequestID>"));
+    assert!(validator.validate(transform.as_bytes()).is_valid());
+    let report = validator.validate(signed.as_bytes());
+    assert!(errors(&report).is_empty(), "{:?}", report.findings());
+    // The same Signed Pre-Command again, or the same command for local delivery, is a replay.
+    for again in [signed.clone(), sample("7.2_signed-pre-command-cv6_valid.xml")] {
+        let report = validator.validate(again.as_bytes());
+        assert_eq!(errors(&report), vec![Code::CounterReplay]);
+        let message = report.findings()[0].message().to_string();
+        assert!(message.contains("Signed Pre-Command counter 1000"), "{message}");
+    }
+    // Requests continue from their own last counter.
+    assert_eq!(errors(&validator.validate(transform.as_bytes())), vec![Code::CounterReplay]);
+    assert_eq!(store.last(supplier).unwrap(), Some(1000));
+    assert_eq!(store.last_signed_pre_command(supplier).unwrap(), Some(1000));
+}
+
+#[test]
+fn a_store_without_a_signed_pre_command_sequence_never_accepts_one_unchecked() {
+    let validator = Validator::builder().counters(Arc::new(RequestsOnly(MemoryCounters::new()))).build();
+    assert!(validator.validate(sample("7.2_disable-supply-cv4_valid.xml").as_bytes()).is_valid());
+    let signed = sample("7.2_signed-pre-command-cv5_valid.xml");
+    assert_eq!(errors(&validator.validate(signed.as_bytes())), vec![Code::CounterUnavailable]);
+}
+
+/// A store written against the first version of the trait: requests only.
+#[derive(Debug)]
+struct RequestsOnly(MemoryCounters);
+
+impl CounterStore for RequestsOnly {
+    fn advance(&self, originator: Eui64, counter: u64) -> Result<duis::Advance, duis::CounterStoreError> {
+        self.0.advance(originator, counter)
+    }
+
+    fn last(&self, originator: Eui64) -> Result<Option<u64>, duis::CounterStoreError> {
+        self.0.last(originator)
+    }
+}
+
+#[test]
 fn concurrent_validations_accept_a_counter_once() {
     let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
     let validator = Validator::builder().counters(store).build();

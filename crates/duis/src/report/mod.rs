@@ -171,6 +171,16 @@ pub enum Detail {
         /// The last counter accepted from the originator.
         last: u64,
     },
+    /// A replayed counter in a Signed Pre-Command, judged against the Signed Pre-Commands
+    /// accepted before it.
+    SignedPreCommandReplay {
+        /// The originator.
+        party: Eui64,
+        /// The counter in the message.
+        counter: u64,
+        /// The last Signed Pre-Command counter accepted from the originator.
+        last: u64,
+    },
     /// A field of an SR 12.1 WAN matrix entry.
     WanField {
         /// The element name.
@@ -469,6 +479,11 @@ impl fmt::Display for Detail {
             Detail::Replay { party, counter, last } => {
                 write!(f, "counter {counter} from {party} is not greater than the last accepted, {last}")
             }
+            Detail::SignedPreCommandReplay { party, counter, last } => write!(
+                f,
+                "Signed Pre-Command counter {counter} from {party} is not greater than the last Signed Pre-Command \
+                 counter accepted, {last}"
+            ),
             Detail::WanField { field, value } if value == " " => {
                 write!(f, "{field} is \" \", which means Unknown")
             }
