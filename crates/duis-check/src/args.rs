@@ -45,6 +45,13 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DB")]
     pub(crate) counters: Option<PathBuf>,
 
+    /// The DCC's EUI-64 (eight hex bytes joined by '-'): the target CV 8 requests must name
+    /// and the signer DCC replies must come from. Default: DCC Boxed's
+    /// 90-B3-D5-1F-30-00-00-02; give the production DCC's identifier to check production
+    /// traffic.
+    #[arg(long = "dcc-identifier", value_name = "EUI64")]
+    pub(crate) dcc_identifier: Option<duis::Eui64>,
+
     /// The Pre-Command the DCC issued, to compare a Signed Pre-Command with.
     #[arg(long = "pre-command", value_name = "FILE")]
     pub(crate) pre_command: Option<PathBuf>,

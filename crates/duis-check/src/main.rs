@@ -70,6 +70,9 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.counters {
         builder = builder.counters(config::open_counters(path)?);
     }
+    if let Some(dcc) = args.dcc_identifier {
+        builder = builder.dcc_identifier(dcc);
+    }
     let issued = args.pre_command.as_deref().map(config::load_pre_command).transpose()?;
     let validator = builder.now(now).build();
     if let Some(threads) = args.threads {

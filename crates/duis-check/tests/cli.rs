@@ -124,6 +124,29 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn dcc_identifier_names_the_dcc_cv8_requests_must_target() {
+    let file = testdata("valid/5.2_read-schedule-cv8_valid.xml");
+    let file = file.to_str().unwrap();
+    // DCC Boxed's identifier by default, and given explicitly.
+    assert_eq!(run(&["--format", "json", file]).status.code(), Some(0));
+    assert_eq!(run(&["--format", "json", "--dcc-identifier", "90-B3-D5-1F-30-00-00-02", file]).status.code(), Some(0));
+    // Another DCC: the same request now targets the wrong party.
+    let out = run(&["--format", "json", "--dcc-identifier", "00-11-22-33-44-55-66-77", file]);
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<String> = json_lines(&out)[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["request.target-not-dcc", "sig.unverified"]);
+    // Not an EUI-64: a usage error.
+    let out = run(&["--dcc-identifier", "90-B3-D5", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EUI-64"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
 fn now_accepts_rfc3339() {
     let out = run(&["--now", "2015-01-01T00:00:00Z", testdata("valid").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
