@@ -265,11 +265,7 @@ impl Certificate {
 
     /// The role as a number, when the `OU` is exactly two hex digits (DUIS-FACTS §9.2).
     pub fn role(&self) -> Option<u8> {
-        let text = self.role.as_deref()?;
-        if text.len() != 2 {
-            return None;
-        }
-        u8::from_str_radix(text, 16).ok()
+        role_number(self.role.as_deref()?)
     }
 
     /// The EUI-64 from `x500UniqueIdentifier`.
@@ -622,9 +618,27 @@ impl TrustStore {
     }
 }
 
+/// A role `OU` as a number: exactly two hex digits. (`from_str_radix` alone would also take
+/// a sign, so that `+8` read as role 08.)
+fn role_number(text: &str) -> Option<u8> {
+    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| u8::from_str_radix(text, 16).ok())?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_is_exactly_two_hex_digits() {
+        assert_eq!(role_number("87"), Some(0x87));
+        assert_eq!(role_number("0a"), Some(0x0A));
+        assert_eq!(role_number("+8"), None);
+        assert_eq!(role_number("-8"), None);
+        assert_eq!(role_number("8"), None);
+        assert_eq!(role_number("087"), None);
+        assert_eq!(role_number(" 8"), None);
+        assert_eq!(role_number("g7"), None);
+    }
 
     #[test]
     fn misfits_display_their_reason() {
