@@ -224,6 +224,16 @@ fn signed_vectors() -> std::collections::BTreeMap<String, String> {
             "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms>",
             "",
         ),
+        (
+            "enveloped-transform-with-a-parameter_sig.structure",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"sr\"/></ds:Transform>",
+        ),
+        (
+            "c14n-method-with-inclusive-namespaces_sig.structure",
+            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"sr\"/></ds:CanonicalizationMethod>",
+        ),
         ("reference-to-an-id_sig.reference-uri", "<ds:Reference URI=\"\">", "<ds:Reference URI=\"#body\">"),
         ("reference-id-attribute_sig.structure", "<ds:Reference URI=\"\">", "<ds:Reference URI=\"\" Id=\"r\">"),
         (

@@ -126,6 +126,9 @@ struct Frame {
     count: u32,
     /// Children seen, per particle.
     seen: [u32; 4],
+    /// The element's `Algorithm` was refused (or missing): its children are that algorithm's
+    /// parameters, judged with it, not elements of the profile.
+    refused: bool,
 }
 
 /// Captured text of a value element.
@@ -376,7 +379,14 @@ impl SigPass {
                     self.parsing = Some(depth);
                     // The profile nests six deep: one allocation for all the frames.
                     self.frames.reserve(8);
-                    self.frames.push(Frame { slot: Slot::Signature, span, index: 0, count: 0, seen: [0; 4] });
+                    self.frames.push(Frame {
+                        slot: Slot::Signature,
+                        span,
+                        index: 0,
+                        count: 0,
+                        seen: [0; 4],
+                        refused: false,
+                    });
                     self.check_attributes(attributes, Slot::Signature, span);
                 }
             }
@@ -391,10 +401,11 @@ impl SigPass {
     fn profile_start(&mut self, ns: Ns, local: &str, span: Span, attributes: &[Attribute<'_>]) {
         let Some(parent) = self.frames.last_mut() else { return };
         let parent_slot = parent.slot;
-        if parent_slot == Slot::Ignored || parent_slot == Slot::Transform {
-            // A Transform's children (an XPath expression, say) go with its Algorithm, which
-            // is already refused.
-            self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4] });
+        if parent_slot == Slot::Ignored || parent.refused {
+            // A refused Transform's children (an XPath expression, say) go with its
+            // Algorithm. The enveloped-signature transform takes none: a child of it is an
+            // element outside the profile, reported below.
+            self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4], refused: false });
             return;
         }
         let particles = parent_slot.children();
@@ -438,7 +449,14 @@ impl SigPass {
                             span,
                             Detail::SignatureElement { found: local.to_owned(), parent: parent_slot.name() },
                         );
-                        self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4] });
+                        self.frames.push(Frame {
+                            slot: Slot::Ignored,
+                            span,
+                            index: 0,
+                            count: 0,
+                            seen: [0; 4],
+                            refused: false,
+                        });
                         return;
                     }
                     _ => {}
@@ -476,15 +494,14 @@ impl SigPass {
             self.in_signed_info = Some(self.depth);
             self.rendered.clear();
         }
-        if slot != Slot::Ignored {
-            self.check_attributes(attributes, slot, span);
-        }
-        self.frames.push(Frame { slot, span, index: 0, count: 0, seen: [0; 4] });
+        let refused = slot != Slot::Ignored && self.check_attributes(attributes, slot, span);
+        self.frames.push(Frame { slot, span, index: 0, count: 0, seen: [0; 4], refused });
     }
 
     /// The attributes the profile allows: `Algorithm` on the method and transform elements,
     /// `URI` on Reference, namespace declarations anywhere; nothing else (no `Id`, `Type`).
-    fn check_attributes(&mut self, attributes: &[Attribute<'_>], slot: Slot, span: Span) {
+    /// True when the element's `Algorithm` was refused or is missing.
+    fn check_attributes(&mut self, attributes: &[Attribute<'_>], slot: Slot, span: Span) -> bool {
         let mut algorithm: Option<&str> = None;
         let mut reference_uri: Option<&str> = None;
         for attribute in attributes.iter().filter(|a| a.declares.is_none()) {
@@ -513,21 +530,25 @@ impl SigPass {
                     let found = reference_uri.map(str::to_owned);
                     self.report(Code::SigReferenceUri, span, Detail::ReferenceUri { found });
                 }
-                return;
+                return false;
             }
-            _ => return,
+            _ => return false,
         };
         match algorithm {
-            Some(found) if found == expected => {}
+            Some(found) if found == expected => false,
             Some(found) => {
                 let found = found.to_owned();
                 self.report(code, span, Detail::Algorithm { element: slot.name(), found, expected });
+                true
             }
-            None => self.report(
-                Code::SigStructure,
-                span,
-                Detail::SignatureMissing { what: "an Algorithm attribute", parent: slot.name() },
-            ),
+            None => {
+                self.report(
+                    Code::SigStructure,
+                    span,
+                    Detail::SignatureMissing { what: "an Algorithm attribute", parent: slot.name() },
+                );
+                true
+            }
         }
     }
 
