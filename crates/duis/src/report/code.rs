@@ -201,7 +201,7 @@ codes! {
     /// CommandVariant 9 is DCC-internal and never valid on a Service Request.
     RequestCvReserved = "request.cv-reserved", Error, Certain, "DUIS 5.4 XSD CommandVariant comment (CV 9 not applicable)";
     /// `ExecutionDateTime` is present but the ServiceReferenceVariant cannot be future dated.
-    RequestExecutionDateTimeNotAllowed = "request.execution-date-time-not-allowed", Error, Certain, "DUIS-FACTS §3 (ExecutionDateTime column), §3.2 rule 4";
+    RequestExecutionDateTimeNotAllowed = "request.execution-date-time-not-allowed", Error, Inferred, "DUIS-FACTS §3 (ExecutionDateTime column), §3.2 rule 4";
     /// `ExecutionDateTime` is missing but the ServiceReferenceVariant requires it (8.5 Service
     /// Opt Out).
     RequestExecutionDateTimeRequired = "request.execution-date-time-required", Error, Certain, "DUIS-FACTS §3 (8.5 mandatory), §3.2 rule 4";
@@ -224,7 +224,7 @@ codes! {
     /// The originator holds none of the User Roles eligible for the ServiceReferenceVariant
     /// (per the caller's party registry and the DUIS eligibility matrix). The DCC answers such a
     /// request with E2.
-    EligibilityRole = "eligibility.role", Error, Certain, "DUIS-FACTS §3 (eligible roles, from the DUIS request matrix), §3.2 rule 6; response code E2";
+    EligibilityRole = "eligibility.role", Error, Inferred, "DUIS-FACTS §3 (eligible roles, from the DUIS request matrix), §3.2 rule 6; response code E2";
     /// A party registry is configured but does not know the originator, so its roles cannot be
     /// established. The DCC answers an unknown User/role pair with E1.
     EligibilityUnknownParty = "eligibility.unknown-party", Error, Inferred, "DUIS-FACTS §3.2 rule 6; response code E1";
