@@ -135,7 +135,9 @@ fn run() -> anyhow::Result<ExitCode> {
             .map(|s| match s {
                 duis::Skipped::Eligibility => "eligibility (give --parties)",
                 duis::Skipped::ReplayProtection => "replay protection (give --counters)",
-                _ => "dating against the clock",
+                duis::Skipped::GbcsSignature => "GBCS signatures of Signed Pre-Commands (give --trust)",
+                duis::Skipped::Clock => "dating against the clock",
+                _ => "a check this version cannot name",
             })
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()

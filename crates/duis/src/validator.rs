@@ -159,6 +159,9 @@ impl Validator {
                 skipped.push(Skipped::Clock);
             }
         }
+        if self.trust.is_none() && extraction.request.as_ref().is_some_and(|r| r.is_signed_pre_command()) {
+            skipped.push(Skipped::GbcsSignature);
+        }
         let facts = Facts {
             kind: extraction.kind,
             request: extraction.request,

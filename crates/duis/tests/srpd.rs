@@ -74,6 +74,12 @@ fn execution_date_time_must_be_in_the_future() {
     let report = Validator::builder().now(now("2030-06-01T09:30:00+01:00")).build().validate(message.as_bytes());
     assert!(report.is_valid(), "{:?}", report.findings());
     assert!(Validator::new().validate(message.as_bytes()).skipped().contains(&Skipped::Clock));
+    // A Signed Pre-Command's GBCS signature needs the trust store; an ordinary request has none.
+    assert!(!Validator::new().validate(message.as_bytes()).skipped().contains(&Skipped::GbcsSignature));
+    let signed = sample("7.2_signed-pre-command-cv5_valid.xml");
+    assert!(Validator::new().validate(signed.as_bytes()).skipped().contains(&Skipped::GbcsSignature));
+    let trusted = Validator::builder().trust(crate::pki::store()).build();
+    assert!(!trusted.validate(signed.as_bytes()).skipped().contains(&Skipped::GbcsSignature));
 }
 
 #[test]

@@ -803,15 +803,19 @@ pub enum Skipped {
     ReplayProtection,
     /// No evaluation time: `ExecutionDateTime` was not compared with "now".
     Clock,
+    /// No trust store: the GBCS signature inside a Signed Pre-Command was not verified (the
+    /// XML signature says so itself, with `sig.unverified`).
+    GbcsSignature,
 }
 
 impl Skipped {
-    /// A stable lower-case name (`eligibility`, `replay-protection`, `clock`).
+    /// A stable lower-case name (`eligibility`, `replay-protection`, `clock`, `gbcs-signature`).
     pub fn as_str(self) -> &'static str {
         match self {
             Skipped::Eligibility => "eligibility",
             Skipped::ReplayProtection => "replay-protection",
             Skipped::Clock => "clock",
+            Skipped::GbcsSignature => "gbcs-signature",
         }
     }
 }
