@@ -222,6 +222,26 @@ fn attributes_are_read_once_resolved_and_normalised() {
 }
 
 #[test]
+fn attribute_names_and_values_are_cut_from_the_input_as_written() {
+    // Space around `=`, line breaks between attributes, `>` and non-ASCII inside values,
+    // non-ASCII names: each name and value is the input's own text, not a copy.
+    let input = "<é a = \"x>y\"\n\tb='café'\r\n  ñ=\"\" />";
+    let mut findings = Findings::new(10);
+    let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+    let Some(Event::Start(start)) = reader.next(&mut findings) else { panic!("no start: {findings:?}") };
+    assert_eq!(start.qname, "é");
+    let seen: Vec<_> = reader.attributes().iter().map(|a| (a.qname, a.value.as_ref().to_owned())).collect();
+    assert_eq!(seen, [("a", "x>y".to_owned()), ("b", "café".to_owned()), ("ñ", String::new())]);
+    for attribute in reader.attributes() {
+        assert!(matches!(attribute.value, Cow::Borrowed(_)), "{attribute:?}");
+        let at = attribute.qname.as_ptr().addr() - input.as_ptr().addr();
+        assert_eq!(input.get(at..at + attribute.qname.len()), Some(attribute.qname));
+    }
+    assert!(matches!(reader.next(&mut findings), Some(Event::End(_))));
+    assert!(findings.list().is_empty(), "{findings:?}");
+}
+
+#[test]
 fn default_namespace_can_be_undeclared() {
     let (codes, events, _) = read_with(b"<a xmlns='urn:d'><b xmlns=''/></a>", Limits::default());
     assert!(codes.is_empty(), "{codes:?}");
