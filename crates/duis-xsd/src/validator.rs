@@ -141,10 +141,13 @@ pub enum FindingKind {
         /// The attribute.
         attribute: Name,
     },
-    /// Non-whitespace text in element-only content (cvc-complex-type.2.3).
+    /// Non-whitespace text in element-only content (cvc-complex-type.2.3), or any character,
+    /// white space included, in empty content (cvc-complex-type.2.1).
     UnexpectedText {
         /// The element.
         element: Name,
+        /// The element's content type is empty.
+        empty: bool,
     },
     /// The element's type is abstract and `xsi:type` is not supported (cvc-type.2).
     AbstractType {
@@ -247,8 +250,11 @@ impl fmt::Display for Finding {
             FindingKind::MissingAttribute { element, attribute } => {
                 write!(f, "required attribute {attribute} missing on {element}")
             }
-            FindingKind::UnexpectedText { element } => {
+            FindingKind::UnexpectedText { element, empty: false } => {
                 write!(f, "text is not allowed in element-only content of {element}")
+            }
+            FindingKind::UnexpectedText { element, empty: true } => {
+                write!(f, "{element} has empty content: no character is allowed in it, not even white space")
             }
             FindingKind::AbstractType { element } => {
                 write!(f, "element {element} has an abstract type")
@@ -272,6 +278,9 @@ enum Mode {
         /// An error was reported in this content: do not pile "missing" on top.
         errored: bool,
         text_reported: bool,
+        /// The first white space seen in empty content, reported at the end tag unless a
+        /// child element was reported first (the child is the problem then).
+        blank: Option<Range<usize>>,
     },
     /// Simple content checked against `st` at the end tag; text collects in the buffer.
     Simple { st: u32, child_reported: bool, text_span: Option<Range<usize>> },
@@ -496,6 +505,7 @@ impl<'s> Validator<'s> {
                         count: 0,
                         errored: false,
                         text_reported: false,
+                        blank: None,
                     },
                 };
                 (c.attributes, mode)
@@ -602,6 +612,7 @@ impl<'s> Validator<'s> {
             return;
         };
         let decl = top.decl;
+        let schema = self.schema;
         match &mut top.mode {
             Mode::Simple { text_span, .. } => {
                 self.text.push_str(chunk);
@@ -610,12 +621,17 @@ impl<'s> Validator<'s> {
                     None => span,
                 });
             }
-            Mode::Elements { mixed: false, text_reported, .. }
-                if !*text_reported && !chunk.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) =>
-            {
-                *text_reported = true;
-                let element = self.decl_name(decl);
-                self.report(sink, FindingKind::UnexpectedText { element }, span);
+            // Element-only content allows white space between the children; empty content
+            // allows no character at all, white space included (cvc-complex-type.2.1).
+            Mode::Elements { mixed: false, states, text_reported, blank, .. } if !*text_reported => {
+                let empty = schema.state(states.start).is_some_and(|start| start.edges.len == 0);
+                if !chunk.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                    *text_reported = true;
+                    let element = self.decl_name(decl);
+                    self.report(sink, FindingKind::UnexpectedText { element, empty }, span);
+                } else if empty && blank.is_none() {
+                    *blank = Some(span);
+                }
             }
             _ => {}
         }
@@ -668,7 +684,11 @@ impl<'s> Validator<'s> {
         }
         let schema = self.schema;
         match frame.mode {
-            Mode::Elements { state, count, errored: false, .. } => {
+            Mode::Elements { state, count, errored: false, text_reported, blank, .. } => {
+                if let (false, Some(blank)) = (text_reported, blank) {
+                    let element = self.decl_name(frame.decl);
+                    self.report(sink, FindingKind::UnexpectedText { element, empty: true }, blank);
+                }
                 let done =
                     schema.state(state).is_some_and(|s| s.accepting && (s.term == Term::Start || count >= s.min));
                 if !done {

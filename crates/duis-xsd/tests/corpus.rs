@@ -305,6 +305,20 @@ const EDITS: &[(&str, &str, &str)] = &[
     ("8.2_READ_INVENTORY_REQUEST_DUIS.XML", ":1000</sr:RequestID>", ":18446744073709551616</sr:RequestID>"),
     ("8.2_READ_INVENTORY_REQUEST_DUIS.XML", ":1000</sr:RequestID>", ":1000 </sr:RequestID>"),
     ("8.2_READ_INVENTORY_REQUEST_DUIS.XML", "<sr:CommandVariant>", "<sr:CommandVariant> "),
+    // Empty content takes no character at all, white space included (cvc-complex-type.2.1).
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus> </sr:ReadSupplyStatus>"),
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus></sr:ReadSupplyStatus>"),
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus>\n</sr:ReadSupplyStatus>"),
+    (
+        "ECS46d_6.14.3_IMMEDIATE_ALCS_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:NonSpecifiedDayOfWeek/>",
+        "<sr:NonSpecifiedDayOfWeek>\t</sr:NonSpecifiedDayOfWeek>",
+    ),
+    (
+        "ECS46d_6.14.3_IMMEDIATE_ALCS_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:NonSpecifiedDayOfWeek/>",
+        "<sr:NonSpecifiedDayOfWeek><!-- none --></sr:NonSpecifiedDayOfWeek>",
+    ),
 ];
 
 #[test]

@@ -108,6 +108,24 @@ fn text_in_element_only_content() {
 }
 
 #[test]
+fn empty_content_allows_no_character_not_even_white_space() {
+    // cvc-complex-type.2.1: element-only content may hold white space between children,
+    // empty content nothing at all.
+    let s = schema(
+        r#"<xs:complexType name="E"/><xs:element name="R"><xs:complexType><xs:sequence><xs:element name="e" type="t:E" maxOccurs="9"/><xs:element name="s" minOccurs="0"><xs:complexType><xs:sequence/></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, "\n  <t:e/>\n  <t:e></t:e><t:e><!-- note --></t:e>\n").is_empty());
+    assert_eq!(codes(&s, "<t:e> </t:e>"), ["schema.unexpected-text"]);
+    assert_eq!(codes(&s, "<t:e>\n</t:e>"), ["schema.unexpected-text"]);
+    assert_eq!(codes(&s, "<t:e/><t:s>\t</t:s>"), ["schema.unexpected-text"]);
+    assert_eq!(codes(&s, "<t:e>&#32;</t:e>"), ["schema.unexpected-text"]);
+    // A child element in empty content is the problem: the white space around it is not
+    // reported on top.
+    assert_eq!(codes(&s, "<t:e>\n  <t:e/>\n</t:e>"), ["schema.unexpected-element"]);
+    assert_eq!(codes(&s, "<t:e> x </t:e>"), ["schema.unexpected-text"]);
+}
+
+#[test]
 fn attributes() {
     let s = root(
         r#"<xs:sequence/><xs:attribute name="id" type="xs:ID"/><xs:attribute name="n" type="xs:unsignedByte" use="required"/><xs:attribute name="f" type="xs:token" fixed="v"/>"#,

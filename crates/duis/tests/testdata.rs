@@ -387,6 +387,10 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
         supply_status(1).render().replace("<sr:Body>", "<sr:Body>urgent"),
     );
     add(
+        "invalid/7.4_space-in-empty-content_schema.unexpected-text.xml",
+        supply_status(1).render().replace("<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus> </sr:ReadSupplyStatus>"),
+    );
+    add(
         "invalid/envelope_two-body-elements_schema.unexpected-element.xml",
         supply_status(1)
             .render()

@@ -175,8 +175,9 @@ codes! {
     SchemaUnknownAttribute = "schema.unknown-attribute", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.3.2";
     /// A required attribute is missing (for example `schemaVersion` on the root).
     SchemaMissingAttribute = "schema.missing-attribute", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.4";
-    /// Non-white-space text where the type allows only elements.
-    SchemaUnexpectedText = "schema.unexpected-text", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.3";
+    /// Non-white-space text where the type allows only elements, or any character where its
+    /// content is empty.
+    SchemaUnexpectedText = "schema.unexpected-text", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.3 (element-only content), 2.1 (empty content)";
     /// An element whose declared type is abstract, used without a concrete type.
     SchemaAbstractType = "schema.abstract-type", Error, Certain, "XSD 1.0 Part 1 cvc-type.2";
     /// `xsi:type` or `xsi:nil`, which no DUIS message needs and the engine does not support.
