@@ -198,6 +198,12 @@ fn signed_vectors() -> std::collections::BTreeMap<String, String> {
         replace(&user, "<ds:X509IssuerName>CN=T1,OU=07<", "<ds:X509IssuerName>CN=T2,OU=07<"),
     );
     add("response_user-signed_mp104.dcc-signer.xml", sign_with(&response(), "user-xml-sign"));
+    // Canonical XML fails on a relative namespace URI; added after signing, since our signer
+    // refuses to sign such a document.
+    add(
+        "7.4_relative-namespace-uri_sig.relative-namespace.xml",
+        replace(&user, "<sr:Body>", "<sr:Body xmlns:f=\"relative\">"),
+    );
     add("response_unsigned_sig.reply-unsigned.xml", response());
 
     // Profile: each edit breaks one rule. Digest and signature checks are not reached.
@@ -384,6 +390,19 @@ fn signing_never_changes_the_request_id_and_keeps_the_rest() {
     let signature_start = signed.find("  <ds:Signature").unwrap();
     let signature_end = signed.find("</ds:Signature>\n").unwrap() + "</ds:Signature>\n".len();
     assert_eq!(format!("{}{}", &signed[..signature_start], &signed[signature_end..]), message);
+}
+
+#[test]
+fn signing_refuses_a_relative_namespace_uri() {
+    let (cert, key) = crate::pki::load("user-xml-sign");
+    let relative = replace(&supply_status(), "<sr:Body>", "<sr:Body xmlns:f=\"f\">");
+    let error = duis::sign(relative.as_bytes(), &key, &cert).unwrap_err();
+    assert!(error.to_string().contains("relative"), "{error}");
+    // An absolute URI of any scheme, or an undeclaration, is fine.
+    for declaration in ["xmlns:f=\"urn:f\"", "xmlns:f=\"http://example.com/f\"", "xmlns=\"\""] {
+        let text = replace(&supply_status(), "<sr:Body>", &format!("<sr:Body {declaration}>"));
+        assert!(duis::sign(text.as_bytes(), &key, &cert).is_ok(), "{declaration}");
+    }
 }
 
 #[test]

@@ -232,6 +232,9 @@ pub(crate) struct SigPass {
     ended: Option<Span>,
     misplaced_reported: bool,
     comments: Comments,
+    /// The first start tag declaring a relative namespace URI, which canonical XML cannot
+    /// process (reported only for a signed document).
+    relative_namespace: Option<Span>,
     outcome: SigOutcome,
 }
 
@@ -298,6 +301,7 @@ impl SigPass {
             ended: None,
             misplaced_reported: false,
             comments: Comments::default(),
+            relative_namespace: None,
             // A DUIS SignedInfo canonicalises to about 700 bytes: one allocation, not a
             // doubling per element.
             outcome: SigOutcome {
@@ -349,6 +353,11 @@ impl SigPass {
 
     fn start(&mut self, ns: Ns, local: &str, span: Span, qname: &str, reader: &Reader<'_>) {
         let attributes = reader.attributes();
+        if self.relative_namespace.is_none()
+            && attributes.iter().any(|a| a.declares.is_some() && !a.value.is_empty() && !is_absolute_uri(&a.value))
+        {
+            self.relative_namespace = Some(span);
+        }
         self.depth = self.depth.saturating_add(1);
         let depth = self.depth;
         self.root_seen = true;
@@ -781,6 +790,13 @@ impl SigPass {
             if let Some(span) = self.comments.between {
                 self.outcome.findings.push((Code::SigComment, span, Detail::None));
             }
+            if let Some(span) = self.relative_namespace {
+                self.outcome.findings.push((Code::SigRelativeNamespace, span, Detail::None));
+                // No canonical form, so no digest to compare: nothing to verify.
+                if let Some(signature) = &mut self.outcome.signature {
+                    signature.shape_error = true;
+                }
+            }
         }
         if let Some(sink) = self.hasher {
             let (digest, canonical) = sink.finish();
@@ -789,6 +805,16 @@ impl SigPass {
         }
         self.outcome
     }
+}
+
+/// True when `uri` starts with a scheme (RFC 3986 §3.1: a letter, then letters, digits, `+`,
+/// `-` or `.`, then `:`): an absolute URI. Canonical XML fails on any other non-empty
+/// namespace URI (Canonical XML 1.0 §2.2), as Apache Santuario and libxml2 do.
+fn is_absolute_uri(uri: &str) -> bool {
+    let Some((scheme, _)) = uri.split_once(':') else { return false };
+    let mut bytes = scheme.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
 /// The SHA-256 digest and exclusive canonical `SignedInfo` of a document, by the same pass the

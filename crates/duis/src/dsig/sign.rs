@@ -192,6 +192,12 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
     // The digest does not cover the signature, so a placeholder signature gives the final
     // digest; the second pass gives SignedInfo exactly as the verifier will canonicalise it.
     let draft = digest_and_signed_info(&assemble("", "")).ok_or(SignError::Crypto)?;
+    if draft.findings.iter().any(|(code, ..)| *code == crate::report::Code::SigRelativeNamespace) {
+        return Err(SignError::Malformed(
+            "a namespace URI is relative, which canonical XML cannot process: no verifier could check the signature"
+                .into(),
+        ));
+    }
     let digest = engine.encode(draft.digest.ok_or(SignError::Crypto)?);
     let second = digest_and_signed_info(&assemble(&digest, "")).ok_or(SignError::Crypto)?;
     let signature = key.pair.sign(&SystemRandom::new(), &second.signed_info).map_err(|_| SignError::Crypto)?;

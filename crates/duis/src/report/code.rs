@@ -335,6 +335,9 @@ codes! {
     /// drops comments, so the signature still verifies, but a reader that stops at the comment
     /// sees another value than the one signed: the comment-truncation attack on XML signatures.
     SigCommentInValue = "sig.comment-in-value", Error, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments); XMLDSig §3.1.1";
+    /// A namespace declaration with a relative URI (`xmlns:f="relative"`) in a signed document.
+    /// Canonical XML cannot process it, so no conforming verifier can check the signature.
+    SigRelativeNamespace = "sig.relative-namespace", Error, Certain, "Canonical XML 1.0 §2.2 (relative namespace URIs make canonicalization fail)";
     /// A comment between elements in the signed content of a document. The digest does not cover
     /// it (canonical XML without comments drops it); it changes no value, so it is a warning.
     SigComment = "sig.comment", Warning, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments)";
