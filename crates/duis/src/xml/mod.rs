@@ -319,13 +319,24 @@ impl<'a> Reader<'a> {
                     findings.push(Code::XmlDoctype, span, Detail::None);
                     return self.stop();
                 }
-                QxEvent::Decl(decl) => {
-                    if let Some(Ok(name)) = decl.encoding()
-                        && !name.eq_ignore_ascii_case(b"UTF-8")
-                        && !name.eq_ignore_ascii_case(b"UTF8")
-                    {
-                        let declared = String::from_utf8_lossy(&name).into_owned();
-                        findings.push(Code::XmlEncoding, span, Detail::Encoding { declared });
+                QxEvent::Decl(_) => {
+                    // XML 1.0 §2.8: the declaration, if any, is the document's very first
+                    // bytes (after a byte-order mark); anywhere else `<?xml` is a reserved
+                    // processing-instruction target.
+                    if start != self.base {
+                        let message = "the XML declaration may only come first, at the very start of the document";
+                        findings.push(Code::XmlMalformed, span, Detail::Parser(message.into()));
+                        return self.stop();
+                    }
+                    match xml_declaration(self.slice(span, 2, 2)) {
+                        Err(message) => {
+                            findings.push(Code::XmlMalformed, span, Detail::Parser(message));
+                            return self.stop();
+                        }
+                        Ok(Some(name)) if !name.eq_ignore_ascii_case("UTF-8") && !name.eq_ignore_ascii_case("UTF8") => {
+                            findings.push(Code::XmlEncoding, span, Detail::Encoding { declared: name.to_owned() });
+                        }
+                        Ok(_) => {}
                     }
                 }
                 // Comments carry no DUIS content and canonical XML without comments drops
@@ -336,9 +347,13 @@ impl<'a> Reader<'a> {
                         return Some(Event::Comment(span));
                     }
                 }
-                QxEvent::PI(pi) => {
-                    let _ = pi;
-                    return Some(Event::Pi(self.slice(span, 2, 2)));
+                QxEvent::PI(_) => {
+                    let content = self.slice(span, 2, 2);
+                    if let Err(message) = check_pi_target(content) {
+                        findings.push(Code::XmlMalformed, span, Detail::Parser(message));
+                        return self.stop();
+                    }
+                    return Some(Event::Pi(content));
                 }
                 QxEvent::Eof => {
                     match self.state {
@@ -465,7 +480,14 @@ impl<'a> Reader<'a> {
             }
             // Nearly every value holds no reference and no white space other than spaces: it
             // is already its own normalised form (XML 1.0 §3.3.3), and needs no further check.
-            let raw = within(text, &attribute.value);
+            let Some(placed) = place(text, &attribute.value) else {
+                return malformed(findings, "an attribute value outside its tag".into());
+            };
+            // XML 1.0 §3.1: white space separates attributes (`a="1"b="2"` is not a tag).
+            if text.as_bytes().get(placed.end.saturating_add(1)).is_some_and(|&b| !is_xml_space(b)) {
+                return malformed(findings, "attributes must be separated by white space".into());
+            }
+            let raw = text.get(placed).unwrap_or_default();
             let plain = !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
             if !plain && let Err((code, detail)) = check_attribute_value(raw) {
                 findings.push(code, span, detail);
@@ -662,8 +684,14 @@ impl<'a> Reader<'a> {
 /// the already validated text costs two boundary checks where converting `part` would
 /// validate its UTF-8 again.
 fn within<'a>(text: &'a str, part: &[u8]) -> &'a str {
-    let start = part.as_ptr().addr().wrapping_sub(text.as_ptr().addr());
-    text.get(start..start.saturating_add(part.len())).unwrap_or_default()
+    place(text, part).and_then(|range| text.get(range)).unwrap_or_default()
+}
+
+/// Where `part`, a slice borrowed from `text`, lies in it.
+fn place(text: &str, part: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = part.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
+    let end = start.checked_add(part.len())?;
+    (end <= text.len()).then_some(start..end)
 }
 
 /// XML white space (`S` production).
@@ -703,6 +731,11 @@ fn split_qname(name: &str) -> Option<(&str, &str)> {
     if classes & FORBIDDEN != 0 {
         return None;
     }
+    // Non-ASCII characters are checked one by one against the Name production's ranges: the
+    // rare case, so the table above stays one bit per byte class.
+    if classes & NON_ASCII != 0 && !name.split(':').all(is_nc_name) {
+        return None;
+    }
     let (prefix, local) = if classes & COLON == 0 {
         ("", name)
     } else {
@@ -723,13 +756,15 @@ fn split_qname(name: &str) -> Option<(&str, &str)> {
 const START: u8 = 1;
 const COLON: u8 = 2;
 const FORBIDDEN: u8 = 4;
+const NON_ASCII: u8 = 8;
 
 /// The class of a byte in a name: ASCII letters, `_` and every byte of a non-ASCII character
 /// may start a name part; digits, `-` and `.` may follow; `:` separates the prefix; any other
 /// ASCII byte is forbidden.
 const fn class_of(b: u8) -> u8 {
     match b {
-        b'a'..=b'z' | b'A'..=b'Z' | b'_' | 0x80..=0xFF => START,
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => START,
+        0x80..=0xFF => START | NON_ASCII,
         b'0'..=b'9' | b'-' | b'.' => 0,
         b':' => COLON,
         _ => FORBIDDEN,
@@ -752,6 +787,98 @@ static NAME_BYTES: [u8; 256] = {
 fn name_byte(b: u8) -> u8 {
     // Never `None`: the table has an entry for every byte.
     NAME_BYTES.get(usize::from(b)).copied().unwrap_or(FORBIDDEN)
+}
+
+/// XML 1.0 §2.3 `NameStartChar`, without the colon (Namespaces in XML 1.0 `NCName`).
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 §2.3 `NameChar`, without the colon.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// A name with no colon (Namespaces in XML 1.0 `NCName`), every character checked.
+fn is_nc_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// XML 1.0 §2.6: a processing instruction's target is a name (with no colon, Namespaces in
+/// XML 1.0 §7), not `xml` in any case, and white space separates it from the rest.
+fn check_pi_target(content: &str) -> Result<(), String> {
+    let target = content.split([' ', '\t', '\n', '\r']).next().unwrap_or_default();
+    if !is_nc_name(target) {
+        return Err(format!("{target:?} is not a processing-instruction target"));
+    }
+    if target.eq_ignore_ascii_case("xml") {
+        return Err(format!("the processing-instruction target {target:?} is reserved"));
+    }
+    Ok(())
+}
+
+/// XML 1.0 §2.8 `XMLDecl`, given the text between `<?` and `?>`: `version` (`1.` and digits),
+/// then optionally `encoding` (an `EncName`) and `standalone` (`yes` or `no`), in that order,
+/// each after white space, each value quoted. Returns the declared encoding.
+fn xml_declaration(content: &str) -> Result<Option<&str>, String> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut rest = content.strip_prefix("xml").ok_or("not an XML declaration")?;
+    let mut pseudo: Vec<(&str, &str)> = Vec::with_capacity(3);
+    loop {
+        let trimmed = rest.trim_start_matches(is_space);
+        if trimmed.is_empty() {
+            break;
+        }
+        if trimmed.len() == rest.len() || pseudo.len() == 3 {
+            return Err("the XML declaration is malformed".into());
+        }
+        let name_end = trimmed.find(|c: char| !c.is_ascii_lowercase()).unwrap_or(trimmed.len());
+        let (name, after) = trimmed.split_at(name_end);
+        let after = after.trim_start_matches(is_space).strip_prefix('=').ok_or("the XML declaration is malformed")?;
+        let after = after.trim_start_matches(is_space);
+        let quote =
+            after.chars().next().filter(|&q| q == '"' || q == '\'').ok_or("the XML declaration is malformed")?;
+        let body = after.get(1..).unwrap_or_default();
+        let end = body.find(quote).ok_or("the XML declaration is malformed")?;
+        pseudo.push((name, body.get(..end).unwrap_or_default()));
+        rest = body.get(end.saturating_add(1)..).unwrap_or_default();
+    }
+    let mut items = pseudo.into_iter().peekable();
+    match items.next() {
+        Some(("version", version))
+            if version
+                .strip_prefix("1.")
+                .is_some_and(|minor| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit())) => {}
+        Some(("version", version)) => return Err(format!("XML version {version:?} is not 1.x")),
+        _ => return Err("the XML declaration must start with its version".into()),
+    }
+    let mut encoding = None;
+    if let Some(&("encoding", name)) = items.peek() {
+        let mut chars = name.chars();
+        let enc_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !enc_name {
+            return Err(format!("{name:?} is not an encoding name"));
+        }
+        encoding = Some(name);
+        items.next();
+    }
+    if let Some(&("standalone", value)) = items.peek() {
+        if value != "yes" && value != "no" {
+            return Err(format!("standalone must be \"yes\" or \"no\", not {value:?}"));
+        }
+        items.next();
+    }
+    match items.next() {
+        Some((name, _)) => Err(format!("{name:?} is out of place in the XML declaration")),
+        None => Ok(encoding),
+    }
 }
 
 /// The constraints on a namespace declaration (Namespaces in XML 1.0 §3): `xml` only to its

@@ -155,6 +155,64 @@ refused!(bad_attribute_name, "<a b~c='1'/>", Code::XmlMalformed);
 #[test]
 fn names_with_dots_dashes_digits_and_non_ascii_are_accepted() {
     assert!(codes("<a.b-c_1 x.y-z='1'><é/></a.b-c_1>").is_empty());
+    // Letters of other scripts, a middle dot and combining marks after the first character.
+    assert!(codes("<日本 xmlns:ñ='urn:n' ñ:a·\u{301}='1'><Ωmega/></日本>").is_empty());
+}
+
+// XML 1.0 §2.3: outside ASCII, only the Name production's ranges.
+refused!(multiplication_sign_in_prefix, "<s×r:a xmlns:s×r='urn:a'/>", Code::XmlMalformed);
+refused!(middle_dot_starts_a_name, "<·a/>", Code::XmlMalformed);
+refused!(combining_mark_starts_an_attribute, "<a \u{301}b='1'/>", Code::XmlMalformed);
+refused!(no_break_space_in_a_name, "<a\u{A0}b/>", Code::XmlMalformed);
+
+// XML 1.0 §3.1: attributes are separated by white space.
+refused!(attributes_without_space_between, "<a b='1'c='2'/>", Code::XmlMalformed);
+refused!(declaration_without_space_after, "<a xmlns:p='urn:p'p:c='2'/>", Code::XmlMalformed);
+
+#[test]
+fn attributes_may_be_separated_by_any_white_space() {
+    assert!(codes("<a b='1'\tc=\"2\"\r\nd='3' />").is_empty());
+}
+
+// XML 1.0 §2.8: the declaration comes first and has its grammar.
+refused!(declaration_after_white_space, " <?xml version='1.0'?><a/>", Code::XmlMalformed);
+refused!(declaration_after_a_comment, "<!-- c --><?xml version='1.0'?><a/>", Code::XmlMalformed);
+refused!(second_declaration, "<?xml version='1.0'?><?xml version='1.0'?><a/>", Code::XmlMalformed);
+refused!(declaration_in_content, "<a><?xml version='1.0'?></a>", Code::XmlMalformed);
+refused!(declaration_without_version, "<?xml encoding='UTF-8'?><a/>", Code::XmlMalformed);
+refused!(declaration_out_of_order, "<?xml encoding='UTF-8' version='1.0'?><a/>", Code::XmlMalformed);
+refused!(declaration_version_2, "<?xml version='2.0'?><a/>", Code::XmlMalformed);
+refused!(declaration_version_without_minor, "<?xml version='1.'?><a/>", Code::XmlMalformed);
+refused!(declaration_unknown_pseudo_attribute, "<?xml version='1.0' foo='bar'?><a/>", Code::XmlMalformed);
+refused!(declaration_mismatched_quotes, "<?xml version='1.0\"?><a/>", Code::XmlMalformed);
+refused!(declaration_standalone_maybe, "<?xml version='1.0' standalone='maybe'?><a/>", Code::XmlMalformed);
+refused!(declaration_bad_encoding_name, "<?xml version='1.0' encoding='8bit'?><a/>", Code::XmlMalformed);
+refused!(declaration_without_space, "<?xml version='1.0'encoding='UTF-8'?><a/>", Code::XmlMalformed);
+refused!(declaration_twice_the_same, "<?xml version='1.0' version='1.0'?><a/>", Code::XmlMalformed);
+
+#[test]
+fn well_formed_declarations_are_accepted() {
+    for declaration in [
+        "<?xml version='1.0'?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+        "<?xml version = '1.0' encoding = 'utf-8' standalone = 'yes' ?>",
+        "<?xml version='1.1' standalone='no'?>",
+        "\u{FEFF}<?xml version='1.0'\n encoding='UTF-8'\n?>",
+    ] {
+        assert!(codes(&format!("{declaration}<a/>")).is_empty(), "{declaration}");
+    }
+}
+
+// XML 1.0 §2.6: processing-instruction targets.
+refused!(pi_target_xml_in_another_case, "<a><?XML x?></a>", Code::XmlMalformed);
+refused!(pi_without_target, "<a><? x?></a>", Code::XmlMalformed);
+refused!(pi_target_starting_with_a_digit, "<a><?1a?></a>", Code::XmlMalformed);
+refused!(pi_target_with_a_quote, "<a><?pi\"x\"?></a>", Code::XmlMalformed);
+refused!(pi_target_with_a_colon, "<a><?p:i x?></a>", Code::XmlMalformed);
+
+#[test]
+fn processing_instructions_with_name_targets_are_accepted() {
+    assert!(codes("<?xml-stylesheet href='a'?><a><?pi?><?pi data?></a><?x-y.z\tq?>").is_empty());
 }
 
 #[test]
