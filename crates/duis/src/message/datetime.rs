@@ -14,8 +14,12 @@ pub struct DateTime {
     /// Seconds since 1970-01-01T00:00:00 of the local date-time as written (24:00:00 already
     /// rolled over to the next day).
     local_seconds: i64,
-    /// Fraction of a second, in nanoseconds (digits past the ninth are dropped).
+    /// Fraction of a second, in nanoseconds (digits past the ninth are kept only as
+    /// `beyond_nanos`).
     nanos: u32,
+    /// A non-zero fraction digit past the ninth: the value is later than `nanos` says, which
+    /// decides a comparison with a value that has no such digit (`now`, say).
+    beyond_nanos: bool,
     /// Offset from UTC in minutes, when the value has one (`Z` is 0).
     offset_minutes: Option<i16>,
 }
@@ -44,7 +48,7 @@ impl DateTime {
 
     /// A UTC instant from seconds since the Unix epoch.
     pub fn from_unix(seconds: i64, nanos: u32) -> DateTime {
-        DateTime { local_seconds: seconds, nanos: nanos.min(999_999_999), offset_minutes: Some(0) }
+        DateTime { local_seconds: seconds, nanos: nanos.min(999_999_999), beyond_nanos: false, offset_minutes: Some(0) }
     }
 
     /// The offset from UTC in minutes, if the value has one.
@@ -60,11 +64,17 @@ impl DateTime {
 
     /// Compares two values as XSD orders them. Two values with offsets, or two without, are
     /// totally ordered; a local value and an instant compare only when they differ by more
-    /// than 14 hours (XSD 1.0 §3.2.7.4), otherwise `None`.
+    /// than 14 hours (XSD 1.0 §3.2.7.4), otherwise `None`. Fraction digits past the ninth
+    /// count only as "later than the nanosecond": two values that differ only there compare
+    /// equal.
     pub fn partial_cmp_xsd(self, other: DateTime) -> Option<Ordering> {
         match (self.instant(), other.instant()) {
-            (Some(a), Some(b)) => Some(a.cmp(&b)),
-            (None, None) => Some((self.local_seconds, self.nanos).cmp(&(other.local_seconds, other.nanos))),
+            (Some(a), Some(b)) => Some((a, self.beyond_nanos).cmp(&(b, other.beyond_nanos))),
+            (None, None) => Some((self.local_seconds, self.nanos, self.beyond_nanos).cmp(&(
+                other.local_seconds,
+                other.nanos,
+                other.beyond_nanos,
+            ))),
             _ => {
                 const FOURTEEN_HOURS: i64 = 14 * 3600;
                 let (a, b) = (self.local_seconds, other.local_seconds);
@@ -145,6 +155,7 @@ fn parse(text: &str) -> Option<DateTime> {
     let mut rest = rest.get(15..)?;
     let mut nanos: u32 = 0;
     let mut any_fraction = false;
+    let mut beyond_nanos = false;
     if let Some(fraction) = rest.strip_prefix('.') {
         let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
         if len == 0 {
@@ -153,6 +164,8 @@ fn parse(text: &str) -> Option<DateTime> {
         for (i, d) in fraction.bytes().take(len).enumerate() {
             if i < 9 {
                 nanos = nanos.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            } else {
+                beyond_nanos |= d != b'0';
             }
             any_fraction |= d != b'0';
         }
@@ -191,7 +204,7 @@ fn parse(text: &str) -> Option<DateTime> {
     }
     let days = days_from_civil(year, month, day);
     let local_seconds = days.checked_mul(86_400)?.checked_add(hour * 3600 + minute * 60 + second)?;
-    Some(DateTime { local_seconds, nanos, offset_minutes })
+    Some(DateTime { local_seconds, nanos, beyond_nanos, offset_minutes })
 }
 
 fn is_leap(year: i64) -> bool {
@@ -294,6 +307,19 @@ mod tests {
         assert_eq!(utc.partial_cmp_xsd(near_local), None);
         assert_eq!(utc.partial_cmp_xsd(far_local), Some(Ordering::Less));
         assert_eq!(far_local.partial_cmp_xsd(utc), Some(Ordering::Greater));
+    }
+
+    #[test]
+    fn a_fraction_past_the_nanosecond_is_still_later() {
+        let now = DateTime::parse_rfc3339("2015-01-01T12:00:00Z").unwrap();
+        let later = DateTime::parse("2015-01-01T12:00:00.0000000001Z").unwrap();
+        let zeros = DateTime::parse("2015-01-01T12:00:00.0000000000Z").unwrap();
+        assert_eq!(later.partial_cmp_xsd(now), Some(Ordering::Greater));
+        assert_eq!(now.partial_cmp_xsd(later), Some(Ordering::Less));
+        assert_eq!(zeros.partial_cmp_xsd(now), Some(Ordering::Equal));
+        let local = DateTime::parse("2015-01-01T12:00:00.0000000001").unwrap();
+        let local_now = DateTime::parse("2015-01-01T12:00:00").unwrap();
+        assert_eq!(local.partial_cmp_xsd(local_now), Some(Ordering::Greater));
     }
 
     #[test]
