@@ -82,7 +82,8 @@ pub use dsig::{RingVerifier, SignError, SignatureVerifier, SigningKey, sign};
 pub use gbcs::{ContentKind, GbcsHeader, VerifiedKey};
 pub use message::{
     Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError, ParseEui64Error,
-    RequestFacts, RequestId, ResponseCategory, ResponseCode, ResponseFacts, WanMatrix, WanMatrixEntry, WanText,
+    RequestFacts, RequestId, ResponseCategory, ResponseCode, ResponseFacts, Schedule, WanMatrix, WanMatrixEntry,
+    WanText,
 };
 pub use parties::{Parties, PartyRegistry, RoleSet};
 pub use pki::{Certificate, CertificateError, LoadIssue, LoadIssueKind, Misfit, TrustStore};

@@ -88,6 +88,26 @@ impl Request {
     }
 }
 
+/// A 5.1 Create Schedule of a daily read of `device`, scheduling `srv` (in `sr`) with the
+/// request element `scheduled`.
+fn create_schedule(sr: &str, srv: &str, device: &str, scheduled: &str) -> String {
+    let read = format!(
+        "<sr:{scheduled}>\n        <sr:StartDateOffset>-1</sr:StartDateOffset>\n        \
+         <sr:StartTime>00:00:00Z</sr:StartTime>\n        <sr:EndDateOffset>0</sr:EndDateOffset>\n        \
+         <sr:EndTime>00:00:00Z</sr:EndTime>\n      </sr:{scheduled}>"
+    );
+    let children = [
+        "<sr:ScheduleFrequency>Daily</sr:ScheduleFrequency>".to_owned(),
+        "<sr:ScheduleStartDate>2030-01-02</sr:ScheduleStartDate>".to_owned(),
+        format!("<sr:DSPScheduledServiceReference>{sr}</sr:DSPScheduledServiceReference>"),
+        format!("<sr:DSPScheduledServiceReferenceVariant>{srv}</sr:DSPScheduledServiceReferenceVariant>"),
+        format!("<sr:DeviceID>{device}</sr:DeviceID>"),
+        read,
+    ];
+    let children: Vec<&str> = children.iter().map(String::as_str).collect();
+    Request::new("5.1", 8, &element("CreateSchedule", &children)).render()
+}
+
 /// `<sr:Name/>` or `<sr:Name>children</sr:Name>`, indented for the body.
 fn element(name: &str, children: &[&str]) -> String {
     if children.is_empty() {
@@ -270,6 +290,22 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
     add(
         "valid/5.2_read-schedule-cv8_valid.xml",
         Request::new("5.2", 8, &element("ReadSchedule", &["<sr:DSPScheduleID>42</sr:DSPScheduleID>"])).render(),
+    );
+    add(
+        "valid/5.1_create-schedule-cv8_valid.xml",
+        create_schedule("4.6", "4.6.1", METER, "DSPRetrieveImportDailyReadLog"),
+    );
+    add(
+        "invalid/5.1_scheduled-srv-of-another-sr_request.schedule-srv-not-in-sr.xml",
+        create_schedule("4.8", "4.6.1", METER, "DSPRetrieveImportDailyReadLog"),
+    );
+    add(
+        "invalid/5.1_scheduled-element-of-another-srv_request.schedule-body-mismatch.xml",
+        create_schedule("4.6", "4.6.2", METER, "DSPRetrieveImportDailyReadLog"),
+    );
+    add(
+        "invalid/5.1_scheduled-on-the-dcc_request.schedule-device-is-dcc.xml",
+        create_schedule("4.6", "4.6.1", DCC, "DSPRetrieveImportDailyReadLog"),
     );
     add(
         "valid/11.2_read-firmware-version_valid.xml",

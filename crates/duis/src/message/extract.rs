@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 use crate::catalogue;
 use crate::message::{
-    Body, CommandVariant, DateTime, Located, MessageKind, RequestFacts, RequestId, RequestIdError, ResponseCode,
-    ResponseFacts, WanMatrix, WanMatrixEntry, WanText,
+    Body, CommandVariant, DateTime, Eui64, Located, MessageKind, RequestFacts, RequestId, RequestIdError, ResponseCode,
+    ResponseFacts, Schedule, WanMatrix, WanMatrixEntry, WanText,
 };
 use crate::report::{Code, Detail, Findings, Span};
 use crate::xml::{Event, Ns, Reader, Start};
@@ -35,6 +35,12 @@ enum Field {
     ResponseId,
     ResponseCode,
     ResponseDateTime,
+    /// `DSPScheduledServiceReference` in a Create Schedule.
+    ScheduledServiceReference,
+    /// `DSPScheduledServiceReferenceVariant` in a Create Schedule.
+    ScheduledServiceReferenceVariant,
+    /// `DeviceID` in a Create Schedule.
+    ScheduledDeviceId,
     /// A field of the current `DSPWANMatrixResponse`.
     Wan(WanField),
 }
@@ -81,12 +87,15 @@ impl Field {
             Field::ResponseId => 6,
             Field::ResponseCode => 7,
             Field::ResponseDateTime => 8,
+            Field::ScheduledServiceReference => 9,
+            Field::ScheduledServiceReferenceVariant => 10,
+            Field::ScheduledDeviceId => 11,
             Field::Wan(_) => return None,
         })
     }
 }
 
-const FIELDS: usize = 9;
+const FIELDS: usize = 12;
 
 /// Text being collected for a field: borrowed while it is one chunk.
 #[derive(Debug)]
@@ -189,6 +198,8 @@ pub(crate) struct Extractor<'a> {
     facts: RequestFacts<'a>,
     /// The WAN matrix of a 12.1 reply, decoded as its fields end.
     wan: Option<WanMatrix<'a>>,
+    /// The scheduled request's element in a Create Schedule.
+    scheduled_element: Option<Located<&'a str>>,
 }
 
 impl<'a> Extractor<'a> {
@@ -203,6 +214,7 @@ impl<'a> Extractor<'a> {
             raw: Default::default(),
             facts: RequestFacts::default(),
             wan: None,
+            scheduled_element: None,
         }
     }
 
@@ -292,6 +304,23 @@ impl<'a> Extractor<'a> {
                 }
                 (Node::BodyElement, Ns::Sr, "GBCSPayload") if self.kind == Some(MessageKind::SignedPreCommand) => {
                     Node::Field(Field::GbcsPayload)
+                }
+                (Node::BodyElement, Ns::Sr, local)
+                    if self.root == Some(Root::Request)
+                        && self.facts.body.is_some_and(|b| b.element == "CreateSchedule") =>
+                {
+                    match local {
+                        "DSPScheduledServiceReference" => Node::Field(Field::ScheduledServiceReference),
+                        "DSPScheduledServiceReferenceVariant" => Node::Field(Field::ScheduledServiceReferenceVariant),
+                        "DeviceID" => Node::Field(Field::ScheduledDeviceId),
+                        _ => {
+                            // The scheduled request's element is the only other `DSP…` child.
+                            if local.starts_with("DSP") && self.scheduled_element.is_none() {
+                                self.scheduled_element = Some(Located { value: local, span: start.span });
+                            }
+                            Node::Skip
+                        }
+                    }
                 }
                 _ => Node::Skip,
             }
@@ -428,7 +457,20 @@ impl<'a> Extractor<'a> {
         if self.root != Some(Root::Request) {
             return Extraction { kind: self.kind, request: None, response: None };
         }
-        let [request_id, cv, sr, srv, edt, payload, ..] = core::mem::take(&mut self.raw);
+        let [request_id, cv, sr, srv, edt, payload, _, _, _, scheduled_sr, scheduled_srv, scheduled_device] =
+            core::mem::take(&mut self.raw);
+        if self.facts.body.is_some_and(|b| b.element == "CreateSchedule") {
+            self.facts.schedule = Some(Schedule {
+                service_reference: scheduled_sr.map(|(located, _)| located),
+                service_reference_variant: scheduled_srv.and_then(|(Located { value, span }, _)| {
+                    catalogue::srv(&value).map(|value| Located { value, span })
+                }),
+                device_id: scheduled_device.and_then(|(Located { value, span }, _)| {
+                    Eui64::parse(trim_xml(&value)).map(|value| Located { value, span })
+                }),
+                element: self.scheduled_element.take(),
+            });
+        }
         self.facts.gbcs_payload = payload.map(|(located, _)| located);
         if let Some((Located { value, span }, _)) = request_id {
             match RequestId::parse(trim_xml(&value)) {
@@ -462,7 +504,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn finish_response(&mut self) -> ResponseFacts<'a> {
-        let [request_id, _, _, srv, _, _, response_id, code, date_time] = core::mem::take(&mut self.raw);
+        let [request_id, _, _, srv, _, _, response_id, code, date_time, ..] = core::mem::take(&mut self.raw);
         let id = |raw: Option<(Located<Cow<'a, str>>, usize)>| {
             raw.and_then(|(Located { value, span }, _)| {
                 RequestId::parse(trim_xml(&value)).ok().map(|value| Located { value, span })

@@ -112,6 +112,24 @@ pub struct RequestFacts<'a> {
     pub gbcs_payload: Option<Located<Cow<'a, str>>>,
     /// The `ds:Signature` element that is a child of the root, if any.
     pub signature: Option<Span>,
+    /// For a 5.1 Create Schedule, the request it schedules.
+    pub schedule: Option<Schedule<'a>>,
+}
+
+/// The request a 5.1 Create Schedule (`CreateSchedule`, type `DSPSchedule`) asks the DCC to
+/// send on the schedule's dates: each part present when it was read and well formed.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Schedule<'a> {
+    /// `DSPScheduledServiceReference`, as written.
+    pub service_reference: Option<Located<Cow<'a, str>>>,
+    /// `DSPScheduledServiceReferenceVariant`, from the catalogue.
+    pub service_reference_variant: Option<Located<&'static Srv>>,
+    /// `DeviceID`, parsed.
+    pub device_id: Option<Located<Eui64>>,
+    /// The scheduled request's own element (`DSPRetrieveImportDailyReadLog`, ...), with its
+    /// start tag.
+    pub element: Option<Located<&'a str>>,
 }
 
 impl RequestFacts<'_> {

@@ -210,6 +210,15 @@ codes! {
     RequestTargetNotDcc = "request.target-not-dcc", Error, Inferred, "DUIS-FACTS §1.2, §3.2 rule 5";
     /// A device CommandVariant (anything but 8) targets the DCC's identifier instead of a device.
     RequestTargetIsDcc = "request.target-is-dcc", Error, Inferred, "DUIS-FACTS §1.2, §3.2 rule 5";
+    /// In a 5.1 Create Schedule, the scheduled ServiceReferenceVariant does not belong to the
+    /// scheduled ServiceReference (`DSPScheduledServiceReference` 4.6 with variant 14.1).
+    RequestScheduleSrvNotInSr = "request.schedule-srv-not-in-sr", Error, Inferred, "DUIS-FACTS §3.2 rule 1, applied to the request a 5.1 Create Schedule schedules";
+    /// In a 5.1 Create Schedule, the scheduled request's element is not the scheduled SRV's
+    /// (`DSP` and the SRV's body element: 4.6.1 takes `DSPRetrieveImportDailyReadLog`).
+    RequestScheduleBodyMismatch = "request.schedule-body-mismatch", Error, Inferred, "DUIS-FACTS §3.2 rule 2, applied to the request a 5.1 Create Schedule schedules (DUIS 5.4 XSD DSPSchedule)";
+    /// In a 5.1 Create Schedule, `DeviceID` is the DCC's identifier: the scheduled requests are
+    /// device requests.
+    RequestScheduleDeviceIsDcc = "request.schedule-device-is-dcc", Error, Inferred, "DUIS-FACTS §3.2 rule 5, applied to the request a 5.1 Create Schedule schedules";
     /// The RequestID counter is larger than 18446744073709551615 (u64), which the schema pattern
     /// and the GBCS originator counter (8 bytes) both forbid.
     RequestCounterOverflow = "request.counter-overflow", Error, Certain, "DUIS-FACTS §1.2 (COUNTER); GBCS originator counter is 8 bytes";

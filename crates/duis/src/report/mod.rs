@@ -95,6 +95,27 @@ pub enum Detail {
         /// ServiceReferenceVariant.
         srv: &'static str,
     },
+    /// A scheduled SRV outside the scheduled SR (5.1 Create Schedule).
+    ScheduledSrvNotInSr {
+        /// `DSPScheduledServiceReference` as written.
+        sr: String,
+        /// `DSPScheduledServiceReferenceVariant`.
+        srv: &'static str,
+    },
+    /// A scheduled request element that does not fit the scheduled SRV.
+    ScheduledBodyMismatch {
+        /// `DSPScheduledServiceReferenceVariant`.
+        srv: &'static str,
+        /// The element the SRV is scheduled with.
+        expected: String,
+        /// The element found.
+        found: String,
+    },
+    /// A schedule's `DeviceID` that is the DCC's identifier.
+    ScheduledDevice {
+        /// The `DeviceID`.
+        device: Eui64,
+    },
     /// A body element that does not fit the SRV.
     BodyMismatch {
         /// ServiceReferenceVariant.
@@ -440,6 +461,17 @@ impl fmt::Display for Detail {
             Detail::Schema(finding) => write!(f, "{finding}"),
             Detail::SrvNotInSr { sr, srv } => {
                 write!(f, "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}")
+            }
+            Detail::ScheduledSrvNotInSr { sr, srv } => write!(
+                f,
+                "the scheduled ServiceReferenceVariant {srv} does not belong to the scheduled ServiceReference {sr:?}"
+            ),
+            Detail::ScheduledBodyMismatch { srv, expected, found } => write!(
+                f,
+                "the scheduled request is {found}, but ServiceReferenceVariant {srv} is scheduled with {expected}"
+            ),
+            Detail::ScheduledDevice { device } => {
+                write!(f, "DeviceID {device} is the DCC's identifier; a schedule reads a device")
             }
             Detail::BodyMismatch { srv, expected, found } => {
                 write!(f, "body element {found} does not fit ServiceReferenceVariant {srv}, which uses {expected}")

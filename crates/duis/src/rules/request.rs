@@ -1,9 +1,9 @@
 //! `request.*`: header and body consistency of Service Requests and Signed Pre-Commands
-//! (DUIS-FACTS §2 and §3.2 rules 1 to 5). The schema cannot express these: it types each
-//! header field on its own.
+//! (DUIS-FACTS §2 and §3.2 rules 1 to 5), and of the request a 5.1 Create Schedule schedules.
+//! The schema cannot express these: it types each header field on its own.
 
 use crate::catalogue::FutureDating;
-use crate::message::{CvSet, Eui64, RequestFacts};
+use crate::message::{CvSet, Eui64, RequestFacts, Schedule};
 use crate::report::{Code, Detail, Findings, Span};
 
 /// Runs every `request.*` rule. `dcc` is the DCC's identifier, the target of CV 8 requests.
@@ -109,5 +109,40 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
         } else if cv.value.get() != 8 && target == dcc {
             findings.push(Code::RequestTargetIsDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
         }
+    }
+
+    if let Some(schedule) = &facts.schedule {
+        check_schedule(schedule, dcc, findings);
+    }
+}
+
+/// Rules 1, 2 and 5 again, for the request a 5.1 Create Schedule schedules: its SRV within
+/// its SR, its element the SRV's (`DSP` and the SRV's body element), its device not the DCC.
+fn check_schedule(schedule: &Schedule<'_>, dcc: Eui64, findings: &mut Findings) {
+    let srv = schedule.service_reference_variant.as_ref();
+    if let (Some(sr), Some(srv)) = (&schedule.service_reference, srv)
+        && sr.value != srv.value.service_reference
+    {
+        findings.push(
+            Code::RequestScheduleSrvNotInSr,
+            srv.span,
+            Detail::ScheduledSrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
+        );
+    }
+    if let (Some(element), Some(srv)) = (&schedule.element, srv)
+        && element.value.strip_prefix("DSP") != Some(srv.value.body_element)
+    {
+        findings.push(
+            Code::RequestScheduleBodyMismatch,
+            element.span,
+            Detail::ScheduledBodyMismatch {
+                srv: srv.value.id,
+                expected: format!("DSP{}", srv.value.body_element),
+                found: element.value.to_owned(),
+            },
+        );
+    }
+    if let Some(device) = schedule.device_id.as_ref().filter(|d| d.value == dcc) {
+        findings.push(Code::RequestScheduleDeviceIsDcc, device.span, Detail::ScheduledDevice { device: device.value });
     }
 }
