@@ -33,6 +33,28 @@ pub(crate) fn is_user_role(role: u8) -> bool {
     matches!(role, 0x02 | 0x03 | 0x08 | 0x7F)
 }
 
+/// Whether a key of remote party role `role` may sign `srv`'s commands: a User role held by
+/// one of the SRV's eligible User Roles [I]. Import, Export and Gas Suppliers sign with the
+/// Supplier role `02`, Electricity Distributors and Gas Transporters with Network Operator
+/// `03`, Registered Supplier Agents and Other Users with Other `7F`. An SRV the matrix gives
+/// no role (7.16 Limit APC Level, sent by a load controller) takes any User role, as does an
+/// unknown SRV.
+pub(crate) fn may_sign(srv: Option<&Srv>, role: u8) -> bool {
+    use catalogue::UserRole as R;
+    if !is_user_role(role) {
+        return false;
+    }
+    let Some(srv) = srv.filter(|srv| !srv.eligible_roles.is_empty()) else { return true };
+    srv.eligible_roles.iter().any(|eligible| {
+        let signs_with = match eligible {
+            R::ImportSupplier | R::ExportSupplier | R::GasSupplier => 0x02,
+            R::ElectricityDistributor | R::GasTransporter => 0x03,
+            R::RegisteredSupplierAgent | R::OtherUser => 0x7F,
+        };
+        signs_with == role
+    })
+}
+
 /// The kind of a command's content, from its first byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -200,8 +222,8 @@ pub(crate) trait RoleKeys {
 pub(crate) enum SignerCheck {
     /// A User role key verified it.
     Verified(VerifiedKey),
-    /// No User role key verified it, but a key of another role (an XML-signing one, most
-    /// likely) did.
+    /// No key of a role that may sign the command verified it, but a key of another role (an
+    /// XML-signing one, or a User role the SRV is not sent by) did.
     WrongRole(VerifiedKey),
     /// Keys were tried and none verified; their labels.
     BadSignature(Vec<String>),
@@ -218,10 +240,10 @@ pub(crate) fn verify_with(apdu: &Apdu<'_>, public_key: &[u8]) -> bool {
     UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, public_key).verify(apdu.signed_bytes(), signature).is_ok()
 }
 
-/// Checks `apdu`'s signature against every key `keys` has for its originator. User-role keys
-/// are tried first; a key of any other role is tried only to tell a wrong-role signature from
-/// a bad one.
-pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys) -> SignerCheck {
+/// Checks `apdu`'s signature against every key `keys` has for its originator. Keys of the
+/// roles that may sign `srv`'s commands ([`may_sign`]) are tried first; a key of any other role
+/// is tried only to tell a wrong-role signature from a bad one.
+pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys, srv: Option<&Srv>) -> SignerCheck {
     if !matches!(apdu.signature, Signature::Signed(_)) {
         return SignerCheck::Unsigned;
     }
@@ -230,7 +252,7 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys) -> SignerCheck {
         return SignerCheck::NoKey;
     }
     let (user, other): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) =
-        candidates.iter().partition(|k| is_user_role(k.role_ou));
+        candidates.iter().partition(|k| may_sign(srv, k.role_ou));
     let found = |list: &[&RoleKey<'_>]| {
         list.iter()
             .find(|k| verify_with(apdu, k.public_key))

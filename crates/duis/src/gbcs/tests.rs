@@ -559,6 +559,20 @@ fn the_command_variant_is_the_request_rules_job() {
 }
 
 #[test]
+fn the_roles_that_may_sign_follow_the_srvs_eligible_user_roles() {
+    let srv = |id: &str| crate::catalogue::srv(id).unwrap();
+    // 6.15.1 is sent by suppliers and network operators.
+    assert!(may_sign(Some(srv("6.15.1")), 0x02) && may_sign(Some(srv("6.15.1")), 0x03));
+    assert!(!may_sign(Some(srv("6.15.1")), 0x7F));
+    // 7.16 lists no role: any User role, as without an SRV.
+    assert!([0x02, 0x03, 0x08, 0x7F].iter().all(|&role| may_sign(Some(srv("7.16")), role) && may_sign(None, role)));
+    // 12.1 is sent by Other Users and Registered Supplier Agents too.
+    assert!(may_sign(Some(srv("12.1")), 0x7F));
+    // Never an XML-signing or DCC role, whatever the SRV.
+    assert!([0x87, 0x89, 0x04, 0x01].iter().all(|&role| !may_sign(Some(srv("7.16")), role) && !may_sign(None, role)));
+}
+
+#[test]
 fn signature_outcomes_each_have_their_code() {
     let world = World::new();
     let fields = Fields::disable_supply();
@@ -593,6 +607,24 @@ fn signature_outcomes_each_have_their_code() {
     for role in [0x89, 0x04] {
         let keys = Keys::default().with(SUPPLIER, role, world.xml.public(), "other-role");
         assert_eq!(check(&world.xml.sign_pre_command(&pre), &keys).0, [Code::GbcsSignerRole], "{role:02X}");
+    }
+    // A User role the SRV is not sent by: 7.2 is sent by Import and Gas Suppliers, whose role
+    // key is the Supplier one (02), never a Network Operator's (03), Other (7F) or load
+    // controller (08) key.
+    for role in [0x03, 0x7F, 0x08] {
+        let keys = Keys::default().with(SUPPLIER, role, world.role.public(), "user-role");
+        let (codes_found, verified, findings) = check(&world.role.sign_pre_command(&pre), &keys);
+        assert_eq!((codes_found, verified), (vec![Code::GbcsSignerRole], None), "{role:02X}");
+        assert_eq!(
+            findings[0].detail,
+            Detail::GbcsSignerNotEligible {
+                originator: SUPPLIER,
+                key: "user-role".into(),
+                role,
+                srv: "7.2",
+                eligible: "IS GS".into()
+            }
+        );
     }
 
     // Signed by a key the store does not hold for this EUI.
@@ -856,7 +888,7 @@ fn rtds_pairs_parse_verify_and_match() {
         assert!(matches!(command.signature, Signature::Signed(_)), "{}", pair.name);
         assert_eq!(command.without_signature(), &pair.pre_command[..], "{}: COMMAND minus signature", pair.name);
         assert_eq!(pair.command.len(), pair.pre_command.len() + 65, "{}", pair.name);
-        match verify(&command, &keys) {
+        match verify(&command, &keys, pair.srv.and_then(crate::catalogue::srv)) {
             SignerCheck::Verified(key) => *signers.entry(key.label).or_default() += 1,
             other => panic!("{}: {other:?}", pair.name),
         }

@@ -311,6 +311,19 @@ pub enum Detail {
         /// Its remote party role (certificate subject OU).
         role: u8,
     },
+    /// A GBCS signature that verifies only with a User role key the SRV is not sent by.
+    GbcsSignerNotEligible {
+        /// The APDU originator.
+        originator: Eui64,
+        /// The key that verified.
+        key: String,
+        /// Its remote party role (certificate subject OU).
+        role: u8,
+        /// The ServiceReferenceVariant.
+        srv: &'static str,
+        /// The SRV's eligible User Roles (`IS GS`).
+        eligible: String,
+    },
     /// A Signed Pre-Command that differs from the Pre-Command the DCC issued.
     GbcsPreCommand {
         /// Offset of the first differing byte (the shorter length when one is a prefix of the other).
@@ -586,6 +599,11 @@ impl fmt::Display for Detail {
                     tried.join(", ")
                 )
             }
+            Detail::GbcsSignerNotEligible { originator, key, role, srv, eligible } => write!(
+                f,
+                "the GBCS signature verifies only with {key} of originator {originator}, of role {role:02X}; \
+                 ServiceReferenceVariant {srv} is sent by {eligible}, whose role key must sign it"
+            ),
             Detail::GbcsSignerRole { originator, key, role } => write!(
                 f,
                 "the GBCS signature verifies only with {key} of originator {originator}, whose role {role:02X} is \

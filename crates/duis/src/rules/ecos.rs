@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use crate::catalogue::Srv;
 use crate::gbcs::{self, Apdu, Base64Error, GbcsHeader, RoleKeys, Signature, SignerCheck, VerifiedKey};
 use crate::message::{Located, RequestFacts};
 use crate::report::{Code, Detail, Findings, Span};
@@ -38,7 +39,7 @@ pub(crate) fn check(
     let apdu = parse(&bytes, payload.span, findings)?;
     check_header(&apdu, facts, payload.span, findings);
     let verified = match keys {
-        Some(keys) => check_signature(&apdu, keys, payload.span, findings),
+        Some(keys) => check_signature(&apdu, keys, facts.srv(), payload.span, findings),
         None => {
             check_signed(&apdu, payload.span, findings);
             None
@@ -152,11 +153,12 @@ pub(crate) fn check_header(apdu: &Apdu<'_>, facts: &RequestFacts<'_>, span: Span
 pub(crate) fn check_signature(
     apdu: &Apdu<'_>,
     keys: &dyn RoleKeys,
+    srv: Option<&Srv>,
     span: Span,
     findings: &mut Findings,
 ) -> Option<VerifiedKey> {
     let originator = apdu.originator;
-    match gbcs::verify(apdu, keys) {
+    match gbcs::verify(apdu, keys, srv) {
         SignerCheck::Verified(key) => return Some(key),
         SignerCheck::Unsigned => push_unsigned(apdu, span, findings),
         SignerCheck::NoKey => {
@@ -165,11 +167,25 @@ pub(crate) fn check_signature(
         SignerCheck::BadSignature(tried) => {
             findings.push(Code::GbcsBadSignature, span, Detail::GbcsSigner { originator, tried });
         }
-        SignerCheck::WrongRole(key) => findings.push(
-            Code::GbcsSignerRole,
-            span,
-            Detail::GbcsSignerRole { originator, key: key.label, role: key.role },
-        ),
+        SignerCheck::WrongRole(key) => match srv.filter(|_| gbcs::is_user_role(key.role)) {
+            // A User role, but not one the SRV is sent by.
+            Some(srv) => findings.push(
+                Code::GbcsSignerRole,
+                span,
+                Detail::GbcsSignerNotEligible {
+                    originator,
+                    key: key.label,
+                    role: key.role,
+                    srv: srv.id,
+                    eligible: srv.eligible_roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(" "),
+                },
+            ),
+            None => findings.push(
+                Code::GbcsSignerRole,
+                span,
+                Detail::GbcsSignerRole { originator, key: key.label, role: key.role },
+            ),
+        },
     }
     None
 }
