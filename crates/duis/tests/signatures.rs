@@ -504,6 +504,9 @@ fn comments_in_signed_content_are_found_and_one_inside_a_value_is_refused() {
     // sees `10`); one between elements changes no value and is a warning.
     let validator = test_pki_validator();
     let signed = sign_with(&supply_status(), "user-xml-sign");
+    // The RequestID is an xs:token: trailing spaces are valid and signed.
+    let spaced =
+        sign_with(&replace(&supply_status(), ":1000</sr:RequestID>", ":1000  </sr:RequestID>"), "user-xml-sign");
     let cases: Vec<(&str, String, Vec<Code>)> = vec![
         (
             "inside the RequestID",
@@ -524,6 +527,21 @@ fn comments_in_signed_content_are_found_and_one_inside_a_value_is_refused() {
         (
             "in an empty element",
             replace(&signed, "<sr:ReadSupplyStatus/>", "<sr:ReadSupplyStatus><!-- x --></sr:ReadSupplyStatus>"),
+            vec![Code::SigComment],
+        ),
+        (
+            "between a value's spaces (in a reply, a single space is a value of its own)",
+            replace(&spaced, ":1000  </sr:RequestID>", ":1000 <!-- x --> </sr:RequestID>"),
+            vec![Code::SigCommentInValue],
+        ),
+        (
+            "before the white space that ends a value",
+            replace(&spaced, ":1000  </sr:RequestID>", ":1000<!-- x -->  </sr:RequestID>"),
+            vec![Code::SigCommentInValue],
+        ),
+        (
+            "between elements, with indentation on both sides",
+            replace(&signed, "\n  <sr:Body>", "\n <!-- x --> <sr:Body>"),
             vec![Code::SigComment],
         ),
         (

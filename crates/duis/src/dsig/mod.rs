@@ -248,28 +248,61 @@ pub(crate) struct SigPass {
 struct Comments {
     /// Non-blank character data since the last tag.
     text_since_tag: bool,
-    /// A comment since the last tag, not yet known to be inside a value, and whether it is
-    /// in signed content (outside the root's `ds:Signature`).
-    pending: Option<(Span, bool)>,
+    /// Any character data, white space included, since the last tag.
+    any_text_since_tag: bool,
+    /// The last tag was a start tag: what follows, up to the next tag, is inside an element
+    /// that may turn out to be a leaf (its next tag its own end tag).
+    after_start: bool,
+    /// A comment since the last tag, not yet known to be inside a value.
+    pending: Option<PendingComment>,
     /// The first comment between elements, in signed content.
     between: Option<Span>,
     /// The first comment inside a value.
     in_value: Option<Span>,
 }
 
+/// A comment waiting for the next tag to say where it sits.
+#[derive(Debug)]
+struct PendingComment {
+    span: Span,
+    /// In signed content (outside the root's `ds:Signature`).
+    signed: bool,
+    /// Right after a start tag (no tag in between).
+    after_start: bool,
+    /// Character data between the last tag and the comment, or after the comment.
+    text_around: bool,
+}
+
 impl Comments {
-    fn tag(&mut self) {
-        if let Some((span, true)) = self.pending.take() {
-            self.between.get_or_insert(span);
+    /// A start tag (`end` false) or an end tag. A comment in a leaf element with any character
+    /// data beside it, white space included, splits that element's value: in SR 12.1 replies
+    /// a single space is a value of its own ("Unknown"), so `<x> <!---->  </x>` reads as one
+    /// to a reader that stops at the comment and as another to the signer.
+    fn tag(&mut self, end: bool) {
+        if let Some(pending) = self.pending.take() {
+            if end && pending.after_start && pending.text_around {
+                self.in_value.get_or_insert(pending.span);
+            } else if pending.signed {
+                self.between.get_or_insert(pending.span);
+            }
         }
         self.text_since_tag = false;
+        self.any_text_since_tag = false;
+        self.after_start = !end;
     }
 
     fn text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.any_text_since_tag = true;
+        if let Some(pending) = &mut self.pending {
+            pending.text_around = true;
+        }
         if !self.text_since_tag && text.bytes().any(|b| !crate::xml::is_xml_space(b)) {
             self.text_since_tag = true;
-            if let Some((span, _)) = self.pending.take() {
-                self.in_value.get_or_insert(span);
+            if let Some(pending) = self.pending.take() {
+                self.in_value.get_or_insert(pending.span);
             }
         }
     }
@@ -277,8 +310,13 @@ impl Comments {
     fn comment(&mut self, span: Span, signed: bool) {
         if self.text_since_tag {
             self.in_value.get_or_insert(span);
-        } else {
-            self.pending.get_or_insert((span, signed));
+        } else if self.pending.is_none() {
+            self.pending = Some(PendingComment {
+                span,
+                signed,
+                after_start: self.after_start,
+                text_around: self.any_text_since_tag,
+            });
         }
     }
 }
@@ -329,11 +367,11 @@ impl SigPass {
     pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
         match event {
             Event::Start(start) => {
-                self.comments.tag();
+                self.comments.tag(false);
                 self.start(start.ns, start.local, start.span, start.qname, reader);
             }
             Event::End(_) => {
-                self.comments.tag();
+                self.comments.tag(true);
                 self.end(reader.closed_name());
             }
             Event::Text(text, _) | Event::CData(text, _) => {
