@@ -29,12 +29,20 @@ impl Input {
 
 /// Expands directories (recursively, files ending in `.xml` in any case, sorted by name so
 /// output is deterministic). Files named explicitly are checked whatever their name.
-pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Input> {
+///
+/// Usage errors: standard input named twice (the second read would see nothing), and a
+/// directory holding no `.xml` file (a pipeline pointed at the wrong folder must not pass by
+/// checking nothing).
+pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
     let mut out = Vec::new();
+    let mut stdin_seen = false;
     for path in paths {
         if path.as_os_str() == "-" {
+            anyhow::ensure!(!stdin_seen, "- (standard input) given twice: it can be read only once");
+            stdin_seen = true;
             out.push(Input::Stdin);
         } else if path.is_dir() {
+            let before = out.len();
             let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
             for entry in walker {
                 match entry {
@@ -48,11 +56,12 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Input> {
                     }
                 }
             }
+            anyhow::ensure!(out.len() > before, "{}: no .xml file in this directory", path.display());
         } else {
             out.push(Input::File(path.clone()));
         }
     }
-    out
+    Ok(out)
 }
 
 fn is_xml(path: &Path) -> bool {

@@ -81,7 +81,7 @@ fn run() -> anyhow::Result<ExitCode> {
             .build_global()
             .context("--threads: could not start the thread pool")?;
     }
-    let inputs = inputs::expand(&args.paths);
+    let inputs = inputs::expand(&args.paths)?;
     let colour = args.format == Format::Human && io::stdout().is_terminal();
     let progress = progress_bar(&args, inputs.len());
 
@@ -116,8 +116,12 @@ fn run() -> anyhow::Result<ExitCode> {
                 invalid += 1;
                 stdout.write_all(text.as_bytes())?;
             }
-            Outcome::Failed(message) => {
+            Outcome::Failed { name, message } => {
                 errors += 1;
+                // Every input gets its JSON line, so a script sees each one it asked for.
+                if args.format == Format::Json {
+                    stdout.write_all(output::json_unreadable(name, message).as_bytes())?;
+                }
                 stdout.flush()?;
                 eprintln!("duis-check: {message}");
             }
@@ -129,7 +133,7 @@ fn run() -> anyhow::Result<ExitCode> {
             .iter()
             .filter_map(|r| match r {
                 Outcome::Checked { skipped, .. } => Some(skipped),
-                Outcome::Failed(_) => None,
+                Outcome::Failed { .. } => None,
             })
             .flatten()
             .map(|s| match s {
@@ -161,7 +165,7 @@ fn run() -> anyhow::Result<ExitCode> {
 /// What checking one input gave: its rendered report, or why it could not be read.
 enum Outcome {
     Checked { valid: bool, text: String, skipped: Vec<duis::Skipped> },
-    Failed(String),
+    Failed { name: String, message: String },
 }
 
 /// How to check and render each input.
@@ -179,7 +183,7 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
     let cap = validator.limits().max_input_bytes.saturating_add(1);
     let bytes = match inputs::read(input, cap) {
         Ok(bytes) => bytes,
-        Err(error) => return Outcome::Failed(format!("{error:#}")),
+        Err(error) => return Outcome::Failed { name: input.display_name(), message: format!("{error:#}") },
     };
     let report = match options.issued {
         Some(issued) => validator.validate_signed_pre_command(&bytes, issued),

@@ -117,6 +117,14 @@ fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, usize, std::ops::R
 }
 
 /// The JSON rendering of one report: a single line.
+/// The JSON line for an input that could not be read: no verdict, the reason instead (the
+/// exit status is 2 for it).
+pub(crate) fn json_unreadable(name: &str, error: &str) -> String {
+    let mut line = serde_json::json!({ "file": name, "valid": null, "error": error }).to_string();
+    line.push('\n');
+    line
+}
+
 pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
     let findings: Vec<serde_json::Value> = report
         .findings()

@@ -114,6 +114,32 @@ fn missing_path_exits_two_with_a_message() {
 }
 
 #[test]
+fn every_input_gets_its_json_line_even_unreadable_ones() {
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let out = run(&["--format", "json", "/no/such/file.xml", valid.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{}", stdout(&out));
+    assert_eq!(lines[0]["file"], "/no/such/file.xml");
+    assert!(lines[0]["valid"].is_null() && lines[0]["error"].as_str().unwrap().contains("cannot open"));
+    assert_eq!(lines[1]["valid"], true);
+}
+
+#[test]
+fn an_empty_directory_or_stdin_twice_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("duis-check-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a message").unwrap();
+    let out = run(&[dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no .xml file"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let out = run_stdin(&["-", "-"], b"<a/>");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
+}
+
+#[test]
 fn usage_errors_exit_two() {
     assert_eq!(run(&[]).status.code(), Some(2));
     assert_eq!(run(&["--format", "yaml", "x"]).status.code(), Some(2));
