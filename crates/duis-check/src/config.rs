@@ -63,10 +63,22 @@ pub(crate) fn open_counters(path: &Path) -> anyhow::Result<Arc<dyn duis::Counter
 /// the RTDS vectors write it) or the raw APDU bytes.
 pub(crate) fn load_pre_command(path: &Path) -> anyhow::Result<Vec<u8>> {
     let bytes = std::fs::read(path).with_context(|| format!("--pre-command {}", path.display()))?;
-    let text: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !text.is_empty() && text.len().is_multiple_of(2) && text.iter().all(u8::is_ascii_hexdigit) {
-        let hex = |b: u8| char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok()).unwrap_or(0);
-        return Ok(text.chunks(2).map(|pair| (hex(pair[0]) << 4) | hex(pair[1])).collect());
+    // A raw Pre-Command starts with the General Signing tag, which is not a hex digit; anything
+    // else must be hex, or the comparison would fail every message for a mistyped file.
+    if bytes.first() == Some(&0xDF) {
+        return Ok(bytes);
     }
-    Ok(bytes)
+    let text: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if let Some(at) = text.iter().position(|b| !b.is_ascii_hexdigit()) {
+        anyhow::bail!(
+            "--pre-command {}: neither a raw Pre-Command (starting with the byte DF) nor hex digits (found {:?} \
+             after {at} hex digits)",
+            path.display(),
+            char::from(text[at])
+        );
+    }
+    anyhow::ensure!(!text.is_empty(), "--pre-command {}: empty", path.display());
+    anyhow::ensure!(text.len().is_multiple_of(2), "--pre-command {}: an odd number of hex digits", path.display());
+    let hex = |b: u8| char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok()).unwrap_or(0);
+    Ok(text.chunks(2).map(|pair| (hex(pair[0]) << 4) | hex(pair[1])).collect())
 }

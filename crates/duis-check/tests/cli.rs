@@ -140,6 +140,28 @@ fn an_empty_directory_or_stdin_twice_is_a_usage_error() {
 }
 
 #[test]
+fn a_pre_command_file_that_is_neither_raw_nor_hex_is_a_usage_error() {
+    let message = testdata("valid/7.2_signed-pre-command-cv5_valid.xml");
+    let dir = std::env::temp_dir().join(format!("duis-check-pre-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content, expected) in [
+        ("prefixed.hex", &b"0xDF09"[..], "neither a raw Pre-Command"),
+        ("colons.hex", &b"DF:09:01"[..], "neither a raw Pre-Command"),
+        ("bom.hex", &b"\xEF\xBB\xBFDF09"[..], "neither a raw Pre-Command"),
+        ("odd.hex", &b"DF0"[..], "odd number of hex digits"),
+        ("empty.hex", &b" \n"[..], "empty"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let out = run(&["--pre-command", path.to_str().unwrap(), message.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{name}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn usage_errors_exit_two() {
     assert_eq!(run(&[]).status.code(), Some(2));
     assert_eq!(run(&["--format", "yaml", "x"]).status.code(), Some(2));

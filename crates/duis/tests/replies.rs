@@ -92,6 +92,16 @@ fn a_single_space_decodes_as_unknown_in_each_free_text_field() {
 }
 
 #[test]
+fn the_single_space_convention_is_12_1_s_only() {
+    // The same matrix in a reply of another SRV: a space there is only text.
+    let text = wan_reply("false", " ", Some(" "), Some("  "))
+        .replace(">12.1</sr:ServiceReference>", ">8.2</sr:ServiceReference>")
+        .replace(">12.1</sr:ServiceReferenceVariant>", ">8.2</sr:ServiceReferenceVariant>");
+    let report = Validator::new().validate(text.as_bytes());
+    assert_eq!(has(&report, Code::WanMatrixUnknown) + has(&report, Code::WanMatrixBlankText), 0);
+}
+
+#[test]
 fn other_blank_text_is_kept_and_warned_never_invalid() {
     for blank in ["  ", "\t", " \t "] {
         let text = wan_reply("true", blank, Some(blank), Some(blank));

@@ -11,6 +11,10 @@ use crate::report::{Code, Detail, Findings};
 
 /// Runs the `wan-matrix.*` rules on a reply's decoded WAN matrix.
 pub(crate) fn check(response: &ResponseFacts<'_>, findings: &mut Findings) {
+    // The single-space convention is 12.1's (MP106); elsewhere a space is just text.
+    if response.service_reference_variant.as_ref().map(|srv| srv.value.id) != Some("12.1") {
+        return;
+    }
     let Some(matrix) = &response.wan_matrix else { return };
     for entry in &matrix.entries {
         for (field, value) in [
