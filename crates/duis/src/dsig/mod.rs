@@ -131,6 +131,12 @@ struct Frame {
     refused: bool,
 }
 
+impl Frame {
+    fn new(slot: Slot, span: Span) -> Frame {
+        Frame { slot, span, index: 0, count: 0, seen: [0; 4], refused: false }
+    }
+}
+
 /// Captured text of a value element.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Captured {
@@ -426,14 +432,7 @@ impl SigPass {
                     self.parsing = Some(depth);
                     // The profile nests six deep: one allocation for all the frames.
                     self.frames.reserve(8);
-                    self.frames.push(Frame {
-                        slot: Slot::Signature,
-                        span,
-                        index: 0,
-                        count: 0,
-                        seen: [0; 4],
-                        refused: false,
-                    });
+                    self.frames.push(Frame::new(Slot::Signature, span));
                     self.check_attributes(attributes, Slot::Signature, span);
                 }
             }
@@ -452,7 +451,7 @@ impl SigPass {
             // A refused Transform's children (an XPath expression, say) go with its
             // Algorithm. The enveloped-signature transform takes none: a child of it is an
             // element outside the profile, reported below.
-            self.frames.push(Frame { slot: Slot::Ignored, span, index: 0, count: 0, seen: [0; 4], refused: false });
+            self.frames.push(Frame::new(Slot::Ignored, span));
             return;
         }
         let particles = parent_slot.children();
@@ -496,14 +495,7 @@ impl SigPass {
                             span,
                             Detail::SignatureElement { found: local.to_owned(), parent: parent_slot.name() },
                         );
-                        self.frames.push(Frame {
-                            slot: Slot::Ignored,
-                            span,
-                            index: 0,
-                            count: 0,
-                            seen: [0; 4],
-                            refused: false,
-                        });
+                        self.frames.push(Frame::new(Slot::Ignored, span));
                         return;
                     }
                     _ => {}
@@ -542,7 +534,7 @@ impl SigPass {
             self.rendered.clear();
         }
         let refused = slot != Slot::Ignored && self.check_attributes(attributes, slot, span);
-        self.frames.push(Frame { slot, span, index: 0, count: 0, seen: [0; 4], refused });
+        self.frames.push(Frame { refused, ..Frame::new(slot, span) });
     }
 
     /// The attributes the profile allows: `Algorithm` on the method and transform elements,
