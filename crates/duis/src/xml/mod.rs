@@ -829,13 +829,15 @@ fn check_pi_target(content: &str) -> Result<(), String> {
 fn xml_declaration(content: &str) -> Result<Option<&str>, String> {
     let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     let mut rest = content.strip_prefix("xml").ok_or("not an XML declaration")?;
-    let mut pseudo: Vec<(&str, &str)> = Vec::with_capacity(3);
+    // At most three pseudo-attributes: kept on the stack, no allocation per message.
+    let mut pseudo: [(&str, &str); 3] = [("", ""); 3];
+    let mut count = 0;
     loop {
         let trimmed = rest.trim_start_matches(is_space);
         if trimmed.is_empty() {
             break;
         }
-        if trimmed.len() == rest.len() || pseudo.len() == 3 {
+        if trimmed.len() == rest.len() || count == pseudo.len() {
             return Err("the XML declaration is malformed".into());
         }
         let name_end = trimmed.find(|c: char| !c.is_ascii_lowercase()).unwrap_or(trimmed.len());
@@ -846,10 +848,13 @@ fn xml_declaration(content: &str) -> Result<Option<&str>, String> {
             after.chars().next().filter(|&q| q == '"' || q == '\'').ok_or("the XML declaration is malformed")?;
         let body = after.get(1..).unwrap_or_default();
         let end = body.find(quote).ok_or("the XML declaration is malformed")?;
-        pseudo.push((name, body.get(..end).unwrap_or_default()));
+        if let Some(slot) = pseudo.get_mut(count) {
+            *slot = (name, body.get(..end).unwrap_or_default());
+        }
+        count += 1;
         rest = body.get(end.saturating_add(1)..).unwrap_or_default();
     }
-    let mut items = pseudo.into_iter().peekable();
+    let mut items = pseudo.into_iter().take(count).peekable();
     match items.next() {
         Some(("version", version))
             if version
