@@ -637,6 +637,24 @@ fn the_signing_tools_signed_request_verifies_with_dcc_boxed_keys_once_re_signed(
 }
 
 #[test]
+fn a_gbcs_signature_by_a_lapsed_role_certificate_says_so() {
+    // The Signed Pre-Command sample: XML signed by user-xml-sign, GBCS by supplier-ds, both
+    // certificates valid 2020 to 2049.
+    let message =
+        std::fs::read(common::repo_root().join("testdata/valid/7.2_signed-pre-command-cv5_valid.xml")).unwrap();
+    let text = String::from_utf8(message.clone()).unwrap();
+    let signature = text.find("<ds:Signature").unwrap();
+    for (now, code) in [("2050-06-01T00:00:00Z", Code::PkiExpired), ("2019-06-01T00:00:00Z", Code::PkiNotYetValid)] {
+        let validator =
+            Validator::builder().trust(crate::pki::store()).now(DateTime::parse_rfc3339(now).unwrap()).build();
+        let report = validator.validate(&message);
+        // One for the GBCS signer, at the payload; one for the XML signer, in its signature.
+        let found: Vec<(Code, bool)> = report.findings().iter().map(|f| (f.code, f.span.start > signature)).collect();
+        assert_eq!(found, [(code, false), (code, true)], "{now}: {:?}", report.findings());
+    }
+}
+
+#[test]
 fn validity_bounds_are_inclusive() {
     // user-xml-sign-expired: notBefore 2015-01-01T00:00:00Z, notAfter 2019-12-31T23:59:59Z.
     let signed = sign_with(&supply_status(), "user-xml-sign-expired");

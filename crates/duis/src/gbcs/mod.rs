@@ -204,14 +204,27 @@ pub(crate) struct RoleKey<'k> {
     /// The caller's name for it, for reports (borrowed from the trust store: no copy per
     /// message unless a finding or the report keeps it).
     pub(crate) label: std::borrow::Cow<'k, str>,
+    /// When the certificate is not valid at the evaluation time: its period and that time.
+    /// Such a key never verifies a command; it is tried only to say why none did.
+    pub(crate) lapsed: Option<Lapse>,
+}
+
+/// A certificate outside its validity period at the evaluation time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Lapse {
+    /// True when `not_after` is past, false when `not_before` is still to come.
+    pub(crate) expired: bool,
+    pub(crate) not_before: crate::message::DateTime,
+    pub(crate) not_after: crate::message::DateTime,
+    pub(crate) now: crate::message::DateTime,
 }
 
 /// Where GBCS signing keys come from: every trusted Digital Signing certificate of an EUI.
 ///
 /// The APDU names no key, so every candidate is tried (DESIGN §6). Return the candidates of
-/// every role the store trusts for this EUI (listed, of the Organisation Certificate profile,
-/// valid at the evaluation time); the check decides which roles may sign. Key Agreement
-/// certificates are not candidates.
+/// every role the store trusts for this EUI (listed, of the Organisation Certificate profile),
+/// with [`RoleKey::lapsed`] set for those not valid at the evaluation time; the check decides
+/// which roles may sign. Key Agreement certificates are not candidates.
 pub(crate) trait RoleKeys {
     /// The trusted Digital Signing keys whose certificate subject EUI is `originator`.
     fn role_signing_keys(&self, originator: Eui64) -> Vec<RoleKey<'_>>;
@@ -225,6 +238,9 @@ pub(crate) enum SignerCheck {
     /// No key of a role that may sign the command verified it, but a key of another role (an
     /// XML-signing one, or a User role the SRV is not sent by) did.
     WrongRole(VerifiedKey),
+    /// Only a key of a role that may sign, but whose certificate is not valid at the
+    /// evaluation time, verified it.
+    Lapsed(VerifiedKey, Lapse),
     /// Keys were tried and none verified; their labels.
     BadSignature(Vec<String>),
     /// The originator has no Digital Signing key at all.
@@ -253,14 +269,17 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys, srv: Option<&Srv>) ->
     }
     let (user, other): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) =
         candidates.iter().partition(|k| may_sign(srv, k.role_ou));
+    let (user, lapsed): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) = user.into_iter().partition(|k| k.lapsed.is_none());
     let found = |list: &[&RoleKey<'_>]| {
         list.iter()
             .find(|k| verify_with(apdu, k.public_key))
-            .map(|k| VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() })
+            .map(|k| (VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() }, k.lapsed))
     };
-    if let Some(key) = found(&user) {
+    if let Some((key, _)) = found(&user) {
         SignerCheck::Verified(key)
-    } else if let Some(key) = found(&other) {
+    } else if let Some((key, Some(lapse))) = found(&lapsed) {
+        SignerCheck::Lapsed(key, lapse)
+    } else if let Some((key, _)) = found(&other) {
         SignerCheck::WrongRole(key)
     } else {
         SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label.into_owned()).collect())

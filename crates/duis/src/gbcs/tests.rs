@@ -138,7 +138,12 @@ impl RoleKeys for Keys {
         self.0
             .iter()
             .filter(|(eui, ..)| *eui == originator)
-            .map(|(_, role, public, label)| RoleKey { role_ou: *role, public_key: public, label: label.into() })
+            .map(|(_, role, public, label)| RoleKey {
+                role_ou: *role,
+                public_key: public,
+                label: label.into(),
+                lapsed: None,
+            })
             .collect()
     }
 }

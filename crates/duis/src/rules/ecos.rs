@@ -167,6 +167,12 @@ pub(crate) fn check_signature(
         SignerCheck::BadSignature(tried) => {
             findings.push(Code::GbcsBadSignature, span, Detail::GbcsSigner { originator, tried });
         }
+        // The right key, out of its period: the certificate's finding, as for an XML signer.
+        SignerCheck::Lapsed(_, lapse) => {
+            let code = if lapse.expired { Code::PkiExpired } else { Code::PkiNotYetValid };
+            let detail = Detail::Validity { not_before: lapse.not_before, not_after: lapse.not_after, now: lapse.now };
+            findings.push(code, span, detail);
+        }
         SignerCheck::WrongRole(key) => match srv.filter(|_| gbcs::is_user_role(key.role)) {
             // A User role, but not one the SRV is sent by.
             Some(srv) => findings.push(
@@ -240,12 +246,20 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
             .enumerate()
             .filter(|(_, c)| c.eui() == Some(originator) && c.misfit().is_none())
             .filter(|(i, _)| self.store.chains(*i))
-            .filter(|(_, c)| self.now.is_none_or(|now| c.validity_at(now) == crate::pki::Validity::Valid))
             .filter_map(|(_, c)| {
+                let lapsed = self.now.and_then(|now| {
+                    let expired = match c.validity_at(now) {
+                        crate::pki::Validity::Valid => return None,
+                        crate::pki::Validity::Expired => true,
+                        crate::pki::Validity::NotYetValid => false,
+                    };
+                    Some(crate::gbcs::Lapse { expired, not_before: c.not_before(), not_after: c.not_after(), now })
+                });
                 Some(crate::gbcs::RoleKey {
                     role_ou: c.role()?,
                     public_key: c.public_key()?,
                     label: std::borrow::Cow::Borrowed(c.key_label()),
+                    lapsed,
                 })
             })
             .collect()
