@@ -168,10 +168,12 @@ refused!(no_break_space_in_a_name, "<a\u{A0}b/>", Code::XmlMalformed);
 // XML 1.0 §3.1: attributes are separated by white space.
 refused!(attributes_without_space_between, "<a b='1'c='2'/>", Code::XmlMalformed);
 refused!(declaration_without_space_after, "<a xmlns:p='urn:p'p:c='2'/>", Code::XmlMalformed);
+refused!(empty_value_without_space_after, "<a b=''c='2'/>", Code::XmlMalformed);
 
 #[test]
 fn attributes_may_be_separated_by_any_white_space() {
     assert!(codes("<a b='1'\tc=\"2\"\r\nd='3' />").is_empty());
+    assert!(codes("<a b='' c=\"\"/>").is_empty());
 }
 
 // XML 1.0 §2.8: the declaration comes first and has its grammar.
