@@ -36,12 +36,36 @@ impl DateTime {
         parse(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))).ok_or(ParseDateTimeError)
     }
 
-    /// Parses an RFC 3339 timestamp such as `2026-11-23T10:00:00Z`: an `xs:dateTime` that must
-    /// carry an offset.
+    /// Parses an RFC 3339 `date-time` such as `2026-11-23T10:00:00Z` (RFC 3339 §5.6): a
+    /// four-digit year, hours 00 to 23, an offset always, `T` and `Z` in either case. A leap
+    /// second (`23:59:60`) is taken as the last instant of the second before it.
     pub fn parse_rfc3339(text: &str) -> Result<DateTime, ParseDateTimeError> {
-        let value = parse(text).ok_or(ParseDateTimeError)?;
+        let b = text.as_bytes();
+        // date-fullyear "-" month "-" mday "T" hour ":" minute ":" second: fixed positions.
+        if b.len() < 20 || !b.iter().take(4).all(u8::is_ascii_digit) || b.get(4) != Some(&b'-') {
+            return Err(ParseDateTimeError);
+        }
+        let mut owned = text.to_owned();
+        if b.get(10) == Some(&b't') {
+            owned.replace_range(10..11, "T");
+        }
+        if owned.ends_with('z') {
+            owned.replace_range(owned.len() - 1.., "Z");
+        }
+        if owned.get(11..13).is_some_and(|hour| hour == "24") {
+            return Err(ParseDateTimeError);
+        }
+        let leap = owned.get(17..19) == Some("60");
+        if leap {
+            owned.replace_range(17..19, "59");
+        }
+        let mut value = parse(&owned).ok_or(ParseDateTimeError)?;
         if value.offset_minutes.is_none() {
             return Err(ParseDateTimeError);
+        }
+        if leap {
+            value.nanos = 999_999_999;
+            value.beyond_nanos = true;
         }
         Ok(value)
     }
@@ -76,19 +100,25 @@ impl DateTime {
                 other.beyond_nanos,
             ))),
             _ => {
+                // XSD 1.0 §3.2.7.4, at full precision: an instant P is before a local value Q
+                // when P < (Q with +14:00), after it when P > (Q with -14:00), and otherwise
+                // the two are not ordered.
                 const FOURTEEN_HOURS: i64 = 14 * 3600;
-                let (a, b) = (self.local_seconds, other.local_seconds);
-                let (a, b) = match (self.offset_minutes, other.offset_minutes) {
-                    (Some(_), None) => (self.instant().map_or(a, |i| i.0), b),
-                    _ => (a, other.instant().map_or(b, |i| i.0)),
+                let (zoned, local, flip) = match self.instant() {
+                    Some(_) => (self, other, false),
+                    None => (other, self, true),
                 };
-                if a.saturating_add(FOURTEEN_HOURS) < b {
-                    Some(Ordering::Less)
-                } else if b.saturating_add(FOURTEEN_HOURS) < a {
-                    Some(Ordering::Greater)
+                let (seconds, nanos) = zoned.instant()?;
+                let p = (seconds, nanos, zoned.beyond_nanos);
+                let q = |shift: i64| (local.local_seconds.saturating_add(shift), local.nanos, local.beyond_nanos);
+                let order = if p < q(-FOURTEEN_HOURS) {
+                    Ordering::Less
+                } else if p > q(FOURTEEN_HOURS) {
+                    Ordering::Greater
                 } else {
-                    None
-                }
+                    return None;
+                };
+                Some(if flip { order.reverse() } else { order })
             }
         }
     }
@@ -297,6 +327,17 @@ mod tests {
     fn rfc3339_needs_an_offset() {
         assert!(DateTime::parse_rfc3339("2015-01-01T00:00:00Z").is_ok());
         assert!(DateTime::parse_rfc3339("2015-01-01T00:00:00").is_err());
+        // RFC 3339 §5.6: `T` and `Z` may be lower case; the year has four digits; hours stop
+        // at 23; a leap second is a time.
+        assert_eq!(DateTime::parse_rfc3339("2015-01-01t00:00:00z"), DateTime::parse_rfc3339("2015-01-01T00:00:00Z"));
+        assert!(DateTime::parse_rfc3339("10000-01-01T00:00:00Z").is_err());
+        assert!(DateTime::parse_rfc3339("-2015-01-01T00:00:00Z").is_err());
+        assert!(DateTime::parse_rfc3339("2015-01-01T24:00:00Z").is_err());
+        let leap = DateTime::parse_rfc3339("2016-12-31T23:59:60Z").unwrap();
+        let before = DateTime::parse_rfc3339("2016-12-31T23:59:59.999999999Z").unwrap();
+        let after = DateTime::parse_rfc3339("2017-01-01T00:00:00Z").unwrap();
+        assert_eq!(leap.partial_cmp_xsd(before), Some(Ordering::Greater));
+        assert_eq!(leap.partial_cmp_xsd(after), Some(Ordering::Less));
     }
 
     #[test]
@@ -307,6 +348,25 @@ mod tests {
         assert_eq!(utc.partial_cmp_xsd(near_local), None);
         assert_eq!(utc.partial_cmp_xsd(far_local), Some(Ordering::Less));
         assert_eq!(far_local.partial_cmp_xsd(utc), Some(Ordering::Greater));
+    }
+
+    #[test]
+    fn the_fourteen_hour_window_compares_fractions() {
+        let now = DateTime::parse_rfc3339("2015-01-01T00:00:00.5Z").unwrap();
+        // 14 h 0.1 s before and after now, written without a time zone.
+        let past = DateTime::parse("2014-12-31T10:00:00.4").unwrap();
+        let future = DateTime::parse("2015-01-01T14:00:00.6").unwrap();
+        assert_eq!(past.partial_cmp_xsd(now), Some(Ordering::Less));
+        assert_eq!(now.partial_cmp_xsd(past), Some(Ordering::Greater));
+        assert_eq!(future.partial_cmp_xsd(now), Some(Ordering::Greater));
+        assert_eq!(now.partial_cmp_xsd(future), Some(Ordering::Less));
+        // Exactly 14 h away: XSD leaves the two unordered.
+        let edge = DateTime::parse("2015-01-01T14:00:00.5").unwrap();
+        assert_eq!(edge.partial_cmp_xsd(now), None);
+        let inside = DateTime::parse("2015-01-01T14:00:00.4999999999").unwrap();
+        assert_eq!(inside.partial_cmp_xsd(now), None);
+        let outside = DateTime::parse("2015-01-01T14:00:00.5000000001").unwrap();
+        assert_eq!(outside.partial_cmp_xsd(now), Some(Ordering::Greater));
     }
 
     #[test]
