@@ -16,9 +16,8 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
     let text = std::fs::read_to_string(path).with_context(|| format!("--parties {}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let entries: Vec<(String, Vec<String>)> = if is_json {
-        let value: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("--parties {}: not JSON", path.display()))?;
-        let Some(object) = value.as_object() else { bail!("--parties {}: expected a JSON object", path.display()) };
+        let JsonEntries(object) = serde_json::from_str(&text)
+            .with_context(|| format!("--parties {}: not a JSON object of User Role lists", path.display()))?;
         object.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
     } else {
         let table: toml::Table = text.parse().with_context(|| format!("--parties {}: not TOML", path.display()))?;
@@ -27,11 +26,16 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
     let mut parties = Parties::new();
     for (eui, roles) in entries {
         let party: Eui64 = eui.parse().with_context(|| format!("--parties {}: party {eui:?}", path.display()))?;
+        // One entry per party: two (`"90-b3-…"` and `"90-B3-…"` say, which name one EUI-64)
+        // leave it unclear which roles it holds.
+        if duis::PartyRegistry::roles(&parties, party).is_some() {
+            bail!("--parties {}: party {party} is named twice", path.display());
+        }
         let mut set = RoleSet::default();
         for role in &roles {
             let Some(role) = UserRole::from_code(role) else {
                 bail!(
-                    "--parties {}: party {eui}: unknown User Role {role:?} (IS, ES, GS, RSA, ED, GT or OU)",
+                    "--parties {}: party {eui}: unknown User Role {role:?} (IS, ES, GS, RSA, ED, GT, OU, or LC for a load controller)",
                     path.display()
                 );
             };
@@ -43,6 +47,30 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
         parties.insert(party, set);
     }
     Ok(parties)
+}
+
+/// The members of a JSON object in document order, duplicates kept (a `serde_json::Value`
+/// keeps only the last of two equal keys).
+struct JsonEntries(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for JsonEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<JsonEntries, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = JsonEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonEntries, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, serde_json::Value>()? {
+                    members.push(member);
+                }
+                Ok(JsonEntries(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 /// The strings of an array value; a non-array or a non-string item gives an empty list (which

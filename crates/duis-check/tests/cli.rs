@@ -424,6 +424,17 @@ fn parties_file_drives_eligibility() {
     let out = run(&["--parties", json.to_str().unwrap(), sample.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown User Role \"XX\""));
+    // A party named twice, as the same key or spelt in another case, is refused: which roles
+    // it holds would be a guess.
+    for twice in [
+        r#"{"90-B3-D5-1F-30-02-00-00": ["ED"], "90-B3-D5-1F-30-02-00-00": ["OU"]}"#,
+        r#"{"90-B3-D5-1F-30-02-00-00": ["ED"], "90-b3-d5-1f-30-02-00-00": ["OU"]}"#,
+    ] {
+        std::fs::write(&json, twice).unwrap();
+        let out = run(&["--parties", json.to_str().unwrap(), sample.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{twice}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("named twice"), "{twice}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -55,6 +55,7 @@ fn bit(role: UserRole) -> u8 {
         UserRole::ElectricityDistributor => 16,
         UserRole::GasTransporter => 32,
         UserRole::OtherUser => 64,
+        UserRole::LoadController => 128,
     }
 }
 

@@ -132,6 +132,7 @@ impl Validator {
             };
             xml_signer = rules::mp104::check(sig.finish(), &context, &mut findings);
             if let Some(response) = &extraction.response {
+                rules::response::check(response, &mut findings);
                 rules::wan_matrix::check(response, &mut findings);
             }
             if let Some(request) = &extraction.request {

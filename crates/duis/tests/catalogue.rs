@@ -10,7 +10,7 @@ fn generate(csv_text: &str) -> String {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().expect("header row").clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
-    let (c_srv, c_sr, c_name, c_body, c_cv, c_crit, c_nondev, c_edt, c_sched, c_roles, c_codes) = (
+    let (c_srv, c_sr, c_name, c_body, c_cv, c_crit, c_nondev, c_edt, c_sched, c_dcc_sched, c_roles, c_codes) = (
         col("srv"),
         col("service_reference"),
         col("name"),
@@ -20,6 +20,7 @@ fn generate(csv_text: &str) -> String {
         col("non_device"),
         col("execution_datetime"),
         col("dsp_schedulable_schema"),
+        col("dcc_scheduled_matrix"),
         col("eligible_user_roles"),
         col("gbcs_message_codes"),
     );
@@ -72,7 +73,7 @@ fn generate(csv_text: &str) -> String {
         }
         writeln!(
             srvs,
-            "    Srv {{\n        id: {:?},\n        service_reference: {:?},\n        name: {:?},\n        body_element: {:?},\n        command_variants: CvSet::of(&[{}]),\n        critical: {},\n        non_device: {},\n        future_dating: FutureDating::{dating},\n        eligible_roles: &[{}],\n        gbcs_use_cases: &[{}],\n        dsp_schedulable: {},\n    }},",
+            "    Srv {{\n        id: {:?},\n        service_reference: {:?},\n        name: {:?},\n        body_element: {:?},\n        command_variants: CvSet::of(&[{}]),\n        critical: {},\n        non_device: {},\n        future_dating: FutureDating::{dating},\n        eligible_roles: &[{}],\n        gbcs_use_cases: &[{}],\n        dsp_schedulable: {},\n        dcc_scheduled: {},\n    }},",
             &r[c_srv],
             &r[c_sr],
             &r[c_name],
@@ -83,6 +84,7 @@ fn generate(csv_text: &str) -> String {
             roles.join(", "),
             use_cases.join(", "),
             yes(c_sched),
+            yes(c_dcc_sched),
         )
         .unwrap();
         writeln!(srv_arms, "        {:?} => Some({i}),", &r[c_srv]).unwrap();

@@ -99,6 +99,30 @@ fn the_single_space_convention_is_12_1_s_only() {
         .replace(">12.1</sr:ServiceReferenceVariant>", ">8.2</sr:ServiceReferenceVariant>");
     let report = Validator::new().validate(text.as_bytes());
     assert_eq!(has(&report, Code::WanMatrixUnknown) + has(&report, Code::WanMatrixBlankText), 0);
+    // The facts say the same as the findings: the space is text there.
+    let entry = &report.wan_matrix().unwrap().entries[0];
+    assert_eq!(entry.wan_technology.as_ref().unwrap().value, WanText::Text(" ".into()));
+    assert_eq!(entry.additional_information.as_ref().unwrap().value, WanText::Text("  ".into()));
+    assert!(report.is_valid(), "{:?}", report.findings());
+}
+
+#[test]
+fn a_reply_s_srv_must_belong_to_its_sr() {
+    let text = wan_reply("true", "4G", None, None).replace(">12.1</sr:ServiceReference>", ">4.1</sr:ServiceReference>");
+    let report = Validator::new().validate(text.as_bytes());
+    assert_eq!(errors(&report), vec![Code::ResponseSrvNotInSr], "{:?}", report.findings());
+    let response = report.response().unwrap();
+    assert_eq!(response.service_reference.as_ref().unwrap().value, "4.1");
+}
+
+#[test]
+fn the_anticipated_coverage_date_is_given_without_white_space() {
+    let text = wan_reply("false", "4G", None, None)
+        .replace("<sr:CoverageAvailability>false</sr:CoverageAvailability>", "<sr:CoverageAvailability>false</sr:CoverageAvailability>\n          <sr:AnticipatedCoverageDate> 2030-06-01\n</sr:AnticipatedCoverageDate>");
+    let report = Validator::new().validate(text.as_bytes());
+    assert!(report.is_valid(), "{:?}", report.findings());
+    let entry = &report.wan_matrix().unwrap().entries[0];
+    assert_eq!(entry.anticipated_coverage_date.as_deref(), Some("2030-06-01"));
 }
 
 #[test]

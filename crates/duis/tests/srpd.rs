@@ -58,6 +58,12 @@ fn srvs_without_listed_roles_accept_any_registered_party() {
     let message = sample("8.5_service-opt-out-dated_valid.xml");
     let report = Validator::builder().parties(supplier_as(&[UserRole::OtherUser])).build().validate(message.as_bytes());
     assert!(!codes(&report).iter().any(|c| c.family() == "eligibility"), "{:?}", report.findings());
+    // A load controller (the sender of 7.16) may send these, and nothing a role is listed for.
+    let load_controller = Validator::builder().parties(supplier_as(&[UserRole::LoadController])).build();
+    let report = load_controller.validate(message.as_bytes());
+    assert!(!codes(&report).iter().any(|c| c.family() == "eligibility"), "{:?}", report.findings());
+    let read = sample("7.4_read-supply-status-cv1_valid.xml");
+    assert!(codes(&load_controller.validate(read.as_bytes())).contains(&Code::EligibilityRole));
 }
 
 #[test]
@@ -216,6 +222,7 @@ fn templates_stay_valid_with_registry_and_clock() {
                     ],
                     Some(3) => &[UserRole::ElectricityDistributor, UserRole::GasTransporter],
                     Some(127) => &[UserRole::OtherUser],
+                    Some(8) => &[UserRole::LoadController],
                     _ => &[],
                 };
                 parties.insert(eui, RoleSet::of(roles));

@@ -91,21 +91,31 @@ impl Request {
 /// A 5.1 Create Schedule of a daily read of `device`, scheduling `srv` (in `sr`) with the
 /// request element `scheduled`.
 fn create_schedule(sr: &str, srv: &str, device: &str, scheduled: &str) -> String {
-    let read = format!(
+    schedule_request(sr, srv, device, daily_read(scheduled)).render()
+}
+
+/// A scheduled daily-read-log request element (`ReadLogPeriodOffset`) named `scheduled`.
+fn daily_read(scheduled: &str) -> String {
+    format!(
         "<sr:{scheduled}>\n        <sr:StartDateOffset>-1</sr:StartDateOffset>\n        \
          <sr:StartTime>00:00:00Z</sr:StartTime>\n        <sr:EndDateOffset>0</sr:EndDateOffset>\n        \
          <sr:EndTime>00:00:00Z</sr:EndTime>\n      </sr:{scheduled}>"
-    );
+    )
+}
+
+/// A 5.1 Create Schedule (from the test supplier) of `srv` (in `sr`) on `device`, the
+/// scheduled request written as `scheduled`.
+fn schedule_request(sr: &str, srv: &str, device: &str, scheduled: String) -> Request {
     let children = [
         "<sr:ScheduleFrequency>Daily</sr:ScheduleFrequency>".to_owned(),
         "<sr:ScheduleStartDate>2030-01-02</sr:ScheduleStartDate>".to_owned(),
         format!("<sr:DSPScheduledServiceReference>{sr}</sr:DSPScheduledServiceReference>"),
         format!("<sr:DSPScheduledServiceReferenceVariant>{srv}</sr:DSPScheduledServiceReferenceVariant>"),
         format!("<sr:DeviceID>{device}</sr:DeviceID>"),
-        read,
+        scheduled,
     ];
     let children: Vec<&str> = children.iter().map(String::as_str).collect();
-    Request::new("5.1", 8, &element("CreateSchedule", &children)).render()
+    Request::new("5.1", 8, &element("CreateSchedule", &children))
 }
 
 /// `<sr:Name/>` or `<sr:Name>children</sr:Name>`, indented for the body.
@@ -306,6 +316,18 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
     add(
         "invalid/5.1_scheduled-on-the-dcc_request.schedule-device-is-dcc.xml",
         create_schedule("4.6", "4.6.1", DCC, "DSPRetrieveImportDailyReadLog"),
+    );
+    // The schema lets a schedule name 4.2; the matrix does not mark it DCC Scheduled.
+    add(
+        "invalid/5.1_schedules-4.2_request.schedule-not-dcc-scheduled.xml",
+        schedule_request("4.2", "4.2", METER, "<sr:DSPReadInstantaneousExportRegisters/>".into()).render(),
+    );
+    // The other user (OU) may send 5.1 but not 4.6.1 (IS, GS), so it may not schedule it.
+    add(
+        "invalid/5.1_other-user-schedules-an-import-read_eligibility.role.xml",
+        schedule_request("4.6", "4.6.1", METER, daily_read("DSPRetrieveImportDailyReadLog"))
+            .from("00-DB-12-34-56-78-00-04")
+            .render(),
     );
     add(
         "valid/11.2_read-firmware-version_valid.xml",

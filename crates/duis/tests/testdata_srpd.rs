@@ -59,6 +59,13 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
         ("valid/12.1-reply_two-spaces_wan-matrix.blank-text_valid.xml", wan_reply("true", "  ", None, None)),
         ("valid/12.1-reply_tab_wan-matrix.blank-text_valid.xml", wan_reply("true", "4G", None, Some("\t"))),
         ("invalid/12.1-reply_space-in-coverage_schema.bad-value.xml", wan_reply(" ", "4G", None, None)),
+        (
+            "invalid/12.1-reply_service-reference-4.1_response.srv-not-in-sr.xml",
+            wan_reply("true", "4G", None, None).replace(
+                "<sr:ServiceReference>12.1</sr:ServiceReference>",
+                "<sr:ServiceReference>4.1</sr:ServiceReference>",
+            ),
+        ),
         ("invalid/7.4_other-user_eligibility.role.xml", supply_status_from("00-DB-12-34-56-78-00-04")),
         ("invalid/7.4_unregistered-party_eligibility.unknown-party.xml", supply_status_from("90-B3-D5-1F-30-09-00-00")),
         ("invalid/4.1.1_past-execution-date_date.not-future.xml", dated_read(1, "2024-06-01T09:00:00Z")),

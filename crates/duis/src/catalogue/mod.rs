@@ -40,11 +40,15 @@ pub enum UserRole {
     GasTransporter,
     /// OU: Other User.
     OtherUser,
+    /// LC: the load controller that sends 7.16 Limit APC Level in the DCC Boxed templates
+    /// (certificate role `08`). Not one of the matrix's seven roles [inferred, DUIS-FACTS §3],
+    /// so it is eligible only for the SRVs that list no role (7.16, 8.5 and 8.6).
+    LoadController,
 }
 
 impl UserRole {
     /// Every role, in matrix order.
-    pub const ALL: [UserRole; 7] = [
+    pub const ALL: [UserRole; 8] = [
         UserRole::ImportSupplier,
         UserRole::ExportSupplier,
         UserRole::GasSupplier,
@@ -52,9 +56,10 @@ impl UserRole {
         UserRole::ElectricityDistributor,
         UserRole::GasTransporter,
         UserRole::OtherUser,
+        UserRole::LoadController,
     ];
 
-    /// The matrix abbreviation (`IS`, `ES`, `GS`, `RSA`, `ED`, `GT`, `OU`).
+    /// The matrix abbreviation (`IS`, `ES`, `GS`, `RSA`, `ED`, `GT`, `OU`), and `LC`.
     pub const fn code(self) -> &'static str {
         match self {
             UserRole::ImportSupplier => "IS",
@@ -64,6 +69,7 @@ impl UserRole {
             UserRole::ElectricityDistributor => "ED",
             UserRole::GasTransporter => "GT",
             UserRole::OtherUser => "OU",
+            UserRole::LoadController => "LC",
         }
     }
 
@@ -115,6 +121,9 @@ pub struct Srv {
     pub gbcs_use_cases: &'static [GbcsUseCase],
     /// Whether the schema lets a DSP schedule use it.
     pub dsp_schedulable: bool,
+    /// Whether the eligibility matrix marks it "DCC Scheduled": the SRVs a 5.1 Create Schedule
+    /// may schedule. The schema's list has one more, 4.2.
+    pub dcc_scheduled: bool,
 }
 
 impl Srv {

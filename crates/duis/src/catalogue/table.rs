@@ -17,6 +17,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS01a", message_codes: &[0x0019] }, GbcsUseCase { name: "GCS01a", message_codes: &[0x006B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.1.2",
@@ -30,6 +31,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS01c", message_codes: &[0x00B7] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.2.1",
@@ -43,6 +45,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS01b", message_codes: &[0x00A2] }, GbcsUseCase { name: "GCS01b", message_codes: &[0x00A3] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.2.2",
@@ -56,6 +59,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS01d", message_codes: &[0x00C7] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.5",
@@ -69,6 +73,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS04a", message_codes: &[0x001C] }, GbcsUseCase { name: "ECS04b", message_codes: &[0x00B3] }, GbcsUseCase { name: "GCS40a", message_codes: &[0x0086] }, GbcsUseCase { name: "GCS40b", message_codes: &[0x00B4] }, GbcsUseCase { name: "GCS40c", message_codes: &[0x00C0] }, GbcsUseCase { name: "GCS40d", message_codes: &[0x00C2] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.6",
@@ -82,6 +87,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS02", message_codes: &[0x001A] }, GbcsUseCase { name: "ECS03", message_codes: &[0x001B] }, GbcsUseCase { name: "GCS02", message_codes: &[0x006C] }, GbcsUseCase { name: "GCS03", message_codes: &[0x006D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "1.7",
@@ -95,6 +101,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS05", message_codes: &[0x001D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "2.1",
@@ -108,6 +115,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS08", message_codes: &[0x001F] }, GbcsUseCase { name: "ECS08a", message_codes: &[0x00DE] }, GbcsUseCase { name: "GCS05", message_codes: &[0x006F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "2.2",
@@ -121,6 +129,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS01a", message_codes: &[0x0007] }, GbcsUseCase { name: "CS01b", message_codes: &[0x0097] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "2.3",
@@ -134,6 +143,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS07", message_codes: &[0x001E] }, GbcsUseCase { name: "GCS04", message_codes: &[0x006E] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "2.5",
@@ -147,6 +157,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS09", message_codes: &[0x0020] }, GbcsUseCase { name: "GCS06", message_codes: &[0x0070] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "3.1",
@@ -160,6 +171,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS10", message_codes: &[0x0021] }, GbcsUseCase { name: "GCS07", message_codes: &[0x0071] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "3.2",
@@ -173,6 +185,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS12", message_codes: &[0x0022] }, GbcsUseCase { name: "GCS09", message_codes: &[0x0072] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "3.3",
@@ -186,6 +199,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS11", message_codes: &[0x0015] }, GbcsUseCase { name: "ECS15a", message_codes: &[0x0024] }, GbcsUseCase { name: "ECS15c", message_codes: &[0x00C1] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "3.4",
@@ -199,6 +213,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS16", message_codes: &[0x0025] }, GbcsUseCase { name: "GCS44", message_codes: &[0x0088] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "3.5",
@@ -212,6 +227,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS14", message_codes: &[0x0023] }, GbcsUseCase { name: "GCS11", message_codes: &[0x0073] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.1.1",
@@ -225,6 +241,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS17b", message_codes: &[0x0027] }, GbcsUseCase { name: "GCS13a", message_codes: &[0x0074] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.1.2",
@@ -238,6 +255,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS17d", message_codes: &[0x0029] }, GbcsUseCase { name: "GCS13c", message_codes: &[0x00B6] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.1.3",
@@ -251,6 +269,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS17e", message_codes: &[0x002A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.1.4",
@@ -264,6 +283,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS13b", message_codes: &[0x00B8] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.2",
@@ -277,6 +297,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ExportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS17a", message_codes: &[0x0026] }],
         dsp_schedulable: true,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.3",
@@ -290,6 +311,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS19", message_codes: &[0x002D] }, GbcsUseCase { name: "GCS14", message_codes: &[0x0075] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.4.2",
@@ -303,6 +325,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS20b", message_codes: &[0x002F] }, GbcsUseCase { name: "GCS15b", message_codes: &[0x00C3] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.4.3",
@@ -316,6 +339,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS20c", message_codes: &[0x0030] }, GbcsUseCase { name: "GCS15c", message_codes: &[0x0076] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.4.4",
@@ -329,6 +353,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier, UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS20a", message_codes: &[0x002E] }, GbcsUseCase { name: "GCS15d", message_codes: &[0x00C4] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.4.5",
@@ -342,6 +367,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier, UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS20d", message_codes: &[0x00C9] }, GbcsUseCase { name: "GCS15e", message_codes: &[0x00C5] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.6.1",
@@ -355,6 +381,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS21a", message_codes: &[0x0033] }, GbcsUseCase { name: "GCS16a", message_codes: &[0x0077] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.6.2",
@@ -368,6 +395,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ExportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS21c", message_codes: &[0x0035] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.8.1",
@@ -381,6 +409,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS22b", message_codes: &[0x0037] }, GbcsUseCase { name: "GCS17", message_codes: &[0x0078] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.8.2",
@@ -394,6 +423,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS22c", message_codes: &[0x0038] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.8.3",
@@ -407,6 +437,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ExportSupplier, UserRole::ElectricityDistributor, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS22a", message_codes: &[0x0036] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.10",
@@ -420,6 +451,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS23", message_codes: &[0x0039] }, GbcsUseCase { name: "ECS23b", message_codes: &[0x00BC] }, GbcsUseCase { name: "GCS18", message_codes: &[0x0079] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.11.1",
@@ -433,6 +465,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS24", message_codes: &[0x003A] }, GbcsUseCase { name: "GCS21f", message_codes: &[0x009F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.11.2",
@@ -446,6 +479,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS24b", message_codes: &[0x00BD] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.12.1",
@@ -459,6 +493,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS18b", message_codes: &[0x002C] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.12.2",
@@ -472,6 +507,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ExportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS18a", message_codes: &[0x002B] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.13",
@@ -485,6 +521,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26a", message_codes: &[0x003B] }, GbcsUseCase { name: "GCS21b", message_codes: &[0x00B5] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "4.14",
@@ -498,6 +535,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS21b", message_codes: &[0x0034] }, GbcsUseCase { name: "GCS16b", message_codes: &[0x0096] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.15",
@@ -511,6 +549,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS27", message_codes: &[0x0042] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.16",
@@ -524,6 +563,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS17c", message_codes: &[0x0028] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.17",
@@ -537,6 +577,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS66", message_codes: &[0x0060] }, GbcsUseCase { name: "GCS61", message_codes: &[0x00A0] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
     Srv {
         id: "4.18",
@@ -550,6 +591,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS82", message_codes: &[0x0069] }, GbcsUseCase { name: "GCS60", message_codes: &[0x008D] }, GbcsUseCase { name: "GCS60a", message_codes: &[0x012A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "5.1",
@@ -563,6 +605,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "5.2",
@@ -576,6 +619,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "5.3",
@@ -589,6 +633,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.1",
@@ -602,6 +647,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26b", message_codes: &[0x003C] }, GbcsUseCase { name: "ECS26k", message_codes: &[0x00C6] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.2",
@@ -615,6 +661,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26c", message_codes: &[0x003D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.3",
@@ -628,6 +675,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::RegisteredSupplierAgent, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26d", message_codes: &[0x003E] }, GbcsUseCase { name: "ECS26l", message_codes: &[0x00D9] }, GbcsUseCase { name: "GCS21d", message_codes: &[0x009D] }, GbcsUseCase { name: "GCS21k", message_codes: &[0x00DA] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.4",
@@ -641,6 +689,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26e", message_codes: &[0x003F] }, GbcsUseCase { name: "ECS26i", message_codes: &[0x0092] }, GbcsUseCase { name: "ECS26m", message_codes: &[0x00F9] }, GbcsUseCase { name: "ECS26n", message_codes: &[0x00FA] }, GbcsUseCase { name: "GCS21e", message_codes: &[0x009E] }, GbcsUseCase { name: "GCS21m", message_codes: &[0x00FB] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.5",
@@ -654,6 +703,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26f", message_codes: &[0x0040] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.7",
@@ -667,6 +717,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS40", message_codes: &[0x004E] }, GbcsUseCase { name: "GCS46", message_codes: &[0x0089] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.8",
@@ -680,6 +731,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS21a", message_codes: &[0x007B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.9",
@@ -693,6 +745,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS26j", message_codes: &[0x00BE] }, GbcsUseCase { name: "GCS21j", message_codes: &[0x00BF] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.2.10",
@@ -706,6 +759,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS25r1", message_codes: &[0x00EE] }, GbcsUseCase { name: "ECS25r2", message_codes: &[0x00EF] }, GbcsUseCase { name: "GCS20r", message_codes: &[0x00F1] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.4.1",
@@ -719,6 +773,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS28a", message_codes: &[0x0043] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.4.2",
@@ -732,6 +787,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS28b", message_codes: &[0x0044] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.5",
@@ -745,6 +801,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS29a", message_codes: &[0x0045] }, GbcsUseCase { name: "ECS29b", message_codes: &[0x00AE] }, GbcsUseCase { name: "ECS29c", message_codes: &[0x00D1] }, GbcsUseCase { name: "ECS29d", message_codes: &[0x00D2] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.6",
@@ -758,6 +815,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS23", message_codes: &[0x007C] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.7",
@@ -771,6 +829,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS24", message_codes: &[0x007D] }, GbcsUseCase { name: "GCS24a", message_codes: &[0x00FC] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.8",
@@ -784,6 +843,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS30", message_codes: &[0x0046] }, GbcsUseCase { name: "ECS30a", message_codes: &[0x00D7] }, GbcsUseCase { name: "GCS25", message_codes: &[0x007E] }, GbcsUseCase { name: "GCS25a", message_codes: &[0x00D8] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.11",
@@ -797,6 +857,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS70", message_codes: &[0x0062] }, GbcsUseCase { name: "GCS28", message_codes: &[0x007F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.12",
@@ -810,6 +871,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS34", message_codes: &[0x0047] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.13",
@@ -823,6 +885,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "CS10a", message_codes: &[0x0014] }, GbcsUseCase { name: "CS10b", message_codes: &[0x00A1] }, GbcsUseCase { name: "ECS35a", message_codes: &[0x0048] }, GbcsUseCase { name: "ECS35b", message_codes: &[0x0049] }, GbcsUseCase { name: "ECS35c", message_codes: &[0x0093] }, GbcsUseCase { name: "ECS35d", message_codes: &[0x0094] }, GbcsUseCase { name: "ECS35e", message_codes: &[0x00B9] }, GbcsUseCase { name: "ECS35f", message_codes: &[0x00BA] }, GbcsUseCase { name: "ECS35g", message_codes: &[0x00FD] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.14.1",
@@ -836,6 +899,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS46a", message_codes: &[0x0053] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.14.2",
@@ -849,6 +913,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS46c", message_codes: &[0x0054] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.14.3",
@@ -862,6 +927,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS46d", message_codes: &[0x011A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.15.1",
@@ -875,6 +941,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02bNOByNO", message_codes: &[0x0103] }, GbcsUseCase { name: "CS02bSupplierBySupplier", message_codes: &[0x0102] }, GbcsUseCase { name: "CS02gLoadControllerBySupplier", message_codes: &[0x0126] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.15.2",
@@ -888,6 +955,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02d", message_codes: &[0x000B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.17",
@@ -901,6 +969,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02c", message_codes: &[0x000A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.18.1",
@@ -914,6 +983,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS37", message_codes: &[0x004A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.18.2",
@@ -927,6 +997,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS57", message_codes: &[0x005A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.20.1",
@@ -940,6 +1011,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS39a", message_codes: &[0x004C] }, GbcsUseCase { name: "GCS41", message_codes: &[0x0087] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.20.2",
@@ -953,6 +1025,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ExportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS39b", message_codes: &[0x004D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.21",
@@ -966,6 +1039,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02bNOByNOHandover", message_codes: &[0x0103] }, GbcsUseCase { name: "CS02bSupplierBySupplierHandover", message_codes: &[0x0102] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.22",
@@ -979,6 +1053,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS25a", message_codes: &[0x00AC] }, GbcsUseCase { name: "ECS25a1", message_codes: &[0x00EA] }, GbcsUseCase { name: "ECS25a2", message_codes: &[0x00EB] }, GbcsUseCase { name: "ECS25a3", message_codes: &[0x00EC] }, GbcsUseCase { name: "ECS25b", message_codes: &[0x00B0] }, GbcsUseCase { name: "ECS25b3", message_codes: &[0x00ED] }, GbcsUseCase { name: "GCS20", message_codes: &[0x00AD] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.23",
@@ -992,6 +1067,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02bSupplierByTransCoS", message_codes: &[0x0107] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.24.1",
@@ -1005,6 +1081,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02aMAC", message_codes: &[0x0008] }, GbcsUseCase { name: "CS02fMAC", message_codes: &[0x011B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.24.2",
@@ -1018,6 +1095,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02e", message_codes: &[0x000C] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.25",
@@ -1031,6 +1109,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS81", message_codes: &[0x0068] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.26",
@@ -1044,6 +1123,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS48", message_codes: &[0x00DB] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.27",
@@ -1057,6 +1137,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ElectricityDistributor],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS29e", message_codes: &[0x00D3] }, GbcsUseCase { name: "ECS29f", message_codes: &[0x00D4] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.28",
@@ -1070,6 +1151,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "DBCH04", message_codes: &[0x010D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.29",
@@ -1083,6 +1165,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "DBCH05", message_codes: &[0x010E] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.30",
@@ -1096,6 +1179,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "DBCH03", message_codes: &[0x010C] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.31",
@@ -1109,6 +1193,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "DBCH01", message_codes: &[0x010A] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "6.32",
@@ -1122,6 +1207,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent],
         gbcs_use_cases: &[GbcsUseCase { name: "DBCH02", message_codes: &[0x010B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.1",
@@ -1135,6 +1221,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS42", message_codes: &[0x004F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.2",
@@ -1148,6 +1235,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS43", message_codes: &[0x0050] }, GbcsUseCase { name: "GCS32", message_codes: &[0x0081] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.3",
@@ -1161,6 +1249,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS44", message_codes: &[0x0051] }, GbcsUseCase { name: "GCS39", message_codes: &[0x0085] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.4",
@@ -1174,6 +1263,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS45", message_codes: &[0x0052] }, GbcsUseCase { name: "GCS33", message_codes: &[0x0082] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.5",
@@ -1187,6 +1277,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS47Activate", message_codes: &[0x0055] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.6",
@@ -1200,6 +1291,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS47Deactivate", message_codes: &[0x0055] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.7",
@@ -1213,6 +1305,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS61a", message_codes: &[0x00BB] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.8",
@@ -1226,6 +1319,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS47Reset", message_codes: &[0x0055] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.9",
@@ -1239,6 +1333,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS62Add", message_codes: &[0x005F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.10",
@@ -1252,6 +1347,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS62Remove", message_codes: &[0x005F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.11",
@@ -1265,6 +1361,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS61c", message_codes: &[0x005E] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.12",
@@ -1278,6 +1375,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS38", message_codes: &[0x004B] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.13",
@@ -1291,6 +1389,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS47a", message_codes: &[0x011E] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.14",
@@ -1304,6 +1403,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS61d", message_codes: &[0x011C] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.15",
@@ -1317,6 +1417,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ElectricityDistributor, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS61e", message_codes: &[0x011D] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "7.16",
@@ -1330,6 +1431,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS47e", message_codes: &[0x011F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.1.1",
@@ -1343,6 +1445,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS70Commission", message_codes: &[0x0062] }, GbcsUseCase { name: "GCS28Commission", message_codes: &[0x007F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.2",
@@ -1356,6 +1459,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.3",
@@ -1369,6 +1473,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.4",
@@ -1382,6 +1487,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.5",
@@ -1395,6 +1501,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[],
         gbcs_use_cases: &[GbcsUseCase { name: "CS02bACBByACB", message_codes: &[0x0104] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.6",
@@ -1408,6 +1515,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.7.1",
@@ -1421,6 +1529,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS03A1", message_codes: &[0x000D] }, GbcsUseCase { name: "CS03A2Critical", message_codes: &[0x00AB] }, GbcsUseCase { name: "CS03CCritical", message_codes: &[0x00AF] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.7.2",
@@ -1434,6 +1543,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "CS03A2NonCritical", message_codes: &[0x00AB] }, GbcsUseCase { name: "CS03B", message_codes: &[0x000E] }, GbcsUseCase { name: "CS03CNonCritical", message_codes: &[0x00AF] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.8.1",
@@ -1447,6 +1557,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS04ACCritical", message_codes: &[0x000F] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.8.2",
@@ -1460,6 +1571,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "CS04ACNonCritical", message_codes: &[0x000F] }, GbcsUseCase { name: "CS04B", message_codes: &[0x000F, 0x0010] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.9",
@@ -1473,6 +1585,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "CCS05CCS04", message_codes: &[0x0004] }, GbcsUseCase { name: "CCS06", message_codes: &[0x010F] }, GbcsUseCase { name: "CCS07", message_codes: &[0x00FE] }, GbcsUseCase { name: "CS07", message_codes: &[0x0013] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.11",
@@ -1486,6 +1599,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "CCS01", message_codes: &[0x0001] }, GbcsUseCase { name: "CCS02", message_codes: &[0x0002] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.12.1",
@@ -1499,6 +1613,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CCS03", message_codes: &[0x0003] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.12.2",
@@ -1512,6 +1627,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS59", message_codes: &[0x008C] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.13",
@@ -1525,6 +1641,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.14.1",
@@ -1538,6 +1655,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.14.2",
@@ -1551,6 +1669,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.14.3",
@@ -1564,6 +1683,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "8.14.4",
@@ -1577,6 +1697,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "9.1",
@@ -1590,6 +1711,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "ECS50", message_codes: &[0x0058] }, GbcsUseCase { name: "GCS36", message_codes: &[0x0083] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "11.1",
@@ -1603,6 +1725,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "11.2",
@@ -1616,6 +1739,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[GbcsUseCase { name: "CS08", message_codes: &[0x0129] }, GbcsUseCase { name: "ECS52", message_codes: &[0x0059] }, GbcsUseCase { name: "GCS38", message_codes: &[0x0084] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "11.3",
@@ -1629,6 +1753,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[GbcsUseCase { name: "CS06", message_codes: &[0x0012] }],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "11.4",
@@ -1642,6 +1767,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::GasSupplier],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "12.1",
@@ -1655,6 +1781,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "12.2",
@@ -1668,6 +1795,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::ImportSupplier, UserRole::ExportSupplier, UserRole::GasSupplier, UserRole::RegisteredSupplierAgent, UserRole::ElectricityDistributor, UserRole::GasTransporter, UserRole::OtherUser],
         gbcs_use_cases: &[],
         dsp_schedulable: false,
+        dcc_scheduled: false,
     },
     Srv {
         id: "14.1",
@@ -1681,6 +1809,7 @@ pub(super) static SRVS: [Srv; 129] = [
         eligible_roles: &[UserRole::GasTransporter],
         gbcs_use_cases: &[GbcsUseCase { name: "GCS31", message_codes: &[0x0080] }],
         dsp_schedulable: true,
+        dcc_scheduled: true,
     },
 ];
 

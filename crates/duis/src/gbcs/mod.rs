@@ -50,6 +50,7 @@ pub(crate) fn may_sign(srv: Option<&Srv>, role: u8) -> bool {
             R::ImportSupplier | R::ExportSupplier | R::GasSupplier => 0x02,
             R::ElectricityDistributor | R::GasTransporter => 0x03,
             R::RegisteredSupplierAgent | R::OtherUser => 0x7F,
+            R::LoadController => 0x08,
         };
         signs_with == role
     })

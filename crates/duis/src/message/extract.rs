@@ -504,7 +504,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn finish_response(&mut self) -> ResponseFacts<'a> {
-        let [request_id, _, _, srv, _, _, response_id, code, date_time, ..] = core::mem::take(&mut self.raw);
+        let [request_id, _, sr, srv, _, _, response_id, code, date_time, ..] = core::mem::take(&mut self.raw);
         let id = |raw: Option<(Located<Cow<'a, str>>, usize)>| {
             raw.and_then(|(Located { value, span }, _)| {
                 RequestId::parse(trim_xml(&value)).ok().map(|value| Located { value, span })
@@ -513,21 +513,35 @@ impl<'a> Extractor<'a> {
         let mut facts = ResponseFacts {
             request_id: id(request_id),
             response_id: id(response_id),
-            response_code: code.map(|(Located { value, span }, _)| {
-                let value = match value {
-                    Cow::Borrowed(text) => Cow::Borrowed(trim_xml(text)),
-                    Cow::Owned(text) => Cow::Owned(trim_xml(&text).to_owned()),
-                };
-                Located { value: ResponseCode(value), span }
-            }),
+            response_code: code
+                .map(|(Located { value, span }, _)| Located { value: ResponseCode(trim_xml_cow(value)), span }),
             response_date_time: date_time.and_then(|(Located { value, span }, _)| {
                 DateTime::parse(&value).ok().map(|value| Located { value, span })
             }),
+            service_reference: sr
+                .map(|(Located { value, span }, _)| Located { value, span })
+                .filter(|sr| catalogue::is_service_reference(&sr.value)),
             service_reference_variant: srv
                 .and_then(|(Located { value, span }, _)| catalogue::srv(&value).map(|value| Located { value, span })),
             wan_matrix: None,
         };
         facts.wan_matrix = self.wan.take();
+        // A single space means Unknown in SR 12.1 replies only (MP106); in a WAN matrix under
+        // another SRV it is the text it is.
+        let is_12_1 = facts.service_reference_variant.as_ref().is_some_and(|srv| srv.value.id == "12.1");
+        if !is_12_1 && let Some(matrix) = &mut facts.wan_matrix {
+            for entry in &mut matrix.entries {
+                for field in [
+                    &mut entry.wan_technology,
+                    &mut entry.auxiliary_equipment_required,
+                    &mut entry.additional_information,
+                ] {
+                    if let Some(Located { value: value @ WanText::Unknown, .. }) = field {
+                        *value = WanText::Text(Cow::Borrowed(" "));
+                    }
+                }
+            }
+        }
         facts
     }
 }
@@ -547,7 +561,8 @@ fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located
                     _ => None,
                 }
             }
-            WanField::AnticipatedCoverageDate => entry.anticipated_coverage_date = Some(value),
+            // xs:date collapses white space: the date is the value without it.
+            WanField::AnticipatedCoverageDate => entry.anticipated_coverage_date = Some(trim_xml_cow(value)),
             WanField::WanTechnology => entry.wan_technology = Some(Located { value: WanText::decode(value), span }),
             WanField::ConnectivityLikelihood => entry.connectivity_likelihood = Some(value),
             WanField::AuxiliaryEquipmentRequired => {
@@ -563,4 +578,12 @@ fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located
 /// Strips leading and trailing XML white space.
 fn trim_xml(text: &str) -> &str {
     text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+}
+
+/// [`trim_xml`], keeping a borrowed value borrowed.
+fn trim_xml_cow(value: Cow<'_, str>) -> Cow<'_, str> {
+    match value {
+        Cow::Borrowed(text) => Cow::Borrowed(trim_xml(text)),
+        Cow::Owned(text) => Cow::Owned(trim_xml(&text).to_owned()),
+    }
 }

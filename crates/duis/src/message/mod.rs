@@ -184,6 +184,8 @@ pub struct ResponseFacts<'a> {
     pub response_code: Option<Located<ResponseCode<'a>>>,
     /// `ResponseDateTime`.
     pub response_date_time: Option<Located<DateTime>>,
+    /// The `ServiceReference` of a `ResponseMessage`, when it is a DUIS one.
+    pub service_reference: Option<Located<Cow<'a, str>>>,
     /// The `ServiceReferenceVariant` of a `ResponseMessage`.
     pub service_reference_variant: Option<Located<&'static Srv>>,
     /// The decoded `DSPWANMatrix` of an SR 12.1 reply.
@@ -227,7 +229,7 @@ pub struct WanMatrixEntry<'a> {
     pub csp_region_response_code: Option<Cow<'a, str>>,
     /// `CoverageAvailability`.
     pub coverage_availability: Option<bool>,
-    /// `AnticipatedCoverageDate`, as written.
+    /// `AnticipatedCoverageDate`, without the white space `xs:date` collapses.
     pub anticipated_coverage_date: Option<Cow<'a, str>>,
     /// `WANTechnology`.
     pub wan_technology: Option<Located<WanText<'a>>>,

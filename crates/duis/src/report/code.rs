@@ -216,12 +216,19 @@ codes! {
     /// In a 5.1 Create Schedule, the scheduled request's element is not the scheduled SRV's
     /// (`DSP` and the SRV's body element: 4.6.1 takes `DSPRetrieveImportDailyReadLog`).
     RequestScheduleBodyMismatch = "request.schedule-body-mismatch", Error, Inferred, "DUIS-FACTS §3.2 rule 2, applied to the request a 5.1 Create Schedule schedules (DUIS 5.4 XSD DSPSchedule)";
+    /// In a 5.1 Create Schedule, the scheduled ServiceReferenceVariant is one the schema lets a
+    /// schedule name but the eligibility matrix does not mark "DCC Scheduled" (4.2).
+    RequestScheduleNotDccScheduled = "request.schedule-not-dcc-scheduled", Error, Inferred, "DUIS-FACTS §3 (DCC Scheduled column and the note on 4.2)";
     /// In a 5.1 Create Schedule, `DeviceID` is the DCC's identifier: the scheduled requests are
     /// device requests.
     RequestScheduleDeviceIsDcc = "request.schedule-device-is-dcc", Error, Inferred, "DUIS-FACTS §3.2 rule 5, applied to the request a 5.1 Create Schedule schedules";
     /// The RequestID counter is larger than 18446744073709551615 (u64), which the schema pattern
     /// and the GBCS originator counter (8 bytes) both forbid.
     RequestCounterOverflow = "request.counter-overflow", Error, Certain, "DUIS-FACTS §1.2 (COUNTER); GBCS originator counter is 8 bytes";
+
+    /// A reply's `ServiceReferenceVariant` does not belong to its `ServiceReference`
+    /// (`ResponseMessage` with 4.1 and 12.1): a reply echoes the request's pair, which must fit.
+    ResponseSrvNotInSr = "response.srv-not-in-sr", Error, Inferred, "DUIS-FACTS §5 (ResponseMessage), §3.2 rule 1";
 
     /// An SR 12.1 reply sends a single space in `WANTechnology`, `AuxiliaryEquipmentRequired`
     /// or `AdditionalInformation`, which means "Unknown" (SEC modification MP106). Decoded as

@@ -111,6 +111,11 @@ pub enum Detail {
         /// The element found.
         found: String,
     },
+    /// A scheduled SRV that the eligibility matrix does not mark "DCC Scheduled".
+    NotDccScheduled {
+        /// `DSPScheduledServiceReferenceVariant`.
+        srv: &'static str,
+    },
     /// A schedule's `DeviceID` that is the DCC's identifier.
     ScheduledDevice {
         /// The `DeviceID`.
@@ -170,6 +175,8 @@ pub enum Detail {
         held: RoleSet,
         /// The roles eligible for the SRV.
         eligible: RoleSet,
+        /// True when `srv` is the request a 5.1 Create Schedule schedules, not the header's.
+        scheduled: bool,
     },
     /// A date-time compared with the evaluation time.
     Dates {
@@ -483,6 +490,11 @@ impl fmt::Display for Detail {
                 f,
                 "the scheduled request is {found}, but ServiceReferenceVariant {srv} is scheduled with {expected}"
             ),
+            Detail::NotDccScheduled { srv } => write!(
+                f,
+                "ServiceReferenceVariant {srv} is not DCC Scheduled in the eligibility matrix, although the schema \
+                 lists it"
+            ),
             Detail::ScheduledDevice { device } => {
                 write!(f, "DeviceID {device} is the DCC's identifier; a schedule reads a device")
             }
@@ -516,8 +528,10 @@ impl fmt::Display for Detail {
                 write!(f, "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}")
             }
             Detail::Party { party } => write!(f, "the party registry does not know originator {party}"),
-            Detail::Eligibility { party, srv, held, eligible } => {
-                write!(f, "originator {party} holds {held}; ServiceReferenceVariant {srv} may be sent by {eligible}")
+            Detail::Eligibility { party, srv, held, eligible, scheduled } => {
+                let which =
+                    if *scheduled { "the scheduled ServiceReferenceVariant" } else { "ServiceReferenceVariant" };
+                write!(f, "originator {party} holds {held}; {which} {srv} may be sent by {eligible}")
             }
             Detail::Dates { value, now } => write!(f, "ExecutionDateTime {value}, evaluated at {now}"),
             Detail::CvDate { cv } => write!(f, "ExecutionDateTime with CommandVariant {cv}"),

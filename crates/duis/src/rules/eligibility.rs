@@ -23,7 +23,20 @@ pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, find
         findings.push(
             Code::EligibilityRole,
             id.span,
-            Detail::Eligibility { party: originator, srv: srv.value.id, held, eligible },
+            Detail::Eligibility { party: originator, srv: srv.value.id, held, eligible, scheduled: false },
         );
+    }
+    // A 5.1 Create Schedule has the DCC send the request it schedules on the originator's
+    // behalf at every occurrence: the originator must be eligible for that SRV too, or a
+    // schedule would be a way round its eligibility [inferred; docs/rules.md].
+    if let Some(scheduled) = facts.schedule.as_ref().and_then(|s| s.service_reference_variant.as_ref()) {
+        let eligible = RoleSet::of(scheduled.value.eligible_roles);
+        if !eligible.is_empty() && !held.intersects(eligible) {
+            findings.push(
+                Code::EligibilityRole,
+                scheduled.span,
+                Detail::Eligibility { party: originator, srv: scheduled.value.id, held, eligible, scheduled: true },
+            );
+        }
     }
 }

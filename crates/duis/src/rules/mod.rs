@@ -7,6 +7,7 @@ pub(crate) mod ecos;
 pub(crate) mod eligibility;
 pub(crate) mod mp104;
 pub(crate) mod request;
+pub(crate) mod response;
 pub(crate) mod wan_matrix;
 
 use crate::report::{Code, Detail, Finding, Findings};

@@ -117,7 +117,8 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
 }
 
 /// Rules 1, 2 and 5 again, for the request a 5.1 Create Schedule schedules: its SRV within
-/// its SR, its element the SRV's (`DSP` and the SRV's body element), its device not the DCC.
+/// its SR, its element the SRV's (`DSP` and the SRV's body element), its device not the DCC;
+/// and the SRV one the matrix lets the DCC schedule.
 fn check_schedule(schedule: &Schedule<'_>, dcc: Eui64, findings: &mut Findings) {
     let srv = schedule.service_reference_variant.as_ref();
     if let (Some(sr), Some(srv)) = (&schedule.service_reference, srv)
@@ -141,6 +142,11 @@ fn check_schedule(schedule: &Schedule<'_>, dcc: Eui64, findings: &mut Findings) 
                 found: element.value.to_owned(),
             },
         );
+    }
+    // The schema's list of schedulable SRVs has 4.2, which the matrix marks "DCC Scheduled =
+    // No"; the matrix decides, as for the CommandVariants of 7.12 to 7.15 [inferred].
+    if let Some(srv) = srv.filter(|s| !s.value.dcc_scheduled) {
+        findings.push(Code::RequestScheduleNotDccScheduled, srv.span, Detail::NotDccScheduled { srv: srv.value.id });
     }
     if let Some(device) = schedule.device_id.as_ref().filter(|d| d.value == dcc) {
         findings.push(Code::RequestScheduleDeviceIsDcc, device.span, Detail::ScheduledDevice { device: device.value });
