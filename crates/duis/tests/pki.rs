@@ -305,3 +305,31 @@ fn dcc_boxed_certificates_load_with_their_oddities_reported_once() {
     let strict = store.require_chain(true);
     assert!(strict.issues().iter().any(|i| matches!(i.kind, duis::LoadIssueKind::NoChain { .. })));
 }
+
+/// A subject with two roles, or two EUI-64s, names no one party in one role: kept aside.
+#[test]
+fn a_subject_with_two_roles_or_two_euis_is_kept_aside() {
+    let (_, ca_key) = new_key();
+    let (_, key) = new_key();
+    let eui = |last: u8| tlv(0x03, &[0, 0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, last]);
+    let ou = |role: &[u8]| tlv(0x0C, role);
+    let cases = [
+        (name(&[("2.5.4.11", ou(b"87")), ("2.5.4.11", ou(b"02")), ("2.5.4.45", eui(0))]), "OU"),
+        (name(&[("2.5.4.11", ou(b"87")), ("2.5.4.45", eui(0)), ("2.5.4.45", eui(1))]), "x500UniqueIdentifier"),
+    ];
+    for (subject, attribute) in cases {
+        let der = certificate(
+            77,
+            subject,
+            (VALID_FROM, VALID_TO),
+            key.public_key().as_ref(),
+            vec![
+                extension("2.5.29.15", true, tlv(0x03, &[DIGITAL_SIGNATURE.0, DIGITAL_SIGNATURE.1])),
+                extension("2.5.29.32", true, seq(&[seq(&[oid(POLICY)])])),
+            ],
+            &ca_key,
+        );
+        let cert = Certificate::from_der(&der).unwrap();
+        assert_eq!(cert.misfit(), Some(&Misfit::Ambiguous { attribute }), "{attribute}");
+    }
+}

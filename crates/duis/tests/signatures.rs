@@ -362,6 +362,33 @@ fn the_issuer_is_matched_as_a_name_however_it_is_spelled() {
 }
 
 #[test]
+fn white_space_a_value_ignores_never_cuts_it_and_a_cut_value_is_never_used() {
+    let validator = test_pki_validator();
+    let user = sign_with(&supply_status(), "user-xml-sign");
+    let signature_codes = |text: &str| -> Vec<Code> {
+        let report = validator.validate(text.as_bytes());
+        report.findings().iter().map(|f| f.code).filter(|c| ["sig", "pki", "mp104"].contains(&c.family())).collect()
+    };
+    let spaces = "\n ".repeat(3000);
+    // Around the signature value (outside SignedInfo), the serial and the name: still the same
+    // signer, still verified.
+    let padded = user
+        .replace("<ds:SignatureValue>", &format!("<ds:SignatureValue>{spaces}"))
+        .replace("</ds:SignatureValue>", &format!("{spaces}</ds:SignatureValue>"))
+        .replace("<ds:X509IssuerName>", &format!("<ds:X509IssuerName>{spaces}"))
+        .replace("</ds:X509SerialNumber>", &format!("{spaces}</ds:X509SerialNumber>"));
+    assert_eq!(signature_codes(&padded), vec![]);
+    // A name whose end lies past what is kept is not looked up by its beginning.
+    let long_name = replace(&user, "CN=T1,OU=07<", &format!("CN=T1,OU=07{spaces},CN=evil<"));
+    assert_eq!(signature_codes(&long_name), vec![Code::SigBadIssuerName]);
+    // A serial larger than any certificate's names no signer; `-0` is zero.
+    let huge = replace(&user, "<ds:X509SerialNumber>", &format!("<ds:X509SerialNumber>{}", "9".repeat(200)));
+    assert_eq!(signature_codes(&huge), vec![Code::PkiUnknownSigner]);
+    let zeros = replace(&user, "<ds:X509SerialNumber>", &format!("<ds:X509SerialNumber>{}", "0".repeat(3000)));
+    assert_eq!(signature_codes(&zeros), vec![]);
+}
+
+#[test]
 fn without_a_trust_store_signatures_are_unverified_warnings() {
     let signed = sign_with(&supply_status(), "supplier-ds");
     let report = Validator::new().validate(signed.as_bytes());
@@ -398,10 +425,36 @@ fn signing_refuses_a_relative_namespace_uri() {
     let relative = replace(&supply_status(), "<sr:Body>", "<sr:Body xmlns:f=\"f\">");
     let error = duis::sign(relative.as_bytes(), &key, &cert).unwrap_err();
     assert!(error.to_string().contains("relative"), "{error}");
+    // Nor a namespace name that is no URI: libxml2 and xmlsec1 cannot canonicalise it.
+    for name in ["urn:a b", "http://x/%zz", "urn:\u{e9}", "urn:a<b"] {
+        let text = replace(&supply_status(), "<sr:Body>", &format!("<sr:Body xmlns:f=\"{name}\">"));
+        assert!(duis::sign(text.as_bytes(), &key, &cert).is_err(), "{name}");
+    }
     // An absolute URI of any scheme, or an undeclaration, is fine.
-    for declaration in ["xmlns:f=\"urn:f\"", "xmlns:f=\"http://example.com/f\"", "xmlns=\"\""] {
+    for declaration in
+        ["xmlns:f=\"urn:f\"", "xmlns:f=\"http://example.com/f%20g?q=1#x\"", "xmlns:f=\"urn:a&amp;b\"", "xmlns=\"\""]
+    {
         let text = replace(&supply_status(), "<sr:Body>", &format!("<sr:Body {declaration}>"));
         assert!(duis::sign(text.as_bytes(), &key, &cert).is_ok(), "{declaration}");
+    }
+}
+
+#[test]
+fn signing_refuses_what_the_verifier_would_refuse() {
+    let (cert, key) = crate::pki::load("user-xml-sign");
+    let signed = String::from_utf8(duis::sign(supply_status().as_bytes(), &key, &cert).unwrap()).unwrap();
+    let start = signed.find("<ds:Signature").unwrap();
+    let end = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let signature = &signed[start..end];
+    // Re-signing replaces the root's signature; a second one, or one inside the body, would
+    // still be there after signing.
+    assert!(duis::sign(signed.as_bytes(), &key, &cert).is_ok());
+    let twice = signed.replacen("</sr:Request>", &format!("{signature}</sr:Request>"), 1);
+    let nested = signed.replacen("<sr:Body>", &format!("<sr:Body>{signature}"), 1);
+    let comment = replace(&supply_status(), ":1000</sr:RequestID>", ":1000<!-- x --> </sr:RequestID>");
+    for (what, text) in [("two signatures", twice), ("one in the body", nested), ("comment in a value", comment)] {
+        let error = duis::sign(text.as_bytes(), &key, &cert).unwrap_err();
+        assert!(error.to_string().contains("would be refused with sig."), "{what}: {error}");
     }
 }
 

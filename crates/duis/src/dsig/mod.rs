@@ -138,45 +138,86 @@ impl Frame {
 }
 
 /// Captured text of a value element.
+///
+/// White space the value's type ignores is never kept, so it cannot use up the room a value
+/// has: none at all in the base64 of `DigestValue` and `SignatureValue`, none before or after
+/// the serial (`xs:integer`) or the issuer name (an escaped space, `\ `, ends a name though).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Captured {
-    /// The text, references resolved and line ends normalised.
-    pub(crate) text: String,
+    /// The text read, references resolved and line ends normalised; [`Captured::text`] is
+    /// its first `end` bytes.
+    read: String,
+    /// The length of the text up to its last character that is not ignored white space.
+    end: usize,
     /// The element's start tag.
     pub(crate) span: Span,
     /// Set when the text was longer than [`MAX_CAPTURE`] and cut.
     pub(crate) truncated: bool,
+    /// Base64 content: white space is dropped wherever it is.
+    base64: bool,
+    /// White space came that did not fit: cut, if anything follows it.
+    spaces_overflowed: bool,
+    /// The last character of text read was a CR (XML 1.0 §2.11: CR LF is one line end).
+    after_cr: bool,
 }
 
 /// Longest value kept: base64 of a 64-byte signature is 88 characters, names and serials are
-/// short. Anything this long is reported by its length check, so the rest need not be kept.
-const MAX_CAPTURE: usize = 4096;
+/// short. A value longer than this, white space it ignores aside, is reported as too long.
+pub(crate) const MAX_CAPTURE: usize = 4096;
 
 impl Captured {
+    fn new(span: Span, base64: bool) -> Captured {
+        // Room for a signature's 88 base64 characters, or a name or serial, in one allocation.
+        Captured { read: String::with_capacity(128), span, base64, ..Captured::default() }
+    }
+
+    /// The value, without the white space its type ignores.
+    pub(crate) fn text(&self) -> &str {
+        self.read.get(..self.end).unwrap_or_default()
+    }
+
+    /// Character data, with XML end-of-line handling.
     fn push_str(&mut self, text: &str) {
-        let room = MAX_CAPTURE.saturating_sub(self.text.len());
-        if text.len() > room {
-            self.truncated = true;
-        }
-        let mut cut = room.min(text.len());
-        while !text.is_char_boundary(cut) {
-            cut = cut.saturating_sub(1);
-        }
-        let part = text.get(..cut).unwrap_or_default();
-        // XML end-of-line handling (XML 1.0 §2.11).
-        if part.contains('\r') {
-            self.text.push_str(&part.replace("\r\n", "\n").replace('\r', "\n"));
-        } else {
-            self.text.push_str(part);
+        for ch in text.chars() {
+            let after_cr = core::mem::replace(&mut self.after_cr, ch == '\r');
+            match ch {
+                '\r' => self.put('\n'),
+                '\n' if after_cr => {}
+                _ => self.put(ch),
+            }
         }
     }
 
+    /// A character reference's character: no end-of-line handling (`&#13;` stays a CR).
     fn push_char(&mut self, ch: char) {
-        if self.text.len() < MAX_CAPTURE {
-            self.text.push(ch);
-        } else {
-            self.truncated = true;
+        self.after_cr = false;
+        self.put(ch);
+    }
+
+    fn put(&mut self, ch: char) {
+        let kept = self.text();
+        if matches!(ch, ' ' | '\t' | '\n' | '\r') {
+            let escaped =
+                self.read.len() == self.end && kept.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+            if self.base64 || kept.is_empty() {
+                return;
+            }
+            if self.read.len() < MAX_CAPTURE {
+                self.read.push(ch);
+                if escaped {
+                    self.end = self.read.len();
+                }
+            } else {
+                self.spaces_overflowed = true;
+            }
+            return;
         }
+        if self.spaces_overflowed || self.read.len().saturating_add(ch.len_utf8()) > MAX_CAPTURE {
+            self.truncated = true;
+            return;
+        }
+        self.read.push(ch);
+        self.end = self.read.len();
     }
 }
 
@@ -519,7 +560,7 @@ impl SigPass {
             signature.key_info = Some(span);
         }
         if slot.captures() {
-            let captured = Some(Captured { span, ..Captured::default() });
+            let captured = Some(Captured::new(span, matches!(slot, Slot::DigestValue | Slot::SignatureValue)));
             if let Some(signature) = &mut self.outcome.signature {
                 match slot {
                     Slot::DigestValue => signature.digest_value = captured,
@@ -840,11 +881,23 @@ impl SigPass {
 /// True when `uri` starts with a scheme (RFC 3986 §3.1: a letter, then letters, digits, `+`,
 /// `-` or `.`, then `:`): an absolute URI. Canonical XML fails on any other non-empty
 /// namespace URI (Canonical XML 1.0 §2.2), as Apache Santuario and libxml2 do.
+/// An absolute URI (RFC 3986 §4.3): a scheme, a colon, and only characters a URI may hold
+/// (unreserved, reserved, and `%` with two hex digits). libxml2, and so xmlsec1, fails to
+/// canonicalise a namespace name that is not one (`urn:a b`, `urn:é`, `http://x/%zz`).
 fn is_absolute_uri(uri: &str) -> bool {
     let Some((scheme, _)) = uri.split_once(':') else { return false };
     let mut bytes = scheme.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    let scheme_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let bytes = uri.as_bytes();
+    let characters_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => bytes
+            .get(i.saturating_add(1)..i.saturating_add(3))
+            .is_some_and(|hex| hex.len() == 2 && hex.iter().all(u8::is_ascii_hexdigit)),
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+        _ => b"-._~:/?#[]@!$&'()*+,;=".contains(&b),
+    });
+    scheme_ok && characters_ok
 }
 
 /// The SHA-256 digest and exclusive canonical `SignedInfo` of a document, by the same pass the

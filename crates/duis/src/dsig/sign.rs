@@ -134,11 +134,14 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// Signs a DUIS message with the DUIS profile (DUIS-FACTS §8.1, §8.3): any root-child
+/// Signs a DUIS message with the DUIS profile (DUIS-FACTS §8.1, §8.3): the root's
 /// `ds:Signature` is removed, the document digest (inclusive C14N 1.0) is taken, and a new
 /// `ds:Signature` naming `cert` by issuer and serial is appended as the last child of the root,
 /// its `SignedInfo` signed in exclusive C14N with `key`. Nothing else changes: in particular
-/// the RequestID is never touched.
+/// the RequestID is never touched. A document whose signed form the verifier would refuse is
+/// not signed ([`SignError::Malformed`]): one with another `ds:Signature` (a second, or one
+/// below the root), a comment splitting a value, or a namespace name canonical XML cannot
+/// process.
 ///
 /// Signing is randomised (ECDSA), so two signatures of one message differ.
 pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<u8>, SignError> {
@@ -192,11 +195,20 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
     // The digest does not cover the signature, so a placeholder signature gives the final
     // digest; the second pass gives SignedInfo exactly as the verifier will canonicalise it.
     let draft = digest_and_signed_info(&assemble("", "")).ok_or(SignError::Crypto)?;
-    if draft.findings.iter().any(|(code, ..)| *code == crate::report::Code::SigRelativeNamespace) {
-        return Err(SignError::Malformed(
-            "a namespace URI is relative, which canonical XML cannot process: no verifier could check the signature"
-                .into(),
-        ));
+    // What the verifier would refuse in the signed document, the signer refuses to make: a
+    // namespace name canonical XML cannot process, a comment splitting a value, another
+    // signature left in the document.
+    if let Some((code, ..)) = draft.findings.iter().find(|(code, ..)| code.severity() == crate::Severity::Error) {
+        let why = match code {
+            crate::report::Code::SigRelativeNamespace => {
+                "a namespace URI is relative or not a URI, which canonical XML cannot process".to_owned()
+            }
+            code => format!(
+                "the signed document would be refused with {code} ({})",
+                code.explanation().trim().trim_end_matches('.')
+            ),
+        };
+        return Err(SignError::Malformed(format!("{why}: no verifier could accept the signature")));
     }
     let digest = engine.encode(draft.digest.ok_or(SignError::Crypto)?);
     let second = digest_and_signed_info(&assemble(&digest, "")).ok_or(SignError::Crypto)?;

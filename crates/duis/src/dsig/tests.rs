@@ -35,10 +35,11 @@ fn the_profile_shape_passes_and_values_are_captured_as_data() {
     assert_eq!(codes(&outcome), vec![]);
     let signature = outcome.signature.unwrap();
     assert!(!signature.shape_error);
-    // `&#13;` is data (a CR), the literal LF is a line end: both are white space to base64.
-    assert_eq!(signature.signature_value.unwrap().text, "AB\r\nCD");
-    assert_eq!(signature.issuer_name.unwrap().text, "CN=Z1, OU=07");
-    assert_eq!(signature.serial_number.unwrap().text, " 42 ");
+    // `&#13;` is data (a CR), the literal LF is a line end: both are white space, which base64
+    // ignores and the capture drops; around an integer it goes too, inside a name it stays.
+    assert_eq!(signature.signature_value.unwrap().text(), "ABCD");
+    assert_eq!(signature.issuer_name.unwrap().text(), "CN=Z1, OU=07");
+    assert_eq!(signature.serial_number.unwrap().text(), "42");
     // Without a key nothing is hashed.
     assert_eq!(outcome.digest, None);
     assert!(outcome.signed_info.is_empty());
@@ -96,11 +97,36 @@ fn position_rules() {
 }
 
 #[test]
+fn ignored_white_space_takes_no_room() {
+    let spaces = " \n\t".repeat(MAX_CAPTURE);
+    let signature = SIGNATURE
+        .replacen("AB&#13;\nCD", &format!("{spaces}AB{spaces}CD{spaces}"), 1)
+        .replacen("CN=Z1,&#x20;OU=07", &format!("{spaces}CN=Z1,&#x20;OU=07{spaces}"), 1)
+        .replacen(" 42 ", &format!("{spaces}42{spaces}"), 1);
+    let outcome = pass(&format!("<r><a/>{signature}</r>"), false);
+    let signature = outcome.signature.unwrap();
+    let value = signature.signature_value.unwrap();
+    assert_eq!((value.text(), value.truncated), ("ABCD", false));
+    let issuer = signature.issuer_name.unwrap();
+    assert_eq!((issuer.text(), issuer.truncated), ("CN=Z1, OU=07", false));
+    let serial = signature.serial_number.unwrap();
+    assert_eq!((serial.text(), serial.truncated), ("42", false));
+    // White space inside a name counts, and too much of it cuts the name.
+    let inner = SIGNATURE.replacen("CN=Z1,&#x20;OU=07", &format!("CN=Z1,{spaces}OU=07"), 1);
+    let outcome = pass(&format!("<r><a/>{inner}</r>"), false);
+    assert!(outcome.signature.unwrap().issuer_name.unwrap().truncated);
+    // An escaped space ends a name: it is kept.
+    let escaped = SIGNATURE.replacen("CN=Z1,&#x20;OU=07", "CN=Z1\\ ,OU=07\\  \n", 1);
+    let outcome = pass(&format!("<r><a/>{escaped}</r>"), false);
+    assert_eq!(outcome.signature.unwrap().issuer_name.unwrap().text(), "CN=Z1\\ ,OU=07\\ ");
+}
+
+#[test]
 fn long_values_are_cut_and_flagged() {
     let long = "A".repeat(MAX_CAPTURE + 10);
     let signature = SIGNATURE.replacen("AB&#13;\nCD", &long, 1);
     let outcome = pass(&format!("<r><a/>{signature}</r>"), false);
     let value = outcome.signature.unwrap().signature_value.unwrap();
     assert!(value.truncated);
-    assert_eq!(value.text.len(), MAX_CAPTURE);
+    assert_eq!(value.text().len(), MAX_CAPTURE);
 }

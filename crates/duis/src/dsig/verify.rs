@@ -59,7 +59,7 @@ pub(crate) struct Signer<'s> {
 /// `&#13;` and a line feed or space). Reports a bad encoding or length.
 fn decode(value: &Captured, element: &'static str, expected: usize, findings: &mut Findings) -> Option<Vec<u8>> {
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let text = value.text.as_bytes();
+    let text = value.text().as_bytes();
     // Unwrapped values (the usual case) decode where they lie; wrapped ones are compacted.
     let compact: std::borrow::Cow<'_, [u8]> = if text.iter().any(is_space) {
         std::borrow::Cow::Owned(text.iter().filter(|b| !is_space(b)).copied().collect())
@@ -67,7 +67,7 @@ fn decode(value: &Captured, element: &'static str, expected: usize, findings: &m
         std::borrow::Cow::Borrowed(text)
     };
     if value.truncated {
-        findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected, found: compact.len() });
+        findings.push(Code::SigBadLength, value.span, Detail::TooLong { element, max: super::MAX_CAPTURE });
         return None;
     }
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_ref()) else {
@@ -112,8 +112,17 @@ pub(crate) fn verify<'s>(
         // Already reported as sig.no-key-info or sig.structure.
         return None;
     };
+    // A name or serial too long to keep whole is not looked up by the part that was kept.
+    for (value, code, element) in
+        [(issuer, Code::SigBadIssuerName, "X509IssuerName"), (serial, Code::SigBadSerial, "X509SerialNumber")]
+    {
+        if value.truncated {
+            findings.push(code, value.span, Detail::TooLong { element, max: super::MAX_CAPTURE });
+            return None;
+        }
+    }
     // The usual spelling of a known issuer is found without parsing the name.
-    let spelled = name::decimal_to_bytes(&serial.text).and_then(|s| store.find_by_spelling(&issuer.text, &s));
+    let spelled = name::decimal_to_bytes(serial.text()).ok().and_then(|s| store.find_by_spelling(issuer.text(), &s));
     let (index, cert) = match spelled {
         Some(found) => found,
         None => find_signer(issuer, serial, store, findings)?,
@@ -163,32 +172,49 @@ fn find_signer<'s>(
     store: &'s TrustStore,
     findings: &mut Findings,
 ) -> Option<(usize, &'s Certificate)> {
-    let Some(issuer_name) = name::parse_rfc4514(&issuer.text) else {
+    let Some(issuer_name) = name::parse_rfc4514(issuer.text()) else {
         findings.push(
             Code::SigBadIssuerName,
             issuer.span,
-            Detail::KeyName { element: "X509IssuerName", value: issuer.text.clone(), reason: "not an RFC 4514 name" },
-        );
-        return None;
-    };
-    let Some(serial_bytes) = name::decimal_to_bytes(&serial.text) else {
-        findings.push(
-            Code::SigBadSerial,
-            serial.span,
             Detail::KeyName {
-                element: "X509SerialNumber",
-                value: serial.text.clone(),
-                reason: "not a non-negative decimal integer",
+                element: "X509IssuerName",
+                value: issuer.text().to_owned(),
+                reason: "not an RFC 4514 name",
             },
         );
         return None;
+    };
+    let serial_bytes = match name::decimal_to_bytes(serial.text()) {
+        Ok(bytes) => bytes,
+        Err(name::SerialError::NotDecimal) => {
+            findings.push(
+                Code::SigBadSerial,
+                serial.span,
+                Detail::KeyName {
+                    element: "X509SerialNumber",
+                    value: serial.text().to_owned(),
+                    reason: "not a non-negative decimal integer",
+                },
+            );
+            return None;
+        }
+        // Larger than any certificate's serial: no certificate is named.
+        Err(name::SerialError::TooLarge) => {
+            let serial = serial.text().to_owned();
+            findings.push(
+                Code::PkiUnknownSigner,
+                issuer.span,
+                Detail::Signer { issuer: issuer.text().to_owned(), serial },
+            );
+            return None;
+        }
     };
     let found = store.find(&issuer_name, &serial_bytes);
     if found.is_none() {
         findings.push(
             Code::PkiUnknownSigner,
             issuer.span,
-            Detail::Signer { issuer: issuer.text.clone(), serial: name::bytes_to_decimal(&serial_bytes) },
+            Detail::Signer { issuer: issuer.text().to_owned(), serial: name::bytes_to_decimal(&serial_bytes) },
         );
     }
     found

@@ -52,6 +52,12 @@ pub enum Misfit {
     /// A CA certificate (basicConstraints cA): it issues certificates, it does not sign
     /// messages.
     CaCertificate,
+    /// The subject has two `OU`s (roles) or two `x500UniqueIdentifier`s: which role or party
+    /// it is would depend on which one a reader takes.
+    Ambiguous {
+        /// `OU` or `x500UniqueIdentifier`.
+        attribute: &'static str,
+    },
 }
 
 impl fmt::Display for Misfit {
@@ -66,6 +72,7 @@ impl fmt::Display for Misfit {
             }
             Misfit::NoPolicy => f.write_str("it has no certificatePolicies"),
             Misfit::CaCertificate => f.write_str("it is a CA certificate"),
+            Misfit::Ambiguous { attribute } => write!(f, "its subject has more than one {attribute}"),
         }
     }
 }
@@ -162,10 +169,15 @@ impl Certificate {
         let has_policy = cert.iter_extensions().any(|e| {
             e.oid.to_id_string() == x509_parser::oid_registry::OID_X509_EXT_CERTIFICATE_POLICIES.to_id_string()
         });
+        let count = |oid: &str| subject_rdns.iter().flatten().filter(|(o, _, _)| o == oid).count();
         let misfit = if public_key.is_none() {
             Some(Misfit::NotP256)
         } else if is_ca {
             Some(Misfit::CaCertificate)
+        } else if count(OID_OU) > 1 {
+            Some(Misfit::Ambiguous { attribute: "OU" })
+        } else if count(OID_UNIQUE_ID) > 1 {
+            Some(Misfit::Ambiguous { attribute: "x500UniqueIdentifier" })
         } else if role.is_none() {
             Some(Misfit::NoRole)
         } else if eui.is_none() {

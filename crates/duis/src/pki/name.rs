@@ -291,29 +291,49 @@ fn render(rdns: &[Vec<(String, u8, Vec<u8>)>], separator: &str) -> String {
     out
 }
 
-/// Parses a decimal `X509SerialNumber` (an `xs:integer`: optional `+`, leading zeros, white
-/// space around it) into big-endian bytes with no leading zeros. `None` for anything else,
-/// including a negative value or more than 100 digits (serials are at most 20 octets).
-pub(crate) fn decimal_to_bytes(text: &str) -> Option<Vec<u8>> {
+/// Why an `X509SerialNumber` gives no serial to look up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SerialError {
+    /// Not a non-negative decimal integer.
+    NotDecimal,
+    /// A number of more than 100 significant digits: no certificate has it (serials are at
+    /// most 20 octets, RFC 5280 §4.1.2.2), so it is not converted.
+    TooLarge,
+}
+
+/// Parses a decimal `X509SerialNumber` (an `xs:integer`: optional sign, leading zeros, white
+/// space around it) into big-endian bytes with no leading zeros. A negative value is an error;
+/// `-0` is zero.
+pub(crate) fn decimal_to_bytes(text: &str) -> Result<Vec<u8>, SerialError> {
     let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if digits.is_empty() || digits.len() > 100 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(SerialError::NotDecimal);
+    }
+    let significant = digits.trim_start_matches('0');
+    if negative && !significant.is_empty() {
+        return Err(SerialError::NotDecimal);
+    }
+    if significant.len() > 100 {
+        return Err(SerialError::TooLarge);
     }
     let mut out: Vec<u8> = Vec::new();
-    for d in digits.bytes() {
+    for d in significant.bytes() {
         let mut carry = u16::from(d - b'0');
         for byte in out.iter_mut().rev() {
-            let v = u16::from(*byte).checked_mul(10)?.checked_add(carry)?;
-            *byte = u8::try_from(v & 0xFF).ok()?;
+            let v = u16::from(*byte).checked_mul(10).and_then(|v| v.checked_add(carry)).ok_or(SerialError::TooLarge)?;
+            *byte = u8::try_from(v & 0xFF).map_err(|_| SerialError::TooLarge)?;
             carry = v >> 8;
         }
         while carry > 0 {
-            out.insert(0, u8::try_from(carry & 0xFF).ok()?);
+            out.insert(0, u8::try_from(carry & 0xFF).map_err(|_| SerialError::TooLarge)?);
             carry >>= 8;
         }
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Big-endian bytes as a decimal string.
@@ -419,7 +439,7 @@ mod tests {
         #[test]
         fn serials_round_trip(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..20)) {
             let decimal = bytes_to_decimal(&bytes);
-            proptest::prop_assert_eq!(decimal_to_bytes(&decimal), Some(magnitude(&bytes).to_vec()));
+            proptest::prop_assert_eq!(decimal_to_bytes(&decimal), Ok(magnitude(&bytes).to_vec()));
         }
     }
 
@@ -432,11 +452,18 @@ mod tests {
             vec![0x14, 0xBE, 0x4A, 0xD2, 0xEA, 0x1D, 0x0E, 0x4E, 0xC7, 0xF7, 0x15, 0x6B, 0xD2, 0x46, 0x24, 0xA7]
         );
         assert_eq!(bytes_to_decimal(&bytes), serial);
-        assert_eq!(decimal_to_bytes(" +00256 "), Some(vec![1, 0]));
-        assert_eq!(decimal_to_bytes("0"), Some(vec![]));
+        assert_eq!(decimal_to_bytes(" +00256 "), Ok(vec![1, 0]));
+        assert_eq!(decimal_to_bytes("0"), Ok(vec![]));
+        assert_eq!(decimal_to_bytes("-0"), Ok(vec![]));
+        assert_eq!(decimal_to_bytes("-000"), Ok(vec![]));
         assert_eq!(bytes_to_decimal(&[0, 0]), "0");
-        for bad in ["", "-1", "1e3", "12a", "0x10"] {
-            assert_eq!(decimal_to_bytes(bad), None, "{bad}");
+        for bad in ["", "-1", "-", "+", "1e3", "12a", "0x10", "+-1"] {
+            assert_eq!(decimal_to_bytes(bad), Err(SerialError::NotDecimal), "{bad}");
         }
+        // Leading zeros never count towards the size; a hundred significant digits do.
+        let padded = format!("{}4097", "0".repeat(10_000));
+        assert_eq!(decimal_to_bytes(&padded), Ok(vec![0x10, 0x01]));
+        assert_eq!(decimal_to_bytes(&"9".repeat(101)), Err(SerialError::TooLarge));
+        assert!(decimal_to_bytes(&"9".repeat(100)).is_ok());
     }
 }

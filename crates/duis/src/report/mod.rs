@@ -392,6 +392,13 @@ pub enum Detail {
         /// The decoded length.
         found: usize,
     },
+    /// A signature value longer than the signature pass keeps.
+    TooLong {
+        /// The element.
+        element: &'static str,
+        /// The most characters kept, white space the value ignores aside.
+        max: usize,
+    },
     /// A `KeyInfo` value that does not parse.
     KeyName {
         /// The element.
@@ -649,6 +656,9 @@ impl fmt::Display for Detail {
                 write!(f, "{element} decodes to {found} bytes, not {expected}")
             }
             Detail::KeyName { element, value, reason } => write!(f, "{element} {value:?}: {reason}"),
+            Detail::TooLong { element, max } => {
+                write!(f, "{element} is longer than {max} characters (white space it ignores aside)")
+            }
             Detail::Digest { signed, computed } => {
                 write!(f, "DigestValue is {signed} but the canonical document hashes to {computed}")
             }
