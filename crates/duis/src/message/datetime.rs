@@ -130,7 +130,10 @@ impl fmt::Display for DateTime {
         let secs = self.local_seconds.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)?;
-        if self.nanos > 0 {
+        if self.beyond_nanos {
+            // Digits past the ninth are not kept: say that there were more.
+            write!(f, ".{:09}…", self.nanos)?;
+        } else if self.nanos > 0 {
             let frac = format!("{:09}", self.nanos);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
         }
@@ -377,6 +380,8 @@ mod tests {
         assert_eq!(later.partial_cmp_xsd(now), Some(Ordering::Greater));
         assert_eq!(now.partial_cmp_xsd(later), Some(Ordering::Less));
         assert_eq!(zeros.partial_cmp_xsd(now), Some(Ordering::Equal));
+        assert_eq!(later.to_string(), "2015-01-01T12:00:00.000000000…Z");
+        assert_eq!(zeros.to_string(), "2015-01-01T12:00:00Z");
         let local = DateTime::parse("2015-01-01T12:00:00.0000000001").unwrap();
         let local_now = DateTime::parse("2015-01-01T12:00:00").unwrap();
         assert_eq!(local.partial_cmp_xsd(local_now), Some(Ordering::Greater));
