@@ -165,6 +165,9 @@ struct StateB {
     max: u32,
     accepting: bool,
     follow: Vec<u32>,
+    /// The schema particle this position copies (its address): a repeated group makes several
+    /// positions of one particle.
+    origin: usize,
 }
 
 /// A Glushkov fragment: positions that can start and end it, and whether it can be empty.
@@ -1012,7 +1015,7 @@ impl<'d, 't> Builder<'d, 't> {
                 None => {
                     let built = automaton(done.particle.as_ref());
                     let base = len32(&states);
-                    if let Some(name) = upa_violation(&built, &elements, &wildcards, &names, &namespaces) {
+                    if let Some(problem) = upa_violation(&built, &elements, &wildcards, &names, &namespaces) {
                         let type_name = c.name.map_or_else(
                             || "an anonymous complex type".to_owned(),
                             |n| {
@@ -1022,10 +1025,16 @@ impl<'d, 't> Builder<'d, 't> {
                                     .map_or_else(String::new, |q| q.local.to_string())
                             },
                         );
-                        return Err(CompileError {
-                            kind: CompileErrorKind::NotDeterministic(format!("{name} in {type_name}")),
-                            location: c.location.clone(),
-                        });
+                        let kind = match problem {
+                            Nondeterminism::Particles(name) => {
+                                CompileErrorKind::NotDeterministic(format!("{name} in {type_name}"))
+                            }
+                            Nondeterminism::Counting(name) => CompileErrorKind::Unsupported(format!(
+                                "{name} in {type_name}: a counted particle repeated by its group, whose \
+                                 occurrences the engine cannot count apart"
+                            )),
+                        };
+                        return Err(CompileError { kind, location: c.location.clone() });
                     }
                     for s in &built {
                         let e_start = len32(&edges);
@@ -1165,7 +1174,8 @@ fn builtin(local: &str) -> Option<Builtin> {
 /// (`State::min`/`max`), so `maxOccurs="19056"` costs one state; repeated groups are
 /// unrolled, bounded by [`MAX_UNROLL`].
 fn automaton(p: Option<&Particle>) -> Vec<StateB> {
-    let mut states = vec![StateB { term: Term::Start, min: 1, max: 1, accepting: false, follow: Vec::new() }];
+    let mut states =
+        vec![StateB { term: Term::Start, min: 1, max: 1, accepting: false, follow: Vec::new(), origin: 0 }];
     let frag = match p {
         Some(p) => glushkov(p, &mut states),
         None => Frag { first: vec![], last: vec![], nullable: true },
@@ -1210,8 +1220,9 @@ fn seq_frag(states: &mut [StateB], a: Frag, b: Frag) -> Frag {
 fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
     match p {
         Particle::Leaf { term, min, max } => {
-            let id =
-                push_id(states, StateB { term: *term, min: *min, max: *max, accepting: false, follow: Vec::new() });
+            let origin = core::ptr::from_ref(p).addr();
+            let state = StateB { term: *term, min: *min, max: *max, accepting: false, follow: Vec::new(), origin };
+            let id = push_id(states, state);
             Frag { first: vec![id], last: vec![id], nullable: *min == 0 }
         }
         Particle::Seq(parts) => {
@@ -1272,28 +1283,47 @@ fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
     }
 }
 
-/// The first pair of distinct competing states that can match the same element, as a
-/// printable name (XSD Unique Particle Attribution); `None` if the model is deterministic.
+/// Why a content model cannot become this engine's automaton.
+enum Nondeterminism {
+    /// Two particles compete for one element (XSD Unique Particle Attribution): the name.
+    Particles(String),
+    /// One particle, repeated by its group, with counts the automaton cannot tell apart: a
+    /// legal model (`(a{2,3})+`, `(a{1,2}){2}`) outside the supported subset.
+    Counting(String),
+}
+
+/// The first pair of distinct competing states that can match the same element, or a counted
+/// particle its enclosing group repeats; `None` if the automaton decides every element.
 fn upa_violation(
     states: &[StateB],
     elements: &[ElementDecl],
     wildcards: &[Wildcard],
     names: &[QName],
     namespaces: &[&str],
-) -> Option<String> {
-    let term_of = |id: u32| states.get(usize::try_from(id).ok()?).map(|s| s.term);
+) -> Option<Nondeterminism> {
+    let state = |id: u32| states.get(usize::try_from(id).ok()?);
     for (i, s) in states.iter().enumerate() {
         let me = u32::try_from(i).ok()?;
+        // Counting up, or starting the particle again, would both fit: the automaton counts
+        // greedily, so only a count that cannot end below the minimum after a restart is safe.
+        if s.term != Term::Start && s.follow.contains(&me) && s.min >= 2 && s.max > s.min && s.max != UNBOUNDED {
+            let name = overlap(s.term, s.term, elements, wildcards, names, namespaces).unwrap_or_default();
+            return Some(Nondeterminism::Counting(name));
+        }
         let mut cands: Vec<u32> = s.follow.clone();
         if s.max > 1 && s.term != Term::Start && !cands.contains(&me) {
             cands.push(me);
         }
         for (x, &a) in cands.iter().enumerate() {
             for &b in cands.iter().skip(x + 1) {
-                if let (Some(ta), Some(tb)) = (term_of(a), term_of(b))
-                    && let Some(n) = overlap(ta, tb, elements, wildcards, names, namespaces)
+                if let (Some(sa), Some(sb)) = (state(a), state(b))
+                    && let Some(n) = overlap(sa.term, sb.term, elements, wildcards, names, namespaces)
                 {
-                    return Some(n);
+                    return Some(if sa.origin == sb.origin && sa.origin != 0 {
+                        Nondeterminism::Counting(n)
+                    } else {
+                        Nondeterminism::Particles(n)
+                    });
                 }
             }
         }

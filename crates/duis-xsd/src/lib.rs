@@ -57,10 +57,20 @@
 //! `xs:anyAttribute`, `xs:list`, `xs:union`, identity constraints (`xs:key`...),
 //! substitution groups, nillable elements, complex-type restriction, `xs:anyType`, float,
 //! double and duration. Content models must be deterministic (Unique Particle
-//! Attribution); a repeated `sequence`/`choice` is unrolled up to 64 times. At run time
-//! `xsi:type` and `xsi:nil` are reported as unsupported, `xsi:schemaLocation` is ignored.
+//! Attribution); a repeated `sequence`/`choice` is unrolled up to 64 times. A particle its
+//! group repeats with counts the automaton could not tell apart (`(a{2,3})+`, `(a{1,2}){2}`:
+//! legal XSD) is refused as unsupported rather than judged greedily. At run time `xsi:type`
+//! (even naming the declared type) and `xsi:nil` are reported as unsupported,
+//! `xsi:schemaLocation` is ignored.
 //! `anyURI` accepts any string (as libxml2 does).
 //! `IDREF` values are not resolved against the document's IDs.
+//! Names (`Name`, `NCName`, `ID`, and the pattern escapes `\i` and `\c`) take the name
+//! characters of XML 1.0 fifth edition, as XSD 1.1 does, not the older tables XSD 1.0 cites:
+//! `Id="١a"` is a valid `xs:ID` here and not to libxml2.
+//! Not checked at compile time: that a default or fixed value, an enumeration member or a
+//! bound is a value of its type (an instance meets the bad value instead); `fixed` is
+//! compared in the value space of numbers, booleans and binary types, as text otherwise
+//! (dates and times included).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

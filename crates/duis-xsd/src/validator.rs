@@ -704,8 +704,9 @@ impl<'s> Validator<'s> {
                     Some((last, last_span)) => (last, Some(last_span)),
                     None => (text.as_str(), text_span),
                 };
-                let value = match decl.and_then(|d| d.default) {
-                    // An empty element takes its default (XSD Part 1 §3.3.4 clause 5.1).
+                let value = match decl.and_then(|d| d.default.or(d.fixed)) {
+                    // An empty element takes its default or fixed value (XSD Part 1 §3.3.4
+                    // clause 5.1).
                     Some(def) if text_value.is_empty() => schema.string(def),
                     _ => text_value,
                 };

@@ -91,6 +91,27 @@ fn ambiguous_content_models_are_rejected() {
     }
 }
 
+/// One particle repeated by its group with counts a greedy counter could misjudge (`(a{2,3})+`
+/// accepts 4 `a`s as 2 + 2), or unrolled into copies that compete: legal XSD, outside the
+/// subset, refused rather than judged wrongly.
+#[test]
+fn counts_the_automaton_cannot_tell_apart_are_unsupported() {
+    for body in [
+        r#"<xs:complexType name="T"><xs:sequence maxOccurs="unbounded"><xs:element name="a" type="xs:int" minOccurs="2" maxOccurs="3"/></xs:sequence></xs:complexType>"#,
+        r#"<xs:complexType name="T"><xs:sequence maxOccurs="2"><xs:element name="a" type="xs:int" maxOccurs="2"/></xs:sequence></xs:complexType>"#,
+    ] {
+        unsupported(body, "counted particle repeated by its group");
+    }
+    // Counts a greedy counter gets right still compile: a fixed count, or a minimum of one.
+    for body in [
+        r#"<xs:complexType name="T"><xs:sequence maxOccurs="unbounded"><xs:element name="a" type="xs:int" minOccurs="2" maxOccurs="2"/></xs:sequence></xs:complexType>"#,
+        r#"<xs:complexType name="T"><xs:sequence maxOccurs="unbounded"><xs:element name="a" type="xs:int" maxOccurs="3"/></xs:sequence></xs:complexType>"#,
+        r#"<xs:complexType name="T"><xs:sequence maxOccurs="unbounded"><xs:element name="a" type="xs:int" minOccurs="2" maxOccurs="unbounded"/></xs:sequence></xs:complexType>"#,
+    ] {
+        assert!(compile(body).is_ok(), "{body}");
+    }
+}
+
 #[test]
 fn dtd_internal_subset_is_read_not_fetched() {
     let xsd = r#"<?xml version="1.0"?>

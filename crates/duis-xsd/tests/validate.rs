@@ -173,6 +173,16 @@ fn simple_content_and_defaults() {
     assert_eq!(codes(&s, r#"<t:p unit="USD">1</t:p>"#), ["schema.bad-value"]);
     assert_eq!(codes(&s, r#"<t:p>1<t:x/></t:p>"#), ["schema.unexpected-element"]);
     assert_eq!(codes(&s, r#"<t:c>GBP </t:c>"#), ["schema.bad-value"]);
+    // An empty element takes its fixed value too (Part 1 §3.3.4 clause 5.1).
+    let s = schema(
+        r#"<xs:element name="R"><xs:complexType><xs:sequence>
+        <xs:element name="f" type="xs:string" fixed="GBP"/>
+        <xs:element name="d" type="xs:decimal" fixed="1.0"/>
+      </xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&s, "<t:f/><t:d/>").is_empty());
+    assert!(codes(&s, "<t:f>GBP</t:f><t:d>1</t:d>").is_empty());
+    assert_eq!(codes(&s, "<t:f>EUR</t:f><t:d/>"), ["schema.bad-value"]);
 }
 
 #[test]

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use crate::counter::CounterStore;
 use crate::parties::PartyRegistry;
-use crate::report::{Facts, Findings, Report, Skipped};
+use crate::report::{Code, Detail, Facts, Findings, Report, Skipped};
 use crate::rules;
 use crate::schema::{Schema, SchemaPass};
-use crate::xml::{Limits, Reader};
+use crate::xml::{Event, Limits, Reader};
 
 /// Validates DUIS messages. Build one at start-up and share it: it is `Send + Sync` and
 /// `validate` takes `&self`.
@@ -97,7 +97,11 @@ impl Validator {
         let mut extractor = Extractor::new();
         // dsig (issue 5): canonical digest, SignedInfo and signature profile, in the same pass.
         let mut sig = SigPass::new(self.trust.is_some());
+        let mut root = None;
         while let Some(event) = reader.next(&mut findings) {
+            if let (None, Event::Start(start)) = (root, &event) {
+                root = Some(start.span);
+            }
             schema.event(&event, &reader);
             sig.event(&event, &reader);
             extractor.event(&event, &reader);
@@ -109,6 +113,10 @@ impl Validator {
         // only: schema and rule findings about a fragment would be noise.
         if reader.is_complete() {
             schema.finish(input.len(), &mut findings);
+            // A declared element that is no message (an undeclared one is schema.unknown-root).
+            if extraction.kind.is_none() && !findings.list().iter().any(|f| f.code == Code::SchemaUnknownRoot) {
+                findings.push(Code::SchemaNotAMessage, root.unwrap_or_default(), Detail::None);
+            }
             if let Some(request) = &extraction.request {
                 rules::request::check(request, self.dcc, &mut findings);
                 if request.is_signed_pre_command() {

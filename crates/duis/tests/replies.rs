@@ -147,3 +147,22 @@ fn a_space_where_the_type_does_not_allow_it_is_a_schema_error() {
     let text = wan_reply("true", "", None, None);
     assert_eq!(errors(&Validator::new().validate(text.as_bytes())), vec![Code::SchemaBadValue]);
 }
+
+#[test]
+fn a_cdata_section_s_line_ends_are_normalised_before_lengths_count() {
+    // 248 characters, a CR LF (one line end) and one more: 250, AdditionalInformation's most.
+    let cdata = wan_reply("true", "4G", None, Some(&format!("<![CDATA[{}\r\nx]]>", "x".repeat(248))));
+    let report = Validator::new().validate(cdata.as_bytes());
+    assert!(report.is_valid(), "{:?}", report.findings());
+    let longer = wan_reply("true", "4G", None, Some(&format!("<![CDATA[{}\r\nxx]]>", "x".repeat(248))));
+    let report = Validator::new().validate(longer.as_bytes());
+    assert_eq!(errors(&report), vec![Code::SchemaBadValue]);
+}
+
+#[test]
+fn an_attribute_finding_points_at_the_attribute() {
+    let text = wan_reply("true", "4G", None, None).replace(" schemaVersion=\"5.4\">", "\n    schemaVersion=\"5,4\">");
+    let report = Validator::new().validate(text.as_bytes());
+    let finding = report.findings().iter().find(|f| f.code == Code::SchemaBadValue).unwrap();
+    assert_eq!(&text[finding.span.start..finding.span.end], "schemaVersion=\"5,4\"");
+}

@@ -428,6 +428,14 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
         "invalid/envelope_unknown-root_schema.unknown-root.xml",
         supply_status(1).render().replace("sr:Request", "sr:Requests"),
     );
+    // A declared element that is no message: the RequestID alone (left unsigned, as a
+    // signature would be a child it cannot have).
+    add(
+        "invalid/envelope_request-id-alone_schema.not-a-message.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sr:RequestID xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\">\
+         90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>\n"
+            .to_owned(),
+    );
     add(
         "invalid/6.13_log-to-read-typo_schema.bad-value.xml",
         Request::new("6.13", 1, &element("ReadEventOrSecurityLog", &[
@@ -594,6 +602,9 @@ fn sign_all(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
     files
         .into_iter()
         .map(|(name, bytes)| {
+            if name.ends_with("_schema.not-a-message.xml") {
+                return (name, bytes);
+            }
             let text = String::from_utf8_lossy(&bytes).to_ascii_uppercase();
             // Replies are signed by the DCC; requests by their originator's XML-signing key.
             let (cert, key) = if text.contains("<SR:RESPONSE") {

@@ -96,18 +96,21 @@ impl<'s> SchemaPass<'s> {
             },
             Event::Text(text, span) => {
                 self.flush(reader);
-                // XML end-of-line handling (XML 1.0 §2.11) before the value is typed, unless
-                // the value collapses whitespace, where CR and LF are alike.
                 if text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
-                    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-                    self.validator.text(&normalised, span.range(), &mut self.findings);
+                    self.normalised_text(text, *span);
                 } else {
                     self.pending = Some(*span);
                 }
             }
+            // An empty CDATA section holds no character (XML Infoset §2.6): nothing to type.
+            Event::CData("", _) => {}
             Event::CData(text, span) => {
                 self.flush(reader);
-                self.validator.text(text, span.range(), &mut self.findings);
+                if text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
+                    self.normalised_text(text, *span);
+                } else {
+                    self.validator.text(text, span.range(), &mut self.findings);
+                }
             }
             Event::Ref(ch, span) => {
                 self.flush(reader);
@@ -116,6 +119,14 @@ impl<'s> SchemaPass<'s> {
             }
             Event::Pi(..) | Event::Comment(_) => {}
         }
+    }
+
+    /// Text with a CR in it, after XML end-of-line handling (XML 1.0 §2.11, which covers CDATA
+    /// sections too): a value that collapses white space would not tell CR from LF, so only
+    /// the others come here.
+    fn normalised_text(&mut self, text: &str, span: Span) {
+        let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        self.validator.text(&normalised, span.range(), &mut self.findings);
     }
 
     /// Gives held-back text to the validator (copied there: more text follows).
@@ -133,7 +144,7 @@ impl<'s> SchemaPass<'s> {
             ns: &a.uri,
             local: a.local,
             value: &a.value,
-            span: span.clone(),
+            span: a.span.range(),
         });
         self.validator.start_element(&start.uri, start.local, list, span.clone(), &mut self.findings);
     }

@@ -94,6 +94,8 @@ pub(crate) struct Attribute<'a> {
     pub(crate) value: Cow<'a, str>,
     /// For a namespace declaration, the prefix it binds (`""` for the default namespace).
     pub(crate) declares: Option<&'a str>,
+    /// From the name to the closing quote.
+    pub(crate) span: Span,
 }
 
 /// A namespace declaration in scope.
@@ -487,13 +489,19 @@ impl<'a> Reader<'a> {
             if text.as_bytes().get(placed.end.saturating_add(1)).is_some_and(|&b| !is_xml_space(b)) {
                 return malformed(findings, "attributes must be separated by white space".into());
             }
-            let raw = text.get(placed).unwrap_or_default();
+            let raw = text.get(placed.clone()).unwrap_or_default();
             let plain = !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
             if !plain && let Err((code, detail)) = check_attribute_value(raw) {
                 findings.push(code, span, detail);
                 return false;
             }
             let qname = within(text, attribute.key.0);
+            // `text` starts one byte into the tag, after its `<`.
+            let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
+            let attribute_span = Span::new(
+                place(text, attribute.key.0).map_or(span.start, |key| at(key.start)),
+                at(placed.end.saturating_add(1)),
+            );
             if self.attributes.iter().any(|a| a.qname == qname) {
                 let name = qname.to_owned();
                 findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
@@ -532,7 +540,7 @@ impl<'a> Reader<'a> {
                 }
             }
             let uri = if declares.is_some() { Cow::Borrowed(ns::XMLNS) } else { Cow::Borrowed("") };
-            self.attributes.push(Attribute { qname, prefix, local, uri, value, declares });
+            self.attributes.push(Attribute { qname, prefix, local, uri, value, declares, span: attribute_span });
         }
         // Prefixes resolve once every declaration on the element is in.
         let mut qualified = false;
