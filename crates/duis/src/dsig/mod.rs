@@ -217,18 +217,21 @@ impl Captured {
     }
 
     fn put_space(&mut self, space: char) {
-        let kept = self.text();
-        if self.base64 || kept.is_empty() {
+        if self.base64 || self.end == 0 {
             return;
         }
-        let escaped = self.read.len() == self.end && kept.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
-        if self.read.len() < MAX_CAPTURE {
-            self.read.push(space);
-            if escaped {
-                self.end = self.read.len();
-            }
-        } else {
+        if self.read.len() >= MAX_CAPTURE {
             self.spaces_overflowed = true;
+            return;
+        }
+        // Right after the last other character, an odd run of backslashes escapes this space.
+        // (Once a space is held the run is not looked at again: each space costs at most one
+        // scan of the backslashes, and there are at most MAX_CAPTURE spaces kept.)
+        let escaped =
+            self.read.len() == self.end && self.text().bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+        self.read.push(space);
+        if escaped {
+            self.end = self.read.len();
         }
     }
 

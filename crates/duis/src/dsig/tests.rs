@@ -121,6 +121,18 @@ fn ignored_white_space_takes_no_room() {
     assert_eq!(outcome.signature.unwrap().issuer_name.unwrap().text(), "CN=Z1\\ ,OU=07\\ ");
 }
 
+/// A name of backslashes filling the room, then white space: each space is looked at once
+/// (a scan of the backslashes per space would take minutes here).
+#[test]
+fn white_space_after_a_full_name_costs_nothing_more() {
+    let name = format!("{}{}X", "\\".repeat(MAX_CAPTURE), " ".repeat(4_000_000));
+    let signature = SIGNATURE.replacen("CN=Z1,&#x20;OU=07", &name, 1);
+    let outcome = pass(&format!("<r><a/>{signature}</r>"), false);
+    let issuer = outcome.signature.unwrap().issuer_name.unwrap();
+    assert!(issuer.truncated);
+    assert_eq!(issuer.text().len(), MAX_CAPTURE);
+}
+
 #[test]
 fn long_values_are_cut_and_flagged() {
     let long = "A".repeat(MAX_CAPTURE + 10);
