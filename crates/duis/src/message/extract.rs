@@ -409,8 +409,12 @@ impl<'a> Extractor<'a> {
                     let located = Located { value: capture.text.into_cow(), span: capture.content };
                     match field {
                         Field::Wan(wan_field) => {
+                            // A single space means Unknown in SR 12.1 replies only (MP106); the
+                            // ResponseMessage names its SRV before the matrix.
+                            let srv = Field::ServiceReferenceVariant.index().and_then(|i| self.raw.get(i));
+                            let mp106 = srv.is_some_and(|s| s.as_ref().is_some_and(|(l, _)| l.value == "12.1"));
                             if let Some(entry) = self.wan.as_mut().and_then(|m| m.entries.last_mut()) {
-                                decode_wan_field(entry, wan_field, located);
+                                decode_wan_field(entry, wan_field, located, mp106);
                             }
                         }
                         _ => {
@@ -510,7 +514,7 @@ impl<'a> Extractor<'a> {
                 RequestId::parse(trim_xml(&value)).ok().map(|value| Located { value, span })
             })
         };
-        let mut facts = ResponseFacts {
+        ResponseFacts {
             request_id: id(request_id),
             response_id: id(response_id),
             response_code: code
@@ -523,33 +527,17 @@ impl<'a> Extractor<'a> {
                 .filter(|sr| catalogue::is_service_reference(&sr.value)),
             service_reference_variant: srv
                 .and_then(|(Located { value, span }, _)| catalogue::srv(&value).map(|value| Located { value, span })),
-            wan_matrix: None,
-        };
-        facts.wan_matrix = self.wan.take();
-        // A single space means Unknown in SR 12.1 replies only (MP106); in a WAN matrix under
-        // another SRV it is the text it is.
-        let is_12_1 = facts.service_reference_variant.as_ref().is_some_and(|srv| srv.value.id == "12.1");
-        if !is_12_1 && let Some(matrix) = &mut facts.wan_matrix {
-            for entry in &mut matrix.entries {
-                for field in [
-                    &mut entry.wan_technology,
-                    &mut entry.auxiliary_equipment_required,
-                    &mut entry.additional_information,
-                ] {
-                    if let Some(Located { value: value @ WanText::Unknown, .. }) = field {
-                        *value = WanText::Text(Cow::Borrowed(" "));
-                    }
-                }
-            }
+            wan_matrix: self.wan.take(),
         }
-        facts
     }
 }
 
 /// Decodes one field of a `DSPWANMatrixResponse` into its entry. The three free-text fields
-/// are never trimmed: a single space means Unknown (DUIS-FACTS §10).
-fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located: Located<Cow<'a, str>>) {
+/// are never trimmed; with `mp106` (an SR 12.1 reply) a single space means Unknown
+/// (DUIS-FACTS §10).
+fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located: Located<Cow<'a, str>>, mp106: bool) {
     let Located { value, span } = located;
+    let text = |value: Cow<'a, str>| if mp106 { WanText::decode(value) } else { WanText::Text(value) };
     {
         match field {
             WanField::CspRegion => entry.csp_region = Some(value),
@@ -563,13 +551,13 @@ fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located
             }
             // xs:date collapses white space: the date is the value without it.
             WanField::AnticipatedCoverageDate => entry.anticipated_coverage_date = Some(trim_xml_cow(value)),
-            WanField::WanTechnology => entry.wan_technology = Some(Located { value: WanText::decode(value), span }),
+            WanField::WanTechnology => entry.wan_technology = Some(Located { value: text(value), span }),
             WanField::ConnectivityLikelihood => entry.connectivity_likelihood = Some(value),
             WanField::AuxiliaryEquipmentRequired => {
-                entry.auxiliary_equipment_required = Some(Located { value: WanText::decode(value), span })
+                entry.auxiliary_equipment_required = Some(Located { value: text(value), span })
             }
             WanField::AdditionalInformation => {
-                entry.additional_information = Some(Located { value: WanText::decode(value), span })
+                entry.additional_information = Some(Located { value: text(value), span })
             }
         }
     }

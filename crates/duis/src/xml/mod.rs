@@ -495,16 +495,16 @@ impl<'a> Reader<'a> {
                 findings.push(code, span, detail);
                 return false;
             }
-            let qname = within(text, attribute.key.0);
-            // `text` starts one byte into the tag, after its `<`.
+            let Some(key) = place(text, attribute.key.0) else {
+                return malformed(findings, "an attribute name outside its tag".into());
+            };
+            let qname = text.get(key.clone()).unwrap_or_default();
+            // From the name to the closing quote; `text` starts one byte into the tag.
             let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
-            let attribute_span = Span::new(
-                place(text, attribute.key.0).map_or(span.start, |key| at(key.start)),
-                at(placed.end.saturating_add(1)),
-            );
+            let attribute_span = Span::new(at(key.start), at(placed.end.saturating_add(1)));
             if self.attributes.iter().any(|a| a.qname == qname) {
                 let name = qname.to_owned();
-                findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
+                findings.push(Code::XmlDuplicateAttribute, attribute_span, Detail::Attribute { name });
                 return false;
             }
             let Some((prefix, local)) = split_qname(qname) else {
@@ -573,7 +573,7 @@ impl<'a> Reader<'a> {
                 let twin = self.attributes.iter().skip(i.saturating_add(1)).filter(|b| named(b));
                 if let Some(b) = twin.into_iter().find(|b| b.local == a.local && b.uri == a.uri) {
                     let name = b.qname.to_owned();
-                    findings.push(Code::XmlDuplicateAttribute, span, Detail::Attribute { name });
+                    findings.push(Code::XmlDuplicateAttribute, b.span, Detail::Attribute { name });
                     return false;
                 }
             }
@@ -688,14 +688,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The part of `text` that `part`, a slice quick-xml borrowed from `text`, covers. Cutting
-/// the already validated text costs two boundary checks where converting `part` would
-/// validate its UTF-8 again.
-fn within<'a>(text: &'a str, part: &[u8]) -> &'a str {
-    place(text, part).and_then(|range| text.get(range)).unwrap_or_default()
-}
-
-/// Where `part`, a slice borrowed from `text`, lies in it.
+/// Where `part`, a slice quick-xml borrowed from `text`, lies in it. Cutting the already
+/// validated text there costs two boundary checks where converting `part` would validate its
+/// UTF-8 again.
 fn place(text: &str, part: &[u8]) -> Option<std::ops::Range<usize>> {
     let start = part.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
     let end = start.checked_add(part.len())?;

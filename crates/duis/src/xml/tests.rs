@@ -244,6 +244,23 @@ refused!(
 refused!(unbound_prefix_after_its_scope, "<a><b xmlns:p='urn:p'/><p:c/></a>", Code::XmlUnboundPrefix);
 
 #[test]
+fn attribute_spans_run_from_the_name_to_the_closing_quote() {
+    let input = "<a\n  b = \"1\"  c='2'/>";
+    let mut findings = Findings::new(10);
+    let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+    let Some(Event::Start(_)) = reader.next(&mut findings) else { panic!("no start") };
+    let spans: Vec<&str> = reader.attributes().iter().map(|a| &input[a.span.start..a.span.end]).collect();
+    assert_eq!(spans, ["b = \"1\"", "c='2'"]);
+    // A repeated attribute is reported where it is repeated.
+    let input = "<a b='1'\n b='2'/>";
+    let mut findings = Findings::new(10);
+    let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+    while reader.next(&mut findings).is_some() {}
+    let finding = &findings.list()[0];
+    assert_eq!((finding.code, &input[finding.span.start..finding.span.end]), (Code::XmlDuplicateAttribute, "b='2'"));
+}
+
+#[test]
 fn xml_prefix_is_bound_without_declaration_and_may_be_declared_to_its_uri() {
     assert!(codes("<a xml:lang='en'/>").is_empty());
     assert!(codes("<a xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>").is_empty());
