@@ -9,11 +9,36 @@ use anyhow::{Context, bail};
 use duis::catalogue::UserRole;
 use duis::{Eui64, Parties, RoleSet};
 
+/// The most bytes read from a configuration file (`--parties`, `--trust`, `--schema`,
+/// `--pre-command`, `sign --key` and `--cert`): each is small by nature (the DUIS 5.4 XSD is
+/// 0.3 MB, a certificate 1 kB), and a device or a pipe given by mistake must not fill memory.
+pub(crate) const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file of at most `max` bytes; a larger one is an error naming the option (`what`).
+pub(crate) fn read_bounded(path: &Path, what: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).with_context(|| format!("{what} {}: cannot open", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{what} {}: cannot read", path.display()))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        bail!("{what} {}: larger than {max} bytes", path.display());
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] to [`MAX_CONFIG_BYTES`], as UTF-8 text.
+pub(crate) fn read_config_text(path: &Path, what: &str) -> anyhow::Result<String> {
+    let bytes = read_bounded(path, what, MAX_CONFIG_BYTES)?;
+    String::from_utf8(bytes).with_context(|| format!("{what} {}: not UTF-8", path.display()))
+}
+
 /// Reads a party registry: a JSON object (`.json`) or a TOML table (anything else) mapping
 /// each party's EUI-64 to the User Roles it holds, e.g.
 /// `"90-B3-D5-1F-30-01-00-00" = ["IS", "GS"]`. See `testdata/parties.toml`.
 pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("--parties {}", path.display()))?;
+    let text = read_config_text(path, "--parties")?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let entries: Vec<(String, Vec<String>)> = if is_json {
         let JsonEntries(object) = serde_json::from_str(&text)
@@ -90,7 +115,7 @@ pub(crate) fn open_counters(path: &Path) -> anyhow::Result<Arc<dyn duis::Counter
 /// Reads the Pre-Command the DCC issued: hex text (white space allowed, as the DCC's tools and
 /// the RTDS vectors write it) or the raw APDU bytes.
 pub(crate) fn load_pre_command(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("--pre-command {}", path.display()))?;
+    let bytes = read_bounded(path, "--pre-command", MAX_CONFIG_BYTES)?;
     // A raw Pre-Command starts with the General Signing tag, which is not a hex digit; anything
     // else must be hex, or the comparison would fail every message for a mistyped file.
     if bytes.first() == Some(&0xDF) {

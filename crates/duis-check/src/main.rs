@@ -242,11 +242,9 @@ fn load_schema(path: &std::path::Path) -> anyhow::Result<duis::Schema> {
     let folder = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let resolve = |location: &str| -> Option<String> {
         let candidate = if location == main { path.to_path_buf() } else { folder.join(location) };
-        std::fs::read_to_string(candidate).ok()
+        config::read_config_text(&candidate, "--schema").ok()
     };
-    if resolve(&main).is_none() {
-        let error = std::fs::read_to_string(path).err().map_or_else(|| "cannot read".to_owned(), |e| e.to_string());
-        anyhow::bail!("--schema {}: {error}", path.display());
-    }
+    // The main document's own error (missing, too large, not UTF-8) says what is wrong.
+    config::read_config_text(path, "--schema")?;
     duis::Schema::compile(&main, &resolve).with_context(|| format!("--schema {}", path.display()))
 }

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::args::SignArgs;
+use crate::config::{MAX_CONFIG_BYTES, read_bounded};
 
 /// Signs every FILE: to standard output, to `--out FILE` (one input), or into `--out DIR`
 /// under the input's file name (several inputs).
 pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
-    let key_bytes = std::fs::read(&args.key).with_context(|| format!("--key {}: cannot read", args.key.display()))?;
+    let key_bytes = read_bounded(&args.key, "--key", MAX_CONFIG_BYTES)?;
     let key = duis::SigningKey::from_pkcs8(&key_bytes).with_context(|| format!("--key {}", args.key.display()))?;
-    let cert_bytes =
-        std::fs::read(&args.cert).with_context(|| format!("--cert {}: cannot read", args.cert.display()))?;
+    let cert_bytes = read_bounded(&args.cert, "--cert", MAX_CONFIG_BYTES)?;
     let cert = if cert_bytes.first() == Some(&0x30) {
         duis::Certificate::from_der(&cert_bytes)
     } else {
@@ -30,7 +30,9 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
         bail!("several FILEs: give --out an existing directory to write them into");
     }
     for file in &args.files {
-        let message = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        // A message as large as the checker reads, and no larger.
+        let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);
+        let message = read_bounded(file, "FILE", max)?;
         let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
         match (&args.out, to_dir) {
             (_, Some(dir)) => {
@@ -68,13 +70,12 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| ["pem", "crt", "cer"].iter().any(|x| e.eq_ignore_ascii_case(x)));
                 if entry.file_type().is_file() && is_pem {
-                    let bytes = std::fs::read(entry.path())
-                        .with_context(|| format!("--trust {}: cannot read", entry.path().display()))?;
+                    let bytes = read_bounded(entry.path(), "--trust", MAX_CONFIG_BYTES)?;
                     store.add_pem(&entry.path().display().to_string(), &bytes);
                 }
             }
         } else {
-            let bytes = std::fs::read(path).with_context(|| format!("--trust {}: cannot read", path.display()))?;
+            let bytes = read_bounded(path, "--trust", MAX_CONFIG_BYTES)?;
             if bytes.first() == Some(&0x30) {
                 store.add_der(&path.display().to_string(), &bytes);
             } else {

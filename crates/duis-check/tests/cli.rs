@@ -544,3 +544,31 @@ fn configured_vectors_give_their_codes_in_order() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Configuration files are small: a device or an endless pipe given by mistake is refused
+/// after a bounded read, never read until memory runs out.
+#[test]
+fn configuration_files_are_read_to_a_bound() {
+    let sample = testdata("valid/7.2_signed-pre-command-cv5_valid.xml");
+    let sample = sample.to_str().unwrap();
+    let zero = "/dev/zero";
+    for args in [
+        vec!["--parties", zero, sample],
+        vec!["--pre-command", zero, sample],
+        vec!["--schema", zero, sample],
+        vec!["--trust", zero, sample],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"), "{args:?}");
+    }
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    for args in [
+        vec!["sign", "--key", zero, "--cert", cert.to_str().unwrap(), sample],
+        vec!["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), zero],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"), "{args:?}");
+    }
+}
