@@ -90,7 +90,7 @@ mod value;
 pub use compile::compile;
 pub use error::{CompileError, CompileErrorKind, Location};
 pub use model::Schema;
-pub use validator::{Attribute, Expected, Finding, FindingKind, Name, Sink, Validator};
+pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Sink, Validator, quoted};
 pub use value::FacetKind;
 
 impl Schema {

@@ -37,18 +37,35 @@ impl Sink for Vec<Finding> {
     }
 }
 
+/// The most bytes of a name or value a finding keeps: a finding quotes what it is about, it
+/// does not copy a 32 MiB name or value (each finding would cost the input again).
+pub const MAX_QUOTED: usize = 1024;
+
+/// `text` as a finding keeps it: cut after [`MAX_QUOTED`] bytes, at a character boundary,
+/// with `…` to show the cut.
+pub fn quoted(text: &str) -> String {
+    if text.len() <= MAX_QUOTED {
+        return text.to_owned();
+    }
+    let mut cut = MAX_QUOTED;
+    while !text.is_char_boundary(cut) {
+        cut = cut.saturating_sub(1);
+    }
+    format!("{}…", text.get(..cut).unwrap_or_default())
+}
+
 /// A qualified name in a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name {
-    /// Namespace URI (`""` for none).
+    /// Namespace URI (`""` for none), cut after [`MAX_QUOTED`] bytes.
     pub ns: String,
-    /// Local name.
+    /// Local name, cut after [`MAX_QUOTED`] bytes.
     pub local: String,
 }
 
 impl Name {
     fn new(ns: &str, local: &str) -> Self {
-        Name { ns: ns.to_owned(), local: local.to_owned() }
+        Name { ns: quoted(ns), local: quoted(local) }
     }
 }
 
@@ -122,7 +139,7 @@ pub enum FindingKind {
         element: Name,
         /// The attribute, for attribute values.
         attribute: Option<Name>,
-        /// The value as written.
+        /// The value as written, cut after [`MAX_QUOTED`] bytes (with `…`).
         value: String,
         /// The check that failed.
         facet: FacetKind,
@@ -575,7 +592,7 @@ impl<'s> Validator<'s> {
                     FindingKind::BadValue {
                         element,
                         attribute: Some(Name::new(a.ns, a.local)),
-                        value: a.value.to_owned(),
+                        value: quoted(a.value),
                         facet,
                     },
                     a.span,
@@ -721,7 +738,7 @@ impl<'s> Validator<'s> {
                 };
                 if let Some(facet) = problem {
                     let element = self.decl_name(frame.decl);
-                    let value = value.to_owned();
+                    let value = quoted(value);
                     self.report(
                         sink,
                         FindingKind::BadValue { element, attribute: None, value, facet },

@@ -93,7 +93,7 @@ impl Validator {
         let Some(mut reader) = Reader::new(input, self.limits, &mut findings) else {
             return Report::new(input, findings, Facts::default());
         };
-        let mut schema = SchemaPass::new(&self.schema);
+        let mut schema = SchemaPass::new(&self.schema, self.limits.max_findings);
         let mut extractor = Extractor::new();
         // dsig (issue 5): canonical digest, SignedInfo and signature profile, in the same pass.
         let mut sig = SigPass::new(self.trust.is_some());

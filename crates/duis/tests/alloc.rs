@@ -101,3 +101,24 @@ fn a_signed_request_costs_a_few_dozen_allocations_verified_or_not() {
     assert!(unverified <= 24, "{unverified} allocations without a trust store");
     assert!(verified <= 36, "{verified} allocations with one");
 }
+
+/// Findings past the limit are counted, not kept: 200,000 unexpected siblings cost no more
+/// heap than the thousand findings reported (they used to cost 500 bytes each, kept).
+#[test]
+fn findings_past_the_limit_cost_no_memory() {
+    let siblings = |n: usize| -> Vec<u8> {
+        format!(
+            "<sr:Request xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\">{}</sr:Request>",
+            "<x/>".repeat(n)
+        )
+        .into_bytes()
+    };
+    let validator = Validator::new();
+    let (few, _) = peak_bytes(&validator, &siblings(20_000));
+    let input = siblings(200_000);
+    let (many, _) = peak_bytes(&validator, &input);
+    let report = validator.validate(&input);
+    assert!(report.has(duis::Code::LimitFindings));
+    // The bigger input itself is not on the heap here (the caller owns it).
+    assert!(many < few + few / 2, "{few} bytes for 20,000 siblings, {many} for 200,000");
+}

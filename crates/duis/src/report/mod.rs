@@ -788,6 +788,12 @@ impl Findings {
         }
     }
 
+    /// Counts findings dropped before they reached this list (the schema pass keeps its own
+    /// up to the same limit).
+    pub(crate) fn note_dropped(&mut self, dropped: usize) {
+        self.dropped = self.dropped.saturating_add(dropped);
+    }
+
     #[cfg(test)]
     pub(crate) fn finish_for_tests(self) -> Vec<Finding> {
         self.finish()

@@ -63,10 +63,28 @@ impl Default for Schema {
     }
 }
 
+/// The schema engine's findings for one message, kept up to the findings limit and counted
+/// beyond it: 400,000 unexpected siblings must not cost 400,000 kept findings.
+struct Kept {
+    list: Vec<duis_xsd::Finding>,
+    max: usize,
+    dropped: usize,
+}
+
+impl duis_xsd::Sink for Kept {
+    fn push(&mut self, finding: duis_xsd::Finding) {
+        if self.list.len() < self.max {
+            self.list.push(finding);
+        } else {
+            self.dropped = self.dropped.saturating_add(1);
+        }
+    }
+}
+
 /// The schema engine's state for one message.
 pub(crate) struct SchemaPass<'s> {
     validator: duis_xsd::Validator<'s>,
-    findings: Vec<duis_xsd::Finding>,
+    findings: Kept,
     /// The latest text event, held back so that an element's only chunk of text reaches the
     /// validator with its end tag and is checked where it lies in the input, never copied
     /// (a 13.65 MB `FirmwareImage` would otherwise be held twice).
@@ -74,8 +92,10 @@ pub(crate) struct SchemaPass<'s> {
 }
 
 impl<'s> SchemaPass<'s> {
-    pub(crate) fn new(schema: &'s Schema) -> SchemaPass<'s> {
-        SchemaPass { validator: schema.tables().validator(), findings: Vec::new(), pending: None }
+    /// A pass keeping at most `max_findings` findings.
+    pub(crate) fn new(schema: &'s Schema, max_findings: usize) -> SchemaPass<'s> {
+        let findings = Kept { list: Vec::new(), max: max_findings, dropped: 0 };
+        SchemaPass { validator: schema.tables().validator(), findings, pending: None }
     }
 
     /// Feeds one event.
@@ -152,10 +172,11 @@ impl<'s> SchemaPass<'s> {
     /// Ends the document and moves the findings into the report.
     pub(crate) fn finish(mut self, end: usize, findings: &mut Findings) {
         self.validator.finish(end..end, &mut self.findings);
-        for finding in self.findings {
+        for finding in self.findings.list {
             let code = code_of(&finding.kind);
             findings.push(code, Span::new(finding.span.start, finding.span.end), Detail::Schema(Box::new(finding)));
         }
+        findings.note_dropped(self.findings.dropped);
     }
 }
 

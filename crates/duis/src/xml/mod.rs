@@ -17,6 +17,8 @@ use quick_xml::events::{BytesStart, Event as QxEvent};
 pub use limits::Limits;
 
 use crate::report::{Code, Detail, Findings, Span};
+// A finding quotes a name, cut to a bound: never a copy of a 32 MiB name.
+use duis_xsd::quoted;
 
 /// Namespace URIs the validator knows, matched by URI, never by prefix.
 pub(crate) mod ns {
@@ -400,7 +402,8 @@ impl<'a> Reader<'a> {
         let qname = self.slice(span, 1, 0).get(..tag.name().as_ref().len()).unwrap_or_default();
         // quick-xml does not check name characters: `<a//>` would be an element named `a/`.
         let Some((prefix, local)) = split_qname(qname) else {
-            findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{qname:?} is not an XML name")));
+            let name = quoted(qname);
+            findings.push(Code::XmlMalformed, span, Detail::Parser(format!("{name:?} is not an XML name")));
             return self.stop();
         };
         self.open.push((self.bindings.len(), qname));
@@ -424,7 +427,7 @@ impl<'a> Reader<'a> {
                 // No default namespace in scope: the element is in no namespace.
                 None if prefix.is_empty() => (Ns::None, Cow::Borrowed("")),
                 None => {
-                    let prefix = prefix.to_owned();
+                    let prefix = quoted(prefix);
                     findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
                     return self.stop();
                 }
@@ -503,12 +506,12 @@ impl<'a> Reader<'a> {
             let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
             let attribute_span = Span::new(at(key.start), at(placed.end.saturating_add(1)));
             if self.attributes.iter().any(|a| a.qname == qname) {
-                let name = qname.to_owned();
+                let name = quoted(qname);
                 findings.push(Code::XmlDuplicateAttribute, attribute_span, Detail::Attribute { name });
                 return false;
             }
             let Some((prefix, local)) = split_qname(qname) else {
-                return malformed(findings, format!("{qname:?} is not an XML name"));
+                return malformed(findings, format!("{:?} is not an XML name", quoted(qname)));
             };
             let normalised = if plain {
                 Ok(Cow::Borrowed(raw))
@@ -554,7 +557,7 @@ impl<'a> Reader<'a> {
                 prefix => match self.binding(prefix) {
                     Some(binding) => binding.uri.clone(),
                     None => {
-                        let prefix = prefix.to_owned();
+                        let prefix = quoted(prefix);
                         findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
                         return false;
                     }
@@ -572,7 +575,7 @@ impl<'a> Reader<'a> {
             for (i, a) in self.attributes.iter().enumerate().filter(|(_, a)| named(a)) {
                 let twin = self.attributes.iter().skip(i.saturating_add(1)).filter(|b| named(b));
                 if let Some(b) = twin.into_iter().find(|b| b.local == a.local && b.uri == a.uri) {
-                    let name = b.qname.to_owned();
+                    let name = quoted(b.qname);
                     findings.push(Code::XmlDuplicateAttribute, b.span, Detail::Attribute { name });
                     return false;
                 }
@@ -599,10 +602,14 @@ impl<'a> Reader<'a> {
         let (code, detail) = match error {
             QxError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => (
                 Code::XmlMismatchedEnd,
-                Detail::Parser(format!("end tag </{found}> does not match the open element <{expected}>")),
+                Detail::Parser(format!(
+                    "end tag </{}> does not match the open element <{}>",
+                    quoted(&found),
+                    quoted(&expected)
+                )),
             ),
             QxError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
-                (Code::XmlMismatchedEnd, Detail::Parser(format!("end tag </{name}> closes no open element")))
+                (Code::XmlMismatchedEnd, Detail::Parser(format!("end tag </{}> closes no open element", quoted(&name))))
             }
             QxError::Syntax(SyntaxError::UnclosedTag)
             | QxError::Syntax(SyntaxError::UnclosedComment)
@@ -935,7 +942,7 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
             "quot" => '"',
             "apos" => '\'',
             _ => {
-                return Err((Code::XmlUndefinedEntity, Detail::Entity { name: name.to_owned() }));
+                return Err((Code::XmlUndefinedEntity, Detail::Entity { name: quoted(name) }));
             }
         }
     };

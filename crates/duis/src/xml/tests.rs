@@ -260,6 +260,20 @@ fn attribute_spans_run_from_the_name_to_the_closing_quote() {
     assert_eq!((finding.code, &input[finding.span.start..finding.span.end]), (Code::XmlDuplicateAttribute, "b='2'"));
 }
 
+/// A finding quotes a name, never copies a huge one.
+#[test]
+fn findings_quote_long_names_cut() {
+    let long = "a".repeat(100_000);
+    for input in [format!("<{long}:b/>"), format!("<a></{long}>"), format!("<a>&{long};</a>")] {
+        let mut findings = Findings::new(10);
+        let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+        while reader.next(&mut findings).is_some() {}
+        let message = findings.list()[0].detail.to_string();
+        assert!(message.len() < 2 * duis_xsd::MAX_QUOTED + 100, "{}", message.len());
+        assert!(message.contains('…'), "{}", &message[..80]);
+    }
+}
+
 #[test]
 fn xml_prefix_is_bound_without_declaration_and_may_be_declared_to_its_uri() {
     assert!(codes("<a xml:lang='en'/>").is_empty());
