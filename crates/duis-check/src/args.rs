@@ -57,10 +57,10 @@ pub(crate) struct Args {
     #[arg(long = "pre-command", value_name = "FILE")]
     pub(crate) pre_command: Option<PathBuf>,
 
-    /// Threads to check inputs with (default: one per core). With --counters inputs are
-    /// checked one by one whatever this says.
-    #[arg(long, short = 'j', value_name = "N")]
-    pub(crate) threads: Option<std::num::NonZeroUsize>,
+    /// Threads to check inputs with, 1 to 256 (default: one per core). With --counters inputs
+    /// are checked one by one whatever this says.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) threads: Option<u16>,
 
     /// Human format: print nothing for valid inputs without findings.
     #[arg(long, short)]

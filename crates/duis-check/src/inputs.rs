@@ -28,11 +28,14 @@ impl Input {
 }
 
 /// Expands directories (recursively, files ending in `.xml` in any case, sorted by name so
-/// output is deterministic). Files named explicitly are checked whatever their name.
+/// output is deterministic; hidden files and directories, whose names start with `.`, are
+/// passed over, as `git` and `ripgrep` do). Files named explicitly are checked whatever their
+/// name.
 ///
-/// Usage errors: standard input named twice (the second read would see nothing), and a
-/// directory holding no `.xml` file (a pipeline pointed at the wrong folder must not pass by
-/// checking nothing).
+/// A directory holding no `.xml` file is an input that cannot be checked (a pipeline pointed
+/// at the wrong folder must not pass by checking nothing), as is an entry that cannot be read
+/// where a message may be; a broken link or a link loop that names no `.xml` file is only
+/// noted. Standard input named twice is a usage error (the second read would see nothing).
 pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
     let mut out = Vec::new();
     let mut stdin_seen = false;
@@ -43,7 +46,11 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
             out.push(Input::Stdin);
         } else if path.is_dir() {
             let before = out.len();
-            let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
+            let walker = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
             for entry in walker {
                 match entry {
                     Ok(entry) if entry.file_type().is_file() && is_xml(entry.path()) => {
@@ -52,11 +59,19 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
                     Ok(_) => {}
                     Err(error) => {
                         let at = error.path().unwrap_or(path).to_path_buf();
-                        out.push(Input::Unreadable(at, error.to_string()));
+                        let broken = error.loop_ancestor().is_some()
+                            || error.io_error().is_some_and(|e| e.kind() == io::ErrorKind::NotFound);
+                        if broken && !is_xml(&at) {
+                            eprintln!("duis-check: note: {}: skipped: {error}", at.display());
+                        } else {
+                            out.push(Input::Unreadable(at, error.to_string()));
+                        }
                     }
                 }
             }
-            anyhow::ensure!(out.len() > before, "{}: no .xml file in this directory", path.display());
+            if out.len() == before {
+                out.push(Input::Unreadable(path.clone(), "no .xml file in this directory".to_owned()));
+            }
         } else {
             out.push(Input::File(path.clone()));
         }
@@ -64,9 +79,12 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+}
+
 fn is_xml(path: &Path) -> bool {
-    let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-    !hidden && path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    !is_hidden(path) && path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
 /// Reads at most `cap` bytes of an input.

@@ -77,7 +77,7 @@ fn run() -> anyhow::Result<ExitCode> {
     let validator = builder.now(now).build();
     if let Some(threads) = args.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.get())
+            .num_threads(usize::from(threads))
             .build_global()
             .context("--threads: could not start the thread pool")?;
     }

@@ -22,8 +22,7 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
         return out;
     }
     let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
-    for finding in report.findings() {
-        let at = report.position(finding.span.start);
+    for (finding, at) in report.findings().iter().zip(report.finding_positions()) {
         let _ = writeln!(
             out,
             "{name}:{}:{}: {} {}: {}",
@@ -33,7 +32,7 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
             finding.code,
             finding.message()
         );
-        if let Some((line_text, first_line, range)) = excerpt(report.input(), finding.span) {
+        if let Some((line_text, range)) = excerpt(report.input(), finding.span) {
             let level = match finding.severity {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
@@ -41,7 +40,7 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
             };
             let group = Group::with_level(level).element(
                 Snippet::source(&line_text)
-                    .line_start(first_line)
+                    .line_start(at.line)
                     .fold(false)
                     .annotation(AnnotationKind::Primary.span(range).label(finding.code.as_str())),
             );
@@ -91,14 +90,14 @@ fn describe(report: &Report<'_>) -> String {
     text
 }
 
-/// The source line holding `span.start` (windowed when long), its line number, and the span
-/// within it.
-fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, usize, std::ops::Range<usize>)> {
+/// The source line holding `span.start`, windowed (long lines, base64 payloads and minified
+/// XML, are cut around the finding: only the window is ever read), and the span within it.
+fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, std::ops::Range<usize>)> {
     let start = span.start.min(input.len());
-    let line_start = input.get(..start)?.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let line_end = input.get(start..)?.iter().position(|&b| b == b'\n').map_or(input.len(), |i| start + i);
-    let from = start.saturating_sub(WINDOW_BEFORE).max(line_start);
-    let to = start.saturating_add(WINDOW_AFTER).min(line_end);
+    let earliest = start.saturating_sub(WINDOW_BEFORE);
+    let from = input.get(earliest..start)?.iter().rposition(|&b| b == b'\n').map_or(earliest, |i| earliest + i + 1);
+    let latest = start.saturating_add(WINDOW_AFTER).min(input.len());
+    let to = input.get(start..latest)?.iter().position(|&b| b == b'\n').map_or(latest, |i| start + i);
     let window = input.get(from..to)?;
     let lossy = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let mut text = lossy(window);
@@ -112,8 +111,7 @@ fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, usize, std::ops::R
         // A point: mark the character there, or the line end.
         rel_end = text.get(rel_start..).and_then(|r| r.chars().next()).map_or(rel_start, |c| rel_start + c.len_utf8());
     }
-    let line = input.get(..line_start)?.iter().filter(|&&b| b == b'\n').count() + 1;
-    Some((text, line, rel_start..rel_end))
+    Some((text, rel_start..rel_end))
 }
 
 /// The JSON rendering of one report: a single line.
@@ -129,8 +127,8 @@ pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
     let findings: Vec<serde_json::Value> = report
         .findings()
         .iter()
-        .map(|f| {
-            let at = report.position(f.span.start);
+        .zip(report.finding_positions())
+        .map(|(f, at)| {
             serde_json::json!({
                 "code": f.code.as_str(),
                 "severity": f.severity.as_str(),

@@ -29,6 +29,17 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     if args.files.len() > 1 && to_dir.is_none() {
         bail!("several FILEs: give --out an existing directory to write them into");
     }
+    // Into a directory, each output is named after its input: two inputs of one name would
+    // write one file, the second over the first.
+    if to_dir.is_some() {
+        let mut names = std::collections::HashSet::new();
+        for file in &args.files {
+            let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;
+            if !names.insert(name) {
+                bail!("{}: another FILE has the same name; its signed copy would overwrite one", file.display());
+            }
+        }
+    }
     for file in &args.files {
         // A message as large as the checker reads, and no larger.
         let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);

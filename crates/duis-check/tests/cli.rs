@@ -128,11 +128,24 @@ fn every_input_gets_its_json_line_even_unreadable_ones() {
 #[test]
 fn an_empty_directory_or_stdin_twice_is_a_usage_error() {
     let dir = std::env::temp_dir().join(format!("duis-check-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir.join(".hidden")).unwrap();
     std::fs::write(dir.join("notes.txt"), "not a message").unwrap();
+    // Hidden files and directories are passed over, as git and ripgrep do.
+    let sample = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    std::fs::copy(&sample, dir.join(".hidden/a.xml")).unwrap();
+    std::fs::copy(&sample, dir.join(".b.xml")).unwrap();
+    // A broken link that names no message is only noted.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("gone"), dir.join("README")).unwrap();
     let out = run(&[dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no .xml file"), "{}", String::from_utf8_lossy(&out.stderr));
+    // The other inputs are still checked, each with its line; the status says one failed.
+    let out = run(&["--format", "json", dir.to_str().unwrap(), sample.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{}", stdout(&out));
+    assert!(lines[0]["valid"].is_null() && lines[1]["valid"] == true, "{}", stdout(&out));
     std::fs::remove_dir_all(&dir).unwrap();
     let out = run_stdin(&["-", "-"], b"<a/>");
     assert_eq!(out.status.code(), Some(2));
@@ -369,6 +382,30 @@ fn sign_then_check_round_trips() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let checked = run(&["--now", TEST_NOW, "--trust", trust.to_str().unwrap(), target.to_str().unwrap()]);
     assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+
+    // --out DIR with two inputs of one name: refused before anything is written.
+    let (a, b, out_dir) = (dir.join("a"), dir.join("b"), dir.join("out"));
+    for d in [&a, &b, &out_dir] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::copy(&unsigned, a.join("m.xml")).unwrap();
+    std::fs::copy(&unsigned, b.join("m.xml")).unwrap();
+    let (first, second) = (a.join("m.xml"), b.join("m.xml"));
+    let (key, cert) = (key.to_str().unwrap(), cert.to_str().unwrap());
+    let out = run(&[
+        "sign",
+        "--key",
+        key,
+        "--cert",
+        cert,
+        "--out",
+        out_dir.to_str().unwrap(),
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("same name"));
+    assert!(!out_dir.join("m.xml").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -137,6 +137,7 @@ impl Validator {
                 now: self.now,
                 dcc: self.dcc,
                 crypto: self.crypto.as_ref(),
+                root: root.unwrap_or_default(),
             };
             xml_signer = rules::mp104::check(sig.finish(), &context, &mut findings);
             if let Some(response) = &extraction.response {

@@ -440,6 +440,20 @@ fn signing_refuses_a_relative_namespace_uri() {
 }
 
 #[test]
+fn signing_again_gives_what_signing_once_gives_and_keeps_crlf_line_ends() {
+    let (cert, key) = crate::pki::load("user-xml-sign");
+    let once = duis::sign(supply_status().as_bytes(), &key, &cert).unwrap();
+    let twice = duis::sign(&once, &key, &cert).unwrap();
+    let masked = |bytes: &[u8]| crate::testdata::mask_signature_value(bytes);
+    assert_eq!(String::from_utf8(masked(&twice)).unwrap(), String::from_utf8(masked(&once)).unwrap());
+    // A CR LF file gets a CR LF line end, never a bare LF.
+    let crlf = supply_status().replace('\n', "\r\n");
+    let signed = String::from_utf8(duis::sign(crlf.as_bytes(), &key, &cert).unwrap()).unwrap();
+    assert_eq!(signed.matches('\n').count(), signed.matches("\r\n").count(), "{signed}");
+    assert!(test_pki_validator().validate(signed.as_bytes()).is_valid());
+}
+
+#[test]
 fn signing_refuses_what_the_verifier_would_refuse() {
     let (cert, key) = crate::pki::load("user-xml-sign");
     let signed = String::from_utf8(duis::sign(supply_status().as_bytes(), &key, &cert).unwrap()).unwrap();

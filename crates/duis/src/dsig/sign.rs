@@ -153,15 +153,26 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
     let mut before: Vec<u8> = Vec::with_capacity(message.len().saturating_add(1024));
     match layout.old_signature {
         Some((start, end)) => {
-            before.extend_from_slice(head.get(..start).unwrap_or_default());
+            // The white space that set the old signature on its own line goes with it, so
+            // that signing again gives what signing the unsigned message gives.
+            let kept = head.get(..start).unwrap_or_default();
+            let indent = kept.iter().rev().take_while(|b| crate::xml::is_xml_space(**b)).count();
+            before.extend_from_slice(kept.get(..kept.len().saturating_sub(indent)).unwrap_or_default());
             before.extend_from_slice(head.get(end..).unwrap_or_default());
         }
         None => before.extend_from_slice(head),
     }
-    // Put the signature on its own line when the root's end tag is on its own line.
+    // Put the signature on its own line when the root's end tag is on its own line, with the
+    // document's own line end (CR LF in a CR LF file).
     let trailing = before.iter().rev().take_while(|b| crate::xml::is_xml_space(**b)).count();
-    let newline = before.iter().rev().take(trailing).any(|&b| b == b'\n');
-    let (indent, after) = if newline { ("  ", "\n") } else { ("", "") };
+    let space = before.get(before.len().saturating_sub(trailing)..).unwrap_or_default();
+    let newline = space.contains(&b'\n');
+    let crlf = space.windows(2).any(|w| w == b"\r\n");
+    let (indent, after) = match (newline, crlf) {
+        (true, true) => ("  ", "\r\n"),
+        (true, false) => ("  ", "\n"),
+        _ => ("", ""),
+    };
 
     let open = format!(
         "{indent}<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\

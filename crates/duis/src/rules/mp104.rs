@@ -33,6 +33,8 @@ pub(crate) struct Context<'v> {
     pub(crate) dcc: Eui64,
     /// The cryptographic checks.
     pub(crate) crypto: &'v dyn SignatureVerifier,
+    /// The root's start tag, where a missing signature is reported.
+    pub(crate) root: Span,
 }
 
 /// DCC replies: responses and alerts under the `Response` root.
@@ -51,8 +53,8 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
     let Some(signature) = &outcome.signature else {
         if !outcome.any_signature {
             match context.kind {
-                Some(kind) if kind.is_request() => findings.push(Code::SigMissing, Span::point(0), Detail::None),
-                Some(kind) if is_reply(kind) => findings.push(Code::SigReplyUnsigned, Span::point(0), Detail::None),
+                Some(kind) if kind.is_request() => findings.push(Code::SigMissing, context.root, Detail::None),
+                Some(kind) if is_reply(kind) => findings.push(Code::SigReplyUnsigned, context.root, Detail::None),
                 _ => {}
             }
         }
