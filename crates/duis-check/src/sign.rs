@@ -21,9 +21,25 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
         duis::Certificate::from_pem(&cert_bytes)
     }
     .with_context(|| format!("--cert {}", args.cert.display()))?;
+    // Signing still works with a certificate the receiver will refuse: say so now.
+    let warn = |why: &str| eprintln!("duis-check: warning: --cert {}: {why}", args.cert.display());
     if let Some(misfit) = cert.misfit() {
-        // Signing still works; the receiver will refuse it. Say so now.
-        eprintln!("duis-check: warning: --cert {}: {misfit}", args.cert.display());
+        warn(&misfit.to_string());
+    }
+    // MP104: requests are signed with a User XML-signing certificate (87), replies with the
+    // DCC's (89); a role key signs GBCS commands, never XML.
+    if !matches!(cert.role(), Some(0x87 | 0x89)) {
+        warn(&format!(
+            "role {:?} is not XML signing (87, or 89 for the DCC): the message will be refused (mp104.role)",
+            cert.role_text().unwrap_or("")
+        ));
+    }
+    let now = crate::system_now();
+    let (from, to) = (cert.not_before(), cert.not_after());
+    if from.partial_cmp_xsd(now) == Some(std::cmp::Ordering::Greater) {
+        warn(&format!("not valid before {from}: the message will be refused until then (pki.not-yet-valid)"));
+    } else if to.partial_cmp_xsd(now) == Some(std::cmp::Ordering::Less) {
+        warn(&format!("expired at {to}: the message will be refused (pki.expired)"));
     }
     let to_dir = args.out.as_deref().filter(|out| out.is_dir());
     if args.files.len() > 1 && to_dir.is_none() {

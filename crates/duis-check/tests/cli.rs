@@ -409,6 +409,31 @@ fn sign_then_check_round_trips() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Signing with a certificate the receiver will refuse works, with a warning saying why.
+#[test]
+fn sign_warns_of_a_certificate_the_receiver_will_refuse() {
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    for (name, why) in [("user-xml-sign-expired", "pki.expired"), ("supplier-ds", "mp104.role"), ("user-xml-sign", "")]
+    {
+        let (key, cert) = (testdata(&format!("pki/{name}.key")), testdata(&format!("pki/{name}.pem")));
+        let out = run(&[
+            "sign",
+            "--key",
+            key.to_str().unwrap(),
+            "--cert",
+            cert.to_str().unwrap(),
+            unsigned.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if why.is_empty() {
+            assert!(!stderr.contains("warning"), "{name}: {stderr}");
+        } else {
+            assert!(stderr.contains(why), "{name}: {stderr}");
+        }
+    }
+}
+
 #[test]
 fn sign_refuses_a_key_that_does_not_match_the_certificate() {
     let out = run(&[
