@@ -43,6 +43,10 @@ fn run() -> anyhow::Result<ExitCode> {
         return sign::run(sign_args);
     }
     if let Some(code) = &args.explain {
+        // Nothing is checked with --explain: PATHs beside it would be passed over silently.
+        if !args.paths.is_empty() {
+            bail!("--explain prints what a code means and checks nothing: give it alone");
+        }
         return explain(code);
     }
     // Time is an input: parsed and checked now so scripts fail early on a bad value; the

@@ -223,6 +223,9 @@ fn explain_prints_the_code_and_its_clause() {
     let out = run(&["--explain", "request.nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("request.cv-not-allowed"));
+    // It checks nothing, so PATHs beside it are a usage error, not passed over.
+    let out = run(&["--explain", "request.cv-not-allowed", testdata("valid").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
