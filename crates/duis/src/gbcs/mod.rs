@@ -208,6 +208,9 @@ pub(crate) struct RoleKey<'k> {
     /// When the certificate is not valid at the evaluation time: its period and that time.
     /// Such a key never verifies a command; it is tried only to say why none did.
     pub(crate) lapsed: Option<Lapse>,
+    /// When the certificate does not fit the Organisation Certificate profile (keyUsage key
+    /// agreement, say): its serial and misfit. Tried only to say why no key verified.
+    pub(crate) misfit: Option<(String, crate::pki::Misfit)>,
 }
 
 /// A certificate outside its validity period at the evaluation time.
@@ -242,6 +245,9 @@ pub(crate) enum SignerCheck {
     /// Only a key of a role that may sign, but whose certificate is not valid at the
     /// evaluation time, verified it.
     Lapsed(VerifiedKey, Lapse),
+    /// Only a key whose certificate does not fit the profile verified it: the certificate's
+    /// serial and misfit.
+    Misfit(VerifiedKey, String, crate::pki::Misfit),
     /// Keys were tried and none verified; their labels.
     BadSignature(Vec<String>),
     /// The originator has no Digital Signing key at all.
@@ -270,17 +276,22 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys, srv: Option<&Srv>) ->
     }
     let (user, other): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) =
         candidates.iter().partition(|k| may_sign(srv, k.role_ou));
+    // A key of a role that may sign but whose certificate misfits the profile: its misfit
+    // is why it does not count.
+    let (user, misfits): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) = user.into_iter().partition(|k| k.misfit.is_none());
     let (user, lapsed): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) = user.into_iter().partition(|k| k.lapsed.is_none());
     let found = |list: &[&RoleKey<'_>]| {
         list.iter()
             .find(|k| verify_with(apdu, k.public_key))
-            .map(|k| (VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() }, k.lapsed))
+            .map(|k| (VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() }, k.lapsed, k.misfit.clone()))
     };
-    if let Some((key, _)) = found(&user) {
+    if let Some((key, ..)) = found(&user) {
         SignerCheck::Verified(key)
-    } else if let Some((key, Some(lapse))) = found(&lapsed) {
+    } else if let Some((key, Some(lapse), _)) = found(&lapsed) {
         SignerCheck::Lapsed(key, lapse)
-    } else if let Some((key, _)) = found(&other) {
+    } else if let Some((key, _, Some((serial, misfit)))) = found(&misfits) {
+        SignerCheck::Misfit(key, serial, misfit)
+    } else if let Some((key, ..)) = found(&other) {
         SignerCheck::WrongRole(key)
     } else {
         SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label.into_owned()).collect())

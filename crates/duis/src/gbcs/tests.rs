@@ -143,6 +143,7 @@ impl RoleKeys for Keys {
                 public_key: public,
                 label: label.into(),
                 lapsed: None,
+                misfit: None,
             })
             .collect()
     }
@@ -631,6 +632,28 @@ fn signature_outcomes_each_have_their_code() {
             }
         );
     }
+
+    // Signed by the Supplier role key, whose certificate misfits the profile (keyUsage key
+    // agreement): the misfit is the finding, as for an XML signer.
+    struct Misfitting(Vec<u8>);
+    impl RoleKeys for Misfitting {
+        fn role_signing_keys(&self, originator: Eui64) -> Vec<RoleKey<'_>> {
+            let misfit = crate::pki::Misfit::KeyUsage { flags: Some(0x08) };
+            (originator == SUPPLIER)
+                .then(|| RoleKey {
+                    role_ou: 0x02,
+                    public_key: &self.0,
+                    label: "key-agreement".into(),
+                    lapsed: None,
+                    misfit: Some(("77".to_owned(), misfit)),
+                })
+                .into_iter()
+                .collect()
+        }
+    }
+    let keys = Misfitting(world.role.public());
+    let (findings, header) = run(&facts_for(&fields, &world.role.sign_pre_command(&pre)), Some(&keys), None);
+    assert_eq!((codes(&findings), header.and_then(|h| h.verified_by)), (vec![Code::PkiKeyUsage], None));
 
     // Signed by a key the store does not hold for this EUI.
     let stranger = TestKey::generate();

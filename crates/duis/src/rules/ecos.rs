@@ -173,6 +173,14 @@ pub(crate) fn check_signature(
             let detail = Detail::Validity { not_before: lapse.not_before, not_after: lapse.not_after, now: lapse.now };
             findings.push(code, span, detail);
         }
+        SignerCheck::Misfit(_, serial, misfit) => {
+            let code = if matches!(misfit, crate::pki::Misfit::KeyUsage { .. }) {
+                Code::PkiKeyUsage
+            } else {
+                Code::PkiBadProfile
+            };
+            findings.push(code, span, Detail::Profile { serial, misfit });
+        }
         SignerCheck::WrongRole(key) => match srv.filter(|_| gbcs::is_user_role(key.role)) {
             // A User role, but not one the SRV is sent by.
             Some(srv) => findings.push(
@@ -244,7 +252,8 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
             .certificates()
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.eui() == Some(originator) && c.misfit().is_none())
+            // Certificates that do not fit the profile come too, to say why none verified.
+            .filter(|(_, c)| c.eui() == Some(originator))
             .filter(|(i, _)| self.store.chains(*i))
             .filter_map(|(_, c)| {
                 let lapsed = self.now.and_then(|now| {
@@ -256,10 +265,12 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
                     Some(crate::gbcs::Lapse { expired, not_before: c.not_before(), not_after: c.not_after(), now })
                 });
                 Some(crate::gbcs::RoleKey {
-                    role_ou: c.role()?,
+                    // A role that is not two hex digits names no User role (0 is none).
+                    role_ou: c.role().unwrap_or(0),
                     public_key: c.public_key()?,
                     label: std::borrow::Cow::Borrowed(c.key_label()),
                     lapsed,
+                    misfit: c.misfit().map(|m| (c.serial_decimal(), m.clone())),
                 })
             })
             .collect()
