@@ -121,13 +121,15 @@ pub(crate) fn load_pre_command(path: &Path) -> anyhow::Result<Vec<u8>> {
     if bytes.first() == Some(&0xDF) {
         return Ok(bytes);
     }
-    let text: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    // Hex text as an editor saves it may start with a UTF-8 byte-order mark.
+    let hex_text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text: Vec<u8> = hex_text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
     if let Some(at) = text.iter().position(|b| !b.is_ascii_hexdigit()) {
         anyhow::bail!(
-            "--pre-command {}: neither a raw Pre-Command (starting with the byte DF) nor hex digits (found {:?} \
-             after {at} hex digits)",
+            "--pre-command {}: neither a raw Pre-Command (starting with the byte DF) nor hex digits (found byte \
+             {:#04x} after {at} hex digits)",
             path.display(),
-            char::from(text[at])
+            text.get(at).copied().unwrap_or_default()
         );
     }
     anyhow::ensure!(!text.is_empty(), "--pre-command {}: empty", path.display());
