@@ -451,6 +451,11 @@ fn signing_again_gives_what_signing_once_gives_and_keeps_crlf_line_ends() {
     let signed = String::from_utf8(duis::sign(crlf.as_bytes(), &key, &cert).unwrap()).unwrap();
     assert_eq!(signed.matches('\n').count(), signed.matches("\r\n").count(), "{signed}");
     assert!(test_pki_validator().validate(signed.as_bytes()).is_valid());
+    // A CR file (old Mac line ends) gets CR.
+    let cr = supply_status().replace('\n', "\r");
+    let signed = String::from_utf8(duis::sign(cr.as_bytes(), &key, &cert).unwrap()).unwrap();
+    assert!(!signed.contains('\n') && signed.contains("</ds:Signature>\r</sr:Request>"), "{signed}");
+    assert!(test_pki_validator().validate(signed.as_bytes()).is_valid());
 }
 
 #[test]

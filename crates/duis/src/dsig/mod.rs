@@ -315,6 +315,9 @@ pub(crate) struct SigPass {
     /// The first start tag declaring a relative namespace URI, which canonical XML cannot
     /// process (reported only for a signed document).
     relative_namespace: Option<Span>,
+    /// Depth of an open `sr:SMETS1SignedResponse` below the root, whose own `ds:Signature`
+    /// child is content.
+    smets1_response: Option<u32>,
     outcome: SigOutcome,
 }
 
@@ -420,6 +423,7 @@ impl SigPass {
             misplaced_reported: false,
             comments: Comments::default(),
             relative_namespace: None,
+            smets1_response: None,
             // A DUIS SignedInfo canonicalises to about 700 bytes: one allocation, not a
             // doubling per element.
             outcome: SigOutcome {
@@ -479,7 +483,14 @@ impl SigPass {
         self.depth = self.depth.saturating_add(1);
         let depth = self.depth;
         self.root_seen = true;
-        let is_signature = ns == Ns::Ds && local == "Signature";
+        // The SMETS1 service provider's signature, which the schema puts as the last child of a
+        // nested SMETS1SignedResponse, is content of the reply: signed by the DCC with the rest,
+        // neither the reply's signature nor a misplaced one.
+        let smets1_signature = self.smets1_response.is_some_and(|at| depth == at.saturating_add(1));
+        if ns == Ns::Sr && local == "SMETS1SignedResponse" && depth > 1 && self.smets1_response.is_none() {
+            self.smets1_response = Some(depth);
+        }
+        let is_signature = ns == Ns::Ds && local == "Signature" && !smets1_signature;
         // An element after the root's signature makes it misplaced; a second signature there
         // is reported as a duplicate instead, once.
         if depth == 2
@@ -690,6 +701,9 @@ impl SigPass {
         if self.in_signed_info == Some(depth) {
             self.in_signed_info = None;
             self.signed_info_done = true;
+        }
+        if self.smets1_response == Some(depth) {
+            self.smets1_response = None;
         }
         self.depth = depth.saturating_sub(1);
     }

@@ -166,12 +166,14 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
     // document's own line end (CR LF in a CR LF file).
     let trailing = before.iter().rev().take_while(|b| crate::xml::is_xml_space(**b)).count();
     let space = before.get(before.len().saturating_sub(trailing)..).unwrap_or_default();
-    let newline = space.contains(&b'\n');
-    let crlf = space.windows(2).any(|w| w == b"\r\n");
-    let (indent, after) = match (newline, crlf) {
-        (true, true) => ("  ", "\r\n"),
-        (true, false) => ("  ", "\n"),
-        _ => ("", ""),
+    let (indent, after) = if space.windows(2).any(|w| w == b"\r\n") {
+        ("  ", "\r\n")
+    } else if space.contains(&b'\n') {
+        ("  ", "\n")
+    } else if space.contains(&b'\r') {
+        ("  ", "\r")
+    } else {
+        ("", "")
     };
 
     let open = format!(
