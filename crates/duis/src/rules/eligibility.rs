@@ -4,7 +4,8 @@
 //! Runs only when the caller supplies a [`PartyRegistry`]; otherwise the report lists
 //! eligibility among the checks it skipped.
 
-use crate::message::RequestFacts;
+use crate::catalogue::Srv;
+use crate::message::{Located, RequestFacts};
 use crate::parties::{PartyRegistry, RoleSet};
 use crate::report::{Code, Detail, Findings};
 
@@ -16,27 +17,20 @@ pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, find
         findings.push(Code::EligibilityUnknownParty, id.span, Detail::Party { party: originator });
         return;
     };
-    let eligible = RoleSet::of(srv.value.eligible_roles);
-    // 7.16, 8.5 and 8.6 list no roles in the matrix: any registered party may send them
-    // [inferred; documented in docs/rules.md].
-    if !eligible.is_empty() && !held.intersects(eligible) {
-        findings.push(
-            Code::EligibilityRole,
-            id.span,
-            Detail::Eligibility { party: originator, srv: srv.value.id, held, eligible, scheduled: false },
-        );
-    }
+    let check_srv = |srv: &Located<&'static Srv>, scheduled: bool, findings: &mut Findings| {
+        let eligible = RoleSet::of(srv.value.eligible_roles);
+        // 7.16, 8.5 and 8.6 list no roles in the matrix: any registered party may send them
+        // [inferred; documented in docs/rules.md].
+        if !eligible.is_empty() && !held.intersects(eligible) {
+            let detail = Detail::Eligibility { party: originator, srv: srv.value.id, held, eligible, scheduled };
+            findings.push(Code::EligibilityRole, if scheduled { srv.span } else { id.span }, detail);
+        }
+    };
+    check_srv(srv, false, findings);
     // A 5.1 Create Schedule has the DCC send the request it schedules on the originator's
     // behalf at every occurrence: the originator must be eligible for that SRV too, or a
     // schedule would be a way round its eligibility [inferred; docs/rules.md].
     if let Some(scheduled) = facts.schedule.as_ref().and_then(|s| s.service_reference_variant.as_ref()) {
-        let eligible = RoleSet::of(scheduled.value.eligible_roles);
-        if !eligible.is_empty() && !held.intersects(eligible) {
-            findings.push(
-                Code::EligibilityRole,
-                scheduled.span,
-                Detail::Eligibility { party: originator, srv: scheduled.value.id, held, eligible, scheduled: true },
-            );
-        }
+        check_srv(scheduled, true, findings);
     }
 }
