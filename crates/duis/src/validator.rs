@@ -139,7 +139,7 @@ impl Validator {
                 crypto: self.crypto.as_ref(),
                 root: root.unwrap_or_default(),
             };
-            xml_signer = rules::mp104::check(sig.finish(), &context, &mut findings);
+            xml_signer = rules::mp104::check(sig.finish(input), &context, &mut findings);
             if let Some(response) = &extraction.response {
                 rules::response::check(response, &mut findings);
                 rules::wan_matrix::check(response, &mut findings);

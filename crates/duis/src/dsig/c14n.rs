@@ -26,9 +26,16 @@ impl Sink for Vec<u8> {
 
 /// A SHA-256 context fed through a small buffer, so the many short writes of a canonical
 /// serialisation cost one `update` per few kilobytes. Long runs bypass the buffer.
+///
+/// Most of a signed message is already in canonical form as it lies in the input (`<a>`,
+/// `</a>`, text with nothing to escape): such bytes are not copied but noted as a run of the
+/// input ([`DocOut::raw`]), extended while the next canonical bytes follow on directly, and
+/// hashed where they lie when something else must be written.
 pub(crate) struct Hasher {
     context: ring::digest::Context,
     buffer: Vec<u8>,
+    /// Input bytes `start..end` owed to the digest, after `buffer`.
+    run: Option<(usize, usize)>,
 }
 
 /// Bytes gathered before one `update`.
@@ -36,11 +43,25 @@ const HASH_BUFFER: usize = 8 * 1024;
 
 impl Hasher {
     pub(crate) fn new() -> Hasher {
-        Hasher { context: ring::digest::Context::new(&ring::digest::SHA256), buffer: Vec::with_capacity(HASH_BUFFER) }
+        Hasher {
+            context: ring::digest::Context::new(&ring::digest::SHA256),
+            buffer: Vec::with_capacity(HASH_BUFFER),
+            run: None,
+        }
+    }
+
+    /// Hashes the buffer and the pending run of `input`, in that order.
+    fn flush(&mut self, input: &[u8]) {
+        if let Some((start, end)) = self.run.take() {
+            self.context.update(&self.buffer);
+            self.buffer.clear();
+            self.context.update(input.get(start..end).unwrap_or_default());
+        }
     }
 
     /// The SHA-256 of everything written.
-    pub(crate) fn finish(mut self) -> [u8; 32] {
+    fn finish(mut self, input: &[u8]) -> [u8; 32] {
+        self.flush(input);
         self.context.update(&self.buffer);
         let digest = self.context.finish();
         let mut out = [0u8; 32];
@@ -72,25 +93,58 @@ pub(crate) enum DocSink {
     Buffer(Vec<u8>),
 }
 
-impl Sink for DocSink {
-    fn put(&mut self, bytes: &[u8]) {
+impl DocSink {
+    /// A writer of the canonical form of `input` (the whole document, as the reader's spans
+    /// count it).
+    pub(crate) fn out<'s, 'i>(&'s mut self, input: &'i [u8]) -> DocOut<'s, 'i> {
+        DocOut { sink: self, input }
+    }
+
+    /// The SHA-256 of the canonical form of `input`, and the form itself when buffered.
+    pub(crate) fn finish(self, input: &[u8]) -> ([u8; 32], Option<Vec<u8>>) {
         match self {
-            DocSink::Hash(hasher) => hasher.put(bytes),
-            DocSink::Buffer(buffer) => buffer.put(bytes),
+            DocSink::Hash(hasher) => (hasher.finish(input), None),
+            DocSink::Buffer(buffer) => {
+                let mut hasher = Hasher::new();
+                hasher.put(&buffer);
+                (hasher.finish(input), Some(buffer))
+            }
         }
     }
 }
 
-impl DocSink {
-    /// The SHA-256 of the canonical form, and the form itself when buffered.
-    pub(crate) fn finish(self) -> ([u8; 32], Option<Vec<u8>>) {
-        match self {
-            DocSink::Hash(hasher) => (hasher.finish(), None),
-            DocSink::Buffer(buffer) => {
-                let mut hasher = Hasher::new();
-                hasher.put(&buffer);
-                (hasher.finish(), Some(buffer))
+/// The document's canonical form being written: bytes made for it ([`Sink::put`]) and bytes
+/// of the input that are canonical as they stand ([`DocOut::raw`]), in document order.
+pub(crate) struct DocOut<'s, 'i> {
+    sink: &'s mut DocSink,
+    input: &'i [u8],
+}
+
+impl DocOut<'_, '_> {
+    /// Appends the input's bytes `span`, which the caller has found to be their own canonical
+    /// form.
+    pub(crate) fn raw(&mut self, span: crate::report::Span) {
+        match self.sink {
+            DocSink::Hash(hasher) => match &mut hasher.run {
+                Some((_, end)) if *end == span.start => *end = span.end,
+                _ => {
+                    hasher.flush(self.input);
+                    hasher.run = Some((span.start, span.end));
+                }
+            },
+            DocSink::Buffer(buffer) => buffer.put(self.input.get(span.start..span.end).unwrap_or_default()),
+        }
+    }
+}
+
+impl Sink for DocOut<'_, '_> {
+    fn put(&mut self, bytes: &[u8]) {
+        match self.sink {
+            DocSink::Hash(hasher) => {
+                hasher.flush(self.input);
+                hasher.put(bytes);
             }
+            DocSink::Buffer(buffer) => buffer.put(bytes),
         }
     }
 }

@@ -321,6 +321,17 @@ pub(crate) struct SigPass {
     outcome: SigOutcome,
 }
 
+/// Where character data came from: whether its bytes in the input are its own text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// Text as written, at this span (no references in it).
+    Text(Span),
+    /// A CDATA section's content.
+    CData,
+    /// A resolved reference.
+    Reference,
+}
+
 /// Where comments sit in the document, for `sig.comment` and `sig.comment-in-value`.
 ///
 /// Canonical XML without comments drops them, so a comment added to signed content leaves
@@ -454,21 +465,25 @@ impl SigPass {
                 self.comments.tag(false);
                 self.start(start.ns, start.local, start.span, start.qname, reader);
             }
-            Event::End(_) => {
+            Event::End(span) => {
                 self.comments.tag(true);
-                self.end(reader.closed_name());
+                self.end(reader.closed_name(), *span, reader);
             }
-            Event::Text(text, _) | Event::CData(text, _) => {
+            Event::Text(text, span) => {
                 self.comments.text(text);
-                self.text(text, false);
+                self.text(text, Source::Text(*span), reader);
+            }
+            Event::CData(text, _) => {
+                self.comments.text(text);
+                self.text(text, Source::CData, reader);
             }
             Event::Ref(ch, _) => {
                 let mut buffer = [0u8; 4];
                 let text = ch.encode_utf8(&mut buffer);
                 self.comments.text(text);
-                self.text(text, true);
+                self.text(text, Source::Reference, reader);
             }
-            Event::Pi(content) => self.pi(content),
+            Event::Pi(content) => self.pi(content, reader),
             Event::Comment(span) => self.comments.comment(*span, self.excluded.is_none()),
         }
     }
@@ -525,7 +540,7 @@ impl SigPass {
             self.profile_start(ns, local, span, attributes);
         }
         if self.verify {
-            self.canonical_start(qname, reader);
+            self.canonical_start(qname, span, reader);
         }
     }
 
@@ -676,10 +691,10 @@ impl SigPass {
         }
     }
 
-    fn end(&mut self, qname: &str) {
+    fn end(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         let depth = self.depth;
         if self.verify {
-            self.canonical_end(qname);
+            self.canonical_end(qname, span, reader);
         }
         if self.parsing.is_some() {
             if let Some(frame) = self.frames.pop() {
@@ -742,7 +757,8 @@ impl SigPass {
         }
     }
 
-    fn text(&mut self, text: &str, is_reference: bool) {
+    fn text(&mut self, text: &str, source: Source, reader: &Reader<'_>) {
+        let is_reference = source == Source::Reference;
         if self.parsing.is_some()
             && let Some(frame) = self.frames.last()
         {
@@ -780,10 +796,15 @@ impl SigPass {
         if self.excluded.is_none()
             && let Some(hasher) = &mut self.hasher
         {
-            if is_reference {
-                text.chars().for_each(|ch| c14n::reference(hasher, ch));
-            } else {
-                c14n::text(hasher, text);
+            let mut out = hasher.out(reader.input());
+            match source {
+                Source::Reference => text.chars().for_each(|ch| c14n::reference(&mut out, ch)),
+                // Text without `>` or CR is its own canonical form (a reference, `&` included,
+                // is an event of its own).
+                Source::Text(span) if !text.bytes().fold(false, |any, b| any | matches!(b, b'>' | b'\r')) => {
+                    out.raw(span);
+                }
+                Source::Text(_) | Source::CData => c14n::text(&mut out, text),
             }
         }
         if self.in_signed_info.is_some() {
@@ -796,13 +817,14 @@ impl SigPass {
         }
     }
 
-    fn pi(&mut self, content: &str) {
+    fn pi(&mut self, content: &str, reader: &Reader<'_>) {
         if !self.verify {
             return;
         }
         if self.excluded.is_none()
-            && let Some(hasher) = &mut self.hasher
+            && let Some(sink) = &mut self.hasher
         {
+            let hasher = &mut sink.out(reader.input());
             // C14N §2.1: outside the root, a PI is separated from the root by a line feed.
             if self.depth == 0 && self.root_seen {
                 c14n::Sink::put(hasher, b"\n");
@@ -818,8 +840,21 @@ impl SigPass {
     }
 
     /// Canonicalises a start tag: inclusive into the digest, exclusive into `SignedInfo`.
-    fn canonical_start(&mut self, qname: &str, reader: &Reader<'_>) {
+    fn canonical_start(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         let attributes = reader.attributes();
+        // `<qname>` with no attribute and no declaration is its own canonical form: the
+        // parent, always in the node-set here, has the same namespaces in scope.
+        if attributes.is_empty()
+            && self.in_signed_info.is_none()
+            && span.end.saturating_sub(span.start) == qname.len().saturating_add(2)
+        {
+            if self.excluded.is_none()
+                && let Some(hasher) = &mut self.hasher
+            {
+                hasher.out(reader.input()).raw(span);
+            }
+            return;
+        }
         // C14N §2.2: attributes in order of namespace URI, then local name.
         let order = &mut self.order;
         order.clear();
@@ -846,7 +881,8 @@ impl SigPass {
             namespace_order.sort_unstable_by_key(|i| declared.get(*i).map(|b| b.prefix));
             let namespaces =
                 namespace_order.iter().filter_map(|i| declared.get(*i)).map(|b| (b.prefix, b.uri.as_ref()));
-            c14n::start_tag(hasher, qname, namespaces, attribute_order.iter().filter_map(by_index));
+            let mut out = hasher.out(reader.input());
+            c14n::start_tag(&mut out, qname, namespaces, attribute_order.iter().filter_map(by_index));
         }
         if self.in_signed_info.is_some() {
             // Exc-C14N §3: the namespaces visibly utilised by the element (its own prefix and
@@ -886,11 +922,18 @@ impl SigPass {
         }
     }
 
-    fn canonical_end(&mut self, qname: &str) {
+    fn canonical_end(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         if self.excluded.is_none()
             && let Some(hasher) = &mut self.hasher
         {
-            c14n::end_tag(hasher, qname);
+            let mut out = hasher.out(reader.input());
+            // `</qname>` as written (no white space before `>`; an empty-element tag's end
+            // is a point, and is written out).
+            if span.end.saturating_sub(span.start) == qname.len().saturating_add(3) {
+                out.raw(span);
+            } else {
+                c14n::end_tag(&mut out, qname);
+            }
         }
         if self.in_signed_info.is_some() {
             c14n::end_tag(&mut self.outcome.signed_info, qname);
@@ -899,7 +942,7 @@ impl SigPass {
     }
 
     /// Ends the pass.
-    pub(crate) fn finish(mut self) -> SigOutcome {
+    pub(crate) fn finish(mut self, input: &[u8]) -> SigOutcome {
         // Only a signed document has signed content for a comment to hide in.
         if self.outcome.any_signature {
             if let Some(span) = self.comments.in_value {
@@ -917,7 +960,7 @@ impl SigPass {
             }
         }
         if let Some(sink) = self.hasher {
-            let (digest, canonical) = sink.finish();
+            let (digest, canonical) = sink.finish(input);
             self.outcome.digest = Some(digest);
             self.outcome.canonical = canonical;
         }
@@ -973,7 +1016,7 @@ fn run(input: &[u8], mut pass: SigPass) -> Option<SigOutcome> {
     while let Some(event) = reader.next(&mut findings) {
         pass.event(&event, &reader);
     }
-    reader.is_complete().then(|| pass.finish())
+    reader.is_complete().then(|| pass.finish(input))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ fn pass(input: &str, verify: bool) -> SigOutcome {
     while let Some(event) = reader.next(&mut findings) {
         pass.event(&event, &reader);
     }
-    pass.finish()
+    pass.finish(input.as_bytes())
 }
 
 const SIGNATURE: &str = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\

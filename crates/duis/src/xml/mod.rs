@@ -144,6 +144,8 @@ enum State {
 /// returns `None`.
 pub(crate) struct Reader<'a> {
     inner: QxReader<&'a [u8]>,
+    /// The caller's input, which spans index.
+    input: &'a [u8],
     /// The text given to quick-xml: the input after any BOM.
     text: &'a str,
     /// Offset of the slice given to quick-xml within the caller's input (a UTF-8 BOM is
@@ -216,6 +218,7 @@ impl<'a> Reader<'a> {
         config.trim_text_end = false;
         Some(Reader {
             inner,
+            input,
             text,
             base,
             limits,
@@ -237,6 +240,11 @@ impl<'a> Reader<'a> {
     /// True once the whole document was read with no fatal finding.
     pub(crate) fn is_complete(&self) -> bool {
         self.complete
+    }
+
+    /// The caller's input, which every span indexes.
+    pub(crate) fn input(&self) -> &'a [u8] {
+        self.input
     }
 
     /// Current nesting depth (1 inside the root's start tag and content).

@@ -227,6 +227,39 @@ proptest! {
     }
 }
 
+/// Content mixing what the digest takes from the input as it lies (`<x>`, `</x>`, plain text)
+/// with what it must write (attributes, `<x/>`, `</x >`, escapes, CR, references, CDATA),
+/// split by comments, PIs and an enveloped signature, which break a run of raw bytes.
+fn raw_and_written_strategy() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("<x />".to_owned()),
+        Just("<x/>".to_owned()),
+        Just("<!--c-->".to_owned()),
+        Just("<?pi d?>".to_owned()),
+        Just("<ds:Signature xmlns:ds='http://www.w3.org/2000/09/xmldsig#'><s>t</s></ds:Signature>".to_owned()),
+        text_strategy(),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        (proptest::collection::vec(inner, 0..6), 0usize..4).prop_map(|(children, n)| {
+            let (open, close) = [("<x>", "</x>"), ("<p:y>", "</p:y>"), ("<x a='1'>", "</x>"), ("<x>", "</x >")][n];
+            format!("{open}{}{close}", children.concat())
+        })
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_streamed_digest_is_the_digest_of_the_canonical_form(
+        body in proptest::collection::vec(raw_and_written_strategy(), 0..4)
+    ) {
+        let document = format!("<root xmlns:p=\"urn:p\">{}</root>", body.concat());
+        let canonical = canonicalize(document.as_bytes()).expect("generated documents are well formed");
+        let digest = digest_and_signed_info(document.as_bytes()).and_then(|o| o.digest);
+        let expected = ring::digest::digest(&ring::digest::SHA256, &canonical);
+        prop_assert_eq!(digest.as_ref().map(|d| d.as_slice()), Some(expected.as_ref()));
+    }
+}
+
 #[test]
 fn a_plain_pass_hashes_what_the_canonical_pass_writes() {
     let input = b"<a xmlns:b='urn:b'><b:c d='1'>x&amp;y</b:c></a>";
