@@ -55,8 +55,9 @@ fn negative_dcc_samples_give_their_own_codes() {
     let validator = dcc_boxed_validator();
     let dir = common::shared().join("corpus/responses");
     for (file, expected) in [
-        ("dccboxed-test-readfw-response-badsignature.xml", vec![Code::SigBadSignature, Code::Mp104DccDecimalRole]),
-        ("dccboxed-test-readfw-response-invalid.xml", vec![Code::SigDigestMismatch, Code::Mp104DccLegacyRole]),
+        // A signature that does not verify proves no signer: no MP104 finding about one.
+        ("dccboxed-test-readfw-response-badsignature.xml", vec![Code::SigBadSignature]),
+        ("dccboxed-test-readfw-response-invalid.xml", vec![Code::SigDigestMismatch]),
         ("dccboxed-test-readfw-response-no-serial.xml", vec![Code::SigNoKeyInfo]),
         ("dccboxed-test-readfw-response-nonexist-serial.xml", vec![Code::PkiUnknownSigner]),
         ("dccboxed-test-readfw-response-no-signature.xml", vec![Code::SigReplyUnsigned]),
@@ -817,4 +818,72 @@ fn the_signer_is_named_once_per_certificate_not_per_message() {
     let (a, b) = (first.xml_signer().unwrap(), second.xml_signer().unwrap());
     assert!(std::ptr::eq(a, b));
     assert_eq!((a.role.as_str(), a.eui.map(|e| e.to_string())), ("87", Some(SUPPLIER.to_owned())));
+}
+
+/// The message with one character of its `SignatureValue` changed (still 64 bytes of base64).
+fn with_signature_value_changed(message: &str) -> String {
+    let at = message.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
+    let old = message[at..].chars().next().unwrap();
+    let new = if old == 'A' { 'B' } else { 'A' };
+    format!("{}{new}{}", &message[..at], &message[at + 1..])
+}
+
+#[test]
+fn a_signer_is_named_and_judged_only_when_its_signature_verified() {
+    let validator = test_pki_validator();
+    let signed = |name: &str| std::fs::read_to_string(common::repo_root().join("testdata/signed").join(name)).unwrap();
+    // Verified: named, and MP104 judges it.
+    let user_signed = signed("7.4_user-signed_valid.xml");
+    let good = validator.validate(user_signed.as_bytes());
+    assert!(good.is_valid() && good.xml_signer().is_some(), "{:?}", good.findings());
+    let role_key = signed("7.4_signed-with-a-role-key_mp104.role.xml");
+    let report = validator.validate(role_key.as_bytes());
+    assert!(report.has(Code::Mp104Role) && report.xml_signer().is_some(), "{:?}", report.findings());
+    // Not verified: no signer named, no MP104 finding about a certificate that signed nothing.
+    for (name, message, code) in [
+        ("changed SignatureValue", with_signature_value_changed(&user_signed), Code::SigBadSignature),
+        ("role key, changed SignatureValue", with_signature_value_changed(&role_key), Code::SigBadSignature),
+        ("digest mismatch", signed("7.4_prefix-changed_sig.digest-mismatch.xml"), Code::SigDigestMismatch),
+    ] {
+        let report = validator.validate(message.as_bytes());
+        assert_eq!(errors(&report), vec![code], "{name}: {:?}", report.findings());
+        assert!(report.xml_signer().is_none(), "{name}");
+    }
+    // Verified with a certificate that is out of date: MP104 still judges the signer (the
+    // signature is its), but the report does not call it the verified signer.
+    let expired = signed("7.4_expired-certificate_pki.expired.xml");
+    let expired = validator.validate(expired.as_bytes());
+    assert_eq!(errors(&expired), vec![Code::PkiExpired], "{:?}", expired.findings());
+    assert!(expired.xml_signer().is_none());
+}
+
+#[test]
+fn a_dcc_alert_carrying_a_signed_s1sp_alert_verifies() {
+    // The S1SP's alert, with its own signature as the schema requires, travels inside a DCC
+    // alert that the DCC signs: the inner signature is content, the outer one is verified.
+    let alert = "<sr:S1SPAlert xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" schemaVersion=\"5.4\">\
+        <sr:DeviceID>00-DB-12-34-56-78-90-A0</sr:DeviceID><sr:S1SPAlertCode>X</sr:S1SPAlertCode>\
+        <sr:DateTime>2026-01-01T00:00:00Z</sr:DateTime></sr:S1SPAlert>";
+    let signed_alert = sign_with(alert, "dcc-xml-sign");
+    let signed_alert = match signed_alert.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(rest, |(_, after)| after),
+        None => &signed_alert,
+    };
+    let signed_alert = signed_alert.replace(" xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\"", "");
+    let message = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <sr:Response xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" schemaVersion=\"5.4\">\
+         <sr:Header><sr:ResponseID>90-B3-D5-1F-30-00-00-02:{SUPPLIER}:1000</sr:ResponseID>\
+         <sr:ResponseCode>I0</sr:ResponseCode><sr:ResponseDateTime>2026-01-01T00:00:00Z</sr:ResponseDateTime>\
+         </sr:Header><sr:Body><sr:DCCAlertMessage><sr:DCCAlertCode>N1</sr:DCCAlertCode><sr:DCCAlert>\
+         <sr:S1SPAlertDSP>{}</sr:S1SPAlertDSP></sr:DCCAlert></sr:DCCAlertMessage></sr:Body></sr:Response>\n",
+        signed_alert.trim()
+    );
+    let validator = test_pki_validator();
+    let unsigned = validator.validate(message.as_bytes());
+    assert_eq!(codes(&unsigned), vec![Code::SigReplyUnsigned], "{:?}", unsigned.findings());
+    let signed = sign_with(&message, "dcc-xml-sign");
+    let report = validator.validate(signed.as_bytes());
+    assert!(report.is_valid() && report.xml_signer().is_some(), "{:?}", report.findings());
+    assert_eq!(report.kind(), Some(duis::MessageKind::DccAlert));
 }

@@ -277,3 +277,30 @@ fn an_unavailable_counter_store_rejects_the_message() {
     assert_eq!(errors(&report), vec![Code::CounterUnavailable]);
     assert!(report.findings().iter().any(|f| f.to_string().contains("disk on fire")));
 }
+
+#[test]
+fn an_execution_date_time_with_a_bad_value_is_present_not_missing() {
+    // 8.5 requires the element: a bad value is a bad value, not a missing element.
+    let dated = sample("8.5_service-opt-out-dated_valid.xml");
+    for bad in ["garbage", "2030-02-30T00:00:00Z", ""] {
+        let message = dated.replace("2030-01-15T00:00:00Z", bad);
+        let report = Validator::new().validate(message.as_bytes());
+        assert_eq!(errors(&report), vec![Code::SchemaBadValue], "{bad:?}: {:?}", report.findings());
+    }
+    // 7.4 cannot be future dated: the element is refused by its own code, whatever its value.
+    let read = sample("7.4_read-supply-status-cv1_valid.xml");
+    for value in ["2030-01-15T00:00:00Z", "garbage"] {
+        let message = read.replace(
+            "<sr:ReadSupplyStatus/>",
+            &format!("<sr:ReadSupplyStatus><sr:ExecutionDateTime>{value}</sr:ExecutionDateTime></sr:ReadSupplyStatus>"),
+        );
+        assert!(message.contains("ExecutionDateTime"), "the sample's body element changed");
+        let report = Validator::new().validate(message.as_bytes());
+        assert_eq!(
+            errors(&report),
+            vec![Code::RequestExecutionDateTimeNotAllowed],
+            "{value:?}: {:?}",
+            report.findings()
+        );
+    }
+}

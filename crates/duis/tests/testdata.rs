@@ -436,6 +436,13 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
          90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>\n"
             .to_owned(),
     );
+    // The MMC schema's other global element, a part of a GBCS response, alone.
+    add(
+        "invalid/mmc_gbcs-data-alone_schema.not-a-message.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ra:GBCSData xmlns:ra=\"http://www.dccinterface.co.uk/ResponseAndAlert\" \
+         format=\"plain\" sequence=\"0\" name=\"x\" type=\"gbcs\">3QAAAAAAAEURAAAAAN8JAgAA</ra:GBCSData>\n"
+            .to_owned(),
+    );
     add(
         "invalid/6.13_log-to-read-typo_schema.bad-value.xml",
         Request::new("6.13", 1, &element("ReadEventOrSecurityLog", &[

@@ -47,6 +47,45 @@ fn dated_read(cv: u8, when: &str) -> String {
     )
 }
 
+/// A reply carrying a SMETS1 response with this SR/SRV pair. The SMETS1 service provider's
+/// own signature inside is content (its values are placeholders: the DCC's signature over the
+/// whole reply is the one verified).
+fn smets1_reply(sr: &str, srv: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<sr:Response xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" xmlns:ra=\"http://www.dccinterface.co.uk/ResponseAndAlert\" schemaVersion=\"5.4\">
+  <sr:Header>
+    <sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000</sr:RequestID>
+    <sr:ResponseID>00-DB-12-34-56-78-90-A0:90-B3-D5-1F-30-01-00-00:1000</sr:ResponseID>
+    <sr:ResponseCode>I0</sr:ResponseCode>
+    <sr:ResponseDateTime>2025-01-01T10:00:00Z</sr:ResponseDateTime>
+  </sr:Header>
+  <sr:Body>
+    <sr:SMETS1ResponseMessage>
+      <sr:ServiceReference>{sr}</sr:ServiceReference>
+      <sr:ServiceReferenceVariant>{srv}</sr:ServiceReferenceVariant>
+      <sr:SMETS1SignedResponse schemaVersion=\"5.4\">
+        <sr:SMETS1Response>
+          <sr:Header>
+            <ra:BusinessOriginatorID>00-DB-12-34-56-78-90-A0</ra:BusinessOriginatorID>
+            <ra:BusinessTargetID>90-B3-D5-1F-30-01-00-00</ra:BusinessTargetID>
+            <ra:OriginatorCounter>1000</ra:OriginatorCounter>
+          </sr:Header>
+          <sr:Body>
+            <sr:ResponseMessage>
+              <ra:GBCSData format=\"plain\" sequence=\"0\" name=\"x\" type=\"gbcs\">3QAAAAAAAEURAAAAAN8JAgAA</ra:GBCSData>
+            </sr:ResponseMessage>
+          </sr:Body>
+        </sr:SMETS1Response>
+        <ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName>CN=S1SP</ds:X509IssuerName><ds:X509SerialNumber>1</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo></ds:Signature>
+      </sr:SMETS1SignedResponse>
+    </sr:SMETS1ResponseMessage>
+  </sr:Body>
+</sr:Response>
+"
+    )
+}
+
 /// (file name under testdata/, text). Valid files may name the warning or info code they
 /// must give just before `_valid.xml`.
 pub(crate) fn vectors() -> Vec<(&'static str, String)> {
@@ -65,6 +104,11 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
                 "<sr:ServiceReference>12.1</sr:ServiceReference>",
                 "<sr:ServiceReference>4.1</sr:ServiceReference>",
             ),
+        ),
+        ("valid/smets1-reply_4.1.1_valid.xml", smets1_reply("4.1", "4.1.1")),
+        (
+            "invalid/smets1-reply_service-reference-4.1-variant-12.1_response.srv-not-in-sr.xml",
+            smets1_reply("4.1", "12.1"),
         ),
         ("invalid/7.4_other-user_eligibility.role.xml", supply_status_from("00-DB-12-34-56-78-00-04")),
         ("invalid/7.4_unregistered-party_eligibility.unknown-party.xml", supply_status_from("90-B3-D5-1F-30-09-00-00")),

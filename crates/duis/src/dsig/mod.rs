@@ -315,9 +315,9 @@ pub(crate) struct SigPass {
     /// The first start tag declaring a relative namespace URI, which canonical XML cannot
     /// process (reported only for a signed document).
     relative_namespace: Option<Span>,
-    /// Depth of an open `sr:SMETS1SignedResponse` below the root, whose own `ds:Signature`
-    /// child is content.
-    smets1_response: Option<u32>,
+    /// Depth of an open `sr:SMETS1SignedResponse` or `sr:S1SPAlert` below the root, whose own
+    /// `ds:Signature` child (the SMETS1 service provider's) is content.
+    provider_signed: Option<u32>,
     outcome: SigOutcome,
 }
 
@@ -434,7 +434,7 @@ impl SigPass {
             misplaced_reported: false,
             comments: Comments::default(),
             relative_namespace: None,
-            smets1_response: None,
+            provider_signed: None,
             // A DUIS SignedInfo canonicalises to about 700 bytes: one allocation, not a
             // doubling per element.
             outcome: SigOutcome {
@@ -499,13 +499,17 @@ impl SigPass {
         let depth = self.depth;
         self.root_seen = true;
         // The SMETS1 service provider's signature, which the schema puts as the last child of a
-        // nested SMETS1SignedResponse, is content of the reply: signed by the DCC with the rest,
-        // neither the reply's signature nor a misplaced one.
-        let smets1_signature = self.smets1_response.is_some_and(|at| depth == at.saturating_add(1));
-        if ns == Ns::Sr && local == "SMETS1SignedResponse" && depth > 1 && self.smets1_response.is_none() {
-            self.smets1_response = Some(depth);
+        // nested SMETS1SignedResponse (a reply) or S1SPAlert (a DCC alert), is content of the
+        // message: signed by the DCC with the rest, neither its signature nor a misplaced one.
+        let provider_signature = self.provider_signed.is_some_and(|at| depth == at.saturating_add(1));
+        if ns == Ns::Sr
+            && matches!(local, "SMETS1SignedResponse" | "S1SPAlert")
+            && depth > 1
+            && self.provider_signed.is_none()
+        {
+            self.provider_signed = Some(depth);
         }
-        let is_signature = ns == Ns::Ds && local == "Signature" && !smets1_signature;
+        let is_signature = ns == Ns::Ds && local == "Signature" && !provider_signature;
         // An element after the root's signature makes it misplaced; a second signature there
         // is reported as a duplicate instead, once.
         if depth == 2
@@ -717,8 +721,8 @@ impl SigPass {
             self.in_signed_info = None;
             self.signed_info_done = true;
         }
-        if self.smets1_response == Some(depth) {
-            self.smets1_response = None;
+        if self.provider_signed == Some(depth) {
+            self.provider_signed = None;
         }
         self.depth = depth.saturating_sub(1);
     }

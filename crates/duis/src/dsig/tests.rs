@@ -134,22 +134,29 @@ fn white_space_after_a_full_name_costs_nothing_more() {
 }
 
 /// The SMETS1 service provider's signature, the last child of a nested SMETS1SignedResponse
-/// as the schema wants it, is content of the reply: neither its signature nor misplaced.
+/// (in a reply) or S1SPAlert (in a DCC alert) as the schema wants it, is content of the
+/// message: neither its signature nor misplaced.
 #[test]
-fn a_smets1_responses_own_signature_is_content() {
-    let inner = format!(
-        "<sr:SMETS1SignedResponse xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\">\
-         <sr:SMETS1Response/>{SIGNATURE}</sr:SMETS1SignedResponse>"
-    );
-    let signed = pass(&format!("<r><b>{inner}</b>{SIGNATURE}</r>"), false);
-    assert_eq!(codes(&signed), vec![]);
-    assert!(signed.signature.is_some());
-    let unsigned = pass(&format!("<r><b>{inner}</b></r>"), false);
-    assert_eq!(codes(&unsigned), vec![]);
-    assert!(!unsigned.any_signature && unsigned.signature.is_none());
+fn a_smets1_service_providers_own_signature_is_content() {
+    for element in ["SMETS1SignedResponse", "S1SPAlert"] {
+        let inner = format!(
+            "<sr:{element} xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\">\
+             <sr:SMETS1Response/>{SIGNATURE}</sr:{element}>"
+        );
+        let signed = pass(&format!("<r><b>{inner}</b>{SIGNATURE}</r>"), false);
+        assert_eq!(codes(&signed), vec![], "{element}");
+        assert!(signed.signature.is_some());
+        let unsigned = pass(&format!("<r><b>{inner}</b></r>"), false);
+        assert_eq!(codes(&unsigned), vec![], "{element}");
+        assert!(!unsigned.any_signature && unsigned.signature.is_none());
+    }
     // Anywhere else below the root a signature is still misplaced.
     let elsewhere = pass(&format!("<r><b><c/>{SIGNATURE}</b>{SIGNATURE}</r>"), false);
     assert_eq!(codes(&elsewhere), vec![Code::SigMisplaced, Code::SigDuplicate]);
+    let other = format!(
+        "<sr:S1SPAlertDSP xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\">{SIGNATURE}</sr:S1SPAlertDSP>"
+    );
+    assert_eq!(codes(&pass(&format!("<r><b>{other}</b></r>"), false)), vec![Code::SigMisplaced]);
 }
 
 #[test]

@@ -49,10 +49,15 @@ impl SignatureVerifier for InsecureAcceptAll {
     }
 }
 
-/// The signer a verification found in the trust store.
+/// The signer a verification found in the trust store, and how far it got.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Signer<'s> {
     pub(crate) cert: &'s Certificate,
+    /// The digest matched and the signature verified with the certificate's key: the
+    /// certificate's owner signed this document.
+    pub(crate) proven: bool,
+    /// The certificate passed its own checks (in date, chained when that is required).
+    pub(crate) accepted: bool,
 }
 
 /// Decodes base64 after stripping XML white space (the samples wrap `SignatureValue` with
@@ -83,7 +88,7 @@ fn decode(value: &Captured, element: &'static str, expected: usize, findings: &m
 
 /// Checks the digest, finds the signer by issuer and serial, checks the certificate and
 /// verifies the signature. Returns the signer when it was found in the store and fits the
-/// profile (even if the signature failed), so that MP104 can judge it too.
+/// profile, saying whether the signature proved it and whether the certificate was accepted.
 pub(crate) fn verify<'s>(
     signature: &SignatureFacts,
     digest: Option<&[u8; 32]>,
@@ -94,17 +99,20 @@ pub(crate) fn verify<'s>(
     findings: &mut Findings,
 ) -> Option<Signer<'s>> {
     // 1. The document digest.
+    let mut digest_ok = false;
     if let Some(value) = &signature.digest_value
         && let Some(signed) = decode(value, "DigestValue", 32, findings)
         && let Some(computed) = digest
-        && !crypto.digest_matches(&signed, computed)
     {
-        let engine = &base64::engine::general_purpose::STANDARD;
-        findings.push(
-            Code::SigDigestMismatch,
-            value.span,
-            Detail::Digest { signed: engine.encode(&signed), computed: engine.encode(computed) },
-        );
+        digest_ok = crypto.digest_matches(&signed, computed);
+        if !digest_ok {
+            let engine = &base64::engine::general_purpose::STANDARD;
+            findings.push(
+                Code::SigDigestMismatch,
+                value.span,
+                Detail::Digest { signed: engine.encode(&signed), computed: engine.encode(computed) },
+            );
+        }
     }
 
     // 2. The key: X509IssuerSerial, looked up in the store.
@@ -137,7 +145,8 @@ pub(crate) fn verify<'s>(
         findings.push(code, issuer.span, Detail::Profile { serial: cert.serial_decimal(), misfit: misfit.clone() });
         return None;
     }
-    if !store.chains(index) {
+    let mut accepted = store.chains(index);
+    if !accepted {
         findings.push(Code::PkiNoChain, issuer.span, Detail::None);
     }
     match now {
@@ -146,22 +155,30 @@ pub(crate) fn verify<'s>(
             let detail = || Detail::Validity { not_before: cert.not_before(), not_after: cert.not_after(), now };
             match cert.validity_at(now) {
                 Validity::Valid => {}
-                Validity::Expired => findings.push(Code::PkiExpired, issuer.span, detail()),
-                Validity::NotYetValid => findings.push(Code::PkiNotYetValid, issuer.span, detail()),
+                Validity::Expired => {
+                    accepted = false;
+                    findings.push(Code::PkiExpired, issuer.span, detail());
+                }
+                Validity::NotYetValid => {
+                    accepted = false;
+                    findings.push(Code::PkiNotYetValid, issuer.span, detail());
+                }
             }
         }
     }
 
     // 4. The signature over the exclusive canonical SignedInfo.
+    let mut signature_ok = false;
     if let Some(value) = &signature.signature_value
         && let Some(rs) = decode(value, "SignatureValue", 64, findings)
     {
         let key = cert.public_key().unwrap_or_default();
-        if !crypto.verify_ecdsa_p256_sha256(key, signed_info, &rs) {
+        signature_ok = crypto.verify_ecdsa_p256_sha256(key, signed_info, &rs);
+        if !signature_ok {
             findings.push(Code::SigBadSignature, value.span, Detail::None);
         }
     }
-    Some(Signer { cert })
+    Some(Signer { cert, proven: digest_ok && signature_ok, accepted })
 }
 
 /// The signer named by `X509IssuerName` (parsed as RFC 4514) and `X509SerialNumber`, or the

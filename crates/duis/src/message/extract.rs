@@ -278,15 +278,20 @@ impl<'a> Extractor<'a> {
                     "ResponseDateTime" => Node::Field(Field::ResponseDateTime),
                     _ => Node::Skip,
                 },
-                (Node::BodyElement, Ns::Sr, local) if self.kind == Some(MessageKind::Response) => match local {
-                    "ServiceReference" => Node::Field(Field::ServiceReference),
-                    "ServiceReferenceVariant" => Node::Field(Field::ServiceReferenceVariant),
-                    "DSPWANMatrix" if self.wan.is_none() => {
-                        self.wan = Some(WanMatrix { span: Span::point(start.span.start), entries: Vec::new() });
-                        Node::WanMatrix
+                // A ResponseMessage or SMETS1ResponseMessage echoes the request's SR and SRV.
+                (Node::BodyElement, Ns::Sr, local)
+                    if matches!(self.kind, Some(MessageKind::Response | MessageKind::Smets1Response)) =>
+                {
+                    match local {
+                        "ServiceReference" => Node::Field(Field::ServiceReference),
+                        "ServiceReferenceVariant" => Node::Field(Field::ServiceReferenceVariant),
+                        "DSPWANMatrix" if self.wan.is_none() => {
+                            self.wan = Some(WanMatrix { span: Span::point(start.span.start), entries: Vec::new() });
+                            Node::WanMatrix
+                        }
+                        _ => Node::Skip,
                     }
-                    _ => Node::Skip,
-                },
+                }
                 (Node::WanMatrix, Ns::Sr, "DSPWANMatrixResponse") => {
                     if let Some(matrix) = &mut self.wan {
                         matrix
@@ -355,7 +360,9 @@ impl<'a> Extractor<'a> {
                 self.kind = Some(MessageKind::S1spAlert);
                 Root::Other
             }
-            (Ns::Ra, _) => {
+            // The MMC schema's one message root; its other global element, `GBCSData`, is a
+            // part of a response.
+            (Ns::Ra, "GBCSResponse") => {
                 self.kind = Some(MessageKind::Mmc);
                 Root::Other
             }
@@ -502,6 +509,7 @@ impl<'a> Extractor<'a> {
             // The span covers the whole element, so a rule about its presence can stand in for
             // the schema's finding on the same element.
             let whole = Span::new(element_start, span.end);
+            self.facts.execution_date_time_element = Some(whole);
             self.facts.execution_date_time = DateTime::parse(&value).ok().map(|value| Located { value, span: whole });
         }
         Extraction { kind: self.kind, request: Some(self.facts), response: None }

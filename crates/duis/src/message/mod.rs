@@ -106,8 +106,12 @@ pub struct RequestFacts<'a> {
     pub service_reference_variant: Option<Located<&'static Srv>>,
     /// The body element.
     pub body: Option<Body<'a>>,
-    /// The body's `ExecutionDateTime`, parsed.
+    /// The body's `ExecutionDateTime`, parsed (absent when its value is no date-time, which
+    /// the schema reports).
     pub execution_date_time: Option<Located<DateTime>>,
+    /// The body's `ExecutionDateTime` element, start tag to end tag, whenever it is present:
+    /// whether the request is future dated does not depend on the value being well formed.
+    pub execution_date_time_element: Option<Span>,
     /// The `GBCSPayload` of a Signed Pre-Command, as written (base64 text, not decoded).
     pub gbcs_payload: Option<Located<Cow<'a, str>>>,
     /// The `ds:Signature` element that is a child of the root, if any.

@@ -161,8 +161,8 @@ codes! {
     /// MMC roots, ...).
     SchemaUnknownRoot = "schema.unknown-root", Error, Certain, "XSD 1.0 Part 1 §3.3.4 (validation root); DUIS 5.4 XSD global elements";
     /// The root element is declared in the schema but is no DUIS message: not a `Request`,
-    /// `Response`, `SMETS1SignedResponse` or `S1SPAlert`, nor an MMC root. A part of a message
-    /// (`ds:KeyName`, `sr:RequestID`, ...) sent alone.
+    /// `Response`, `SMETS1SignedResponse` or `S1SPAlert`, nor the MMC's `GBCSResponse`. A part
+    /// of a message (`ds:KeyName`, `sr:RequestID`, `ra:GBCSData`, ...) sent alone.
     SchemaNotAMessage = "schema.not-a-message", Error, Certain, "DUIS-FACTS §4, §5 (message roots); DUIS 5.4 XSD global elements";
     /// An element ended before its content model was satisfied: a required child is missing.
     /// The detail lists what had to come next.

@@ -726,10 +726,11 @@ impl fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finding = self.0;
         match &finding.detail {
-            Detail::None => f.write_str(summary(finding.code)),
+            Detail::None => write_line(f, summary(finding.code)),
             detail => {
                 if needs_summary(finding.code) {
-                    write!(f, "{}; ", summary(finding.code).trim_end_matches('.'))?;
+                    write_line(f, summary(finding.code).trim_end_matches('.'))?;
+                    f.write_str("; ")?;
                 }
                 write!(f, "{detail}")
             }
@@ -742,6 +743,18 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}: {}", self.severity, self.code, self.message())
     }
+}
+
+/// Writes doc-comment text on one line: each line break, with the indentation after it, is
+/// one space (a message is one line of the human format).
+fn write_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        f.write_str(if i > 0 { line.trim_start() } else { line })?;
+    }
+    Ok(())
 }
 
 /// The first sentence of the code's explanation.
@@ -906,8 +919,10 @@ impl<'a> Report<'a> {
         Report { input, kind, findings: findings.finish(), request, response, gbcs, skipped, xml_signer }
     }
 
-    /// The certificate that verified the XML signature, when a trust store was given and the
-    /// signature verified. MP104 findings say whether it was the right signer.
+    /// The certificate that verified the XML signature: set only when a trust store was given,
+    /// the digest matched, the signature verified with the certificate's key, and the
+    /// certificate was accepted (in date at `now`, chained when chains are required). MP104
+    /// findings say whether it was the right signer.
     pub fn xml_signer(&self) -> Option<&XmlSigner> {
         self.xml_signer.as_deref()
     }
@@ -930,8 +945,8 @@ impl<'a> Report<'a> {
         self.response.as_ref()
     }
 
-    /// The decoded WAN matrix of an SR 12.1 reply, where a single space is
-    /// [`WanText::Unknown`](crate::WanText::Unknown).
+    /// The decoded `DSPWANMatrix` of a reply. In an SR 12.1 reply a single space is
+    /// [`WanText::Unknown`](crate::WanText::Unknown); under any other SRV it stays text.
     pub fn wan_matrix(&self) -> Option<&WanMatrix<'a>> {
         self.response.as_ref().and_then(|r| r.wan_matrix.as_ref())
     }
@@ -1057,6 +1072,20 @@ mod tests {
             );
             assert_eq!(Code::from_name(name), Some(*code));
             assert!(!code.explanation().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_message_is_one_line() {
+        for code in Code::ALL {
+            let mut findings = Findings::new(10);
+            findings.push(*code, Span::point(0), Detail::None);
+            findings.push(*code, Span::point(0), Detail::Limit { max: 64 });
+            for finding in findings.finish().iter().filter(|f| f.code == *code) {
+                let message = finding.message().to_string();
+                assert!(!message.contains('\n'), "{code}: {message:?}");
+                assert!(!message.contains("  "), "{code}: {message:?}");
+            }
         }
     }
 

@@ -81,13 +81,17 @@ pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut F
         context.crypto,
         findings,
     )?;
-    let verified = Arc::clone(signer.cert.identity());
+    // A signature that did not verify names a certificate but proves no signer: MP104 has
+    // nobody to judge, and the report names no signer.
+    if !signer.proven {
+        return None;
+    }
     match context.kind {
         Some(kind) if kind.is_request() => request_signer(signer, context.originator, signature.span, findings),
         Some(kind) if is_reply(kind) => reply_signer(signer, context.dcc, signature.span, findings),
         _ => {}
     }
-    Some(verified)
+    signer.accepted.then(|| Arc::clone(signer.cert.identity()))
 }
 
 /// MP104 on a Service Request or Signed Pre-Command: OU `87`, EUI = RequestID originator.

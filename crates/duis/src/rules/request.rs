@@ -83,10 +83,10 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
         .body
         .is_some_and(|b| b.element == "SignedPreCommand" || srv.is_some_and(|s| s.value.body_element == b.element));
     if let Some(srv) = srv.filter(|_| body_fits) {
-        match (&facts.execution_date_time, srv.value.future_dating) {
-            (Some(edt), FutureDating::None) => findings.push(
+        match (facts.execution_date_time_element, srv.value.future_dating) {
+            (Some(element), FutureDating::None) => findings.push(
                 Code::RequestExecutionDateTimeNotAllowed,
-                edt.span,
+                element,
                 Detail::ExecutionDateTime { srv: srv.value.id },
             ),
             (None, FutureDating::Mandatory) if facts.body.is_some() => {
