@@ -105,6 +105,19 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
                 "<sr:ServiceReference>4.1</sr:ServiceReference>",
             ),
         ),
+        (
+            "invalid/12.1-reply_schedule-id-content_response.content-mismatch.xml",
+            wan_reply("true", "4G", None, None)
+                .split_once("<sr:DSPWANMatrix>")
+                .map(|(head, _)| format!("{head}<sr:DSPScheduleID>42</sr:DSPScheduleID>\n    </sr:ResponseMessage>\n  </sr:Body>\n</sr:Response>\n"))
+                .unwrap(),
+        ),
+        (
+            "invalid/12.2-reply_wan-matrix-content_response.content-mismatch.xml",
+            wan_reply("true", "4G", None, None)
+                .replace(">12.1</sr:ServiceReferenceVariant>", ">12.2</sr:ServiceReferenceVariant>")
+                .replace(">12.1</sr:ServiceReference>", ">12.2</sr:ServiceReference>"),
+        ),
         ("valid/smets1-reply_4.1.1_valid.xml", smets1_reply("4.1", "4.1.1")),
         (
             "invalid/smets1-reply_service-reference-4.1-variant-12.1_response.srv-not-in-sr.xml",

@@ -198,6 +198,8 @@ pub(crate) struct Extractor<'a> {
     facts: RequestFacts<'a>,
     /// The WAN matrix of a 12.1 reply, decoded as its fields end.
     wan: Option<WanMatrix<'a>>,
+    /// The first element of a `ResponseMessage` after its SR and SRV.
+    response_content: Option<Located<&'a str>>,
     /// The scheduled request's element in a Create Schedule.
     scheduled_element: Option<Located<&'a str>>,
 }
@@ -214,6 +216,7 @@ impl<'a> Extractor<'a> {
             raw: Default::default(),
             facts: RequestFacts::default(),
             wan: None,
+            response_content: None,
             scheduled_element: None,
         }
     }
@@ -285,11 +288,17 @@ impl<'a> Extractor<'a> {
                     match local {
                         "ServiceReference" => Node::Field(Field::ServiceReference),
                         "ServiceReferenceVariant" => Node::Field(Field::ServiceReferenceVariant),
-                        "DSPWANMatrix" if self.wan.is_none() => {
-                            self.wan = Some(WanMatrix { span: Span::point(start.span.start), entries: Vec::new() });
-                            Node::WanMatrix
+                        local => {
+                            if self.kind == Some(MessageKind::Response) && self.response_content.is_none() {
+                                self.response_content = Some(Located { value: local, span: start.span });
+                            }
+                            if local == "DSPWANMatrix" && self.wan.is_none() {
+                                self.wan = Some(WanMatrix { span: Span::point(start.span.start), entries: Vec::new() });
+                                Node::WanMatrix
+                            } else {
+                                Node::Skip
+                            }
                         }
-                        _ => Node::Skip,
                     }
                 }
                 (Node::WanMatrix, Ns::Sr, "DSPWANMatrixResponse") => {
@@ -536,6 +545,7 @@ impl<'a> Extractor<'a> {
             service_reference_variant: srv
                 .and_then(|(Located { value, span }, _)| catalogue::srv(&value).map(|value| Located { value, span })),
             wan_matrix: self.wan.take(),
+            content: self.response_content.take(),
         }
     }
 }

@@ -192,8 +192,11 @@ pub struct ResponseFacts<'a> {
     pub service_reference: Option<Located<Cow<'a, str>>>,
     /// The `ServiceReferenceVariant` of a `ResponseMessage`.
     pub service_reference_variant: Option<Located<&'static Srv>>,
-    /// The decoded `DSPWANMatrix` of an SR 12.1 reply.
+    /// The decoded `DSPWANMatrix` of a reply (in an SR 12.1 reply, `" "` is Unknown).
     pub wan_matrix: Option<WanMatrix<'a>>,
+    /// The content element of a `ResponseMessage` (what follows its SR and SRV), by local
+    /// name, at its start tag.
+    pub content: Option<Located<&'a str>>,
 }
 
 /// A free-text field of an SR 12.1 WAN matrix entry. DUIS (SEC modification MP106) sends a

@@ -233,6 +233,9 @@ codes! {
     /// A reply's `ServiceReferenceVariant` does not belong to its `ServiceReference`
     /// (`ResponseMessage` with 4.1 and 12.1): a reply echoes the request's pair, which must fit.
     ResponseSrvNotInSr = "response.srv-not-in-sr", Error, Inferred, "DUIS-FACTS §5 (ResponseMessage), §3.2 rule 1";
+    /// A reply's content does not fit its ServiceReferenceVariant: a `DSPWANMatrix`, the answer
+    /// to SR 12.1 Request WAN Matrix, under another SRV, or a 12.1 reply with other content.
+    ResponseContentMismatch = "response.content-mismatch", Error, Inferred, "DUIS-FACTS §10 (the 12.1 response is ResponseMessage/DSPWANMatrix)";
 
     /// An SR 12.1 reply sends a single space in `WANTechnology`, `AuxiliaryEquipmentRequired`
     /// or `AdditionalInformation`, which means "Unknown" (SEC modification MP106). Decoded as

@@ -95,6 +95,15 @@ pub enum Detail {
         /// ServiceReferenceVariant.
         srv: &'static str,
     },
+    /// A reply's content element that does not answer its SRV.
+    Content {
+        /// The content element's local name.
+        element: &'static str,
+        /// The reply's ServiceReferenceVariant.
+        srv: &'static str,
+        /// The content the SRV calls for, when there is one to name.
+        expected: Option<&'static str>,
+    },
     /// A scheduled SRV outside the scheduled SR (5.1 Create Schedule).
     ScheduledSrvNotInSr {
         /// `DSPScheduledServiceReference` as written.
@@ -488,6 +497,12 @@ impl fmt::Display for Detail {
             Detail::Schema(finding) => write!(f, "{finding}"),
             Detail::SrvNotInSr { sr, srv } => {
                 write!(f, "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}")
+            }
+            Detail::Content { element, srv, expected: Some(expected) } => {
+                write!(f, "a {srv} reply carries {element}; its content is {expected}")
+            }
+            Detail::Content { element, srv, expected: None } => {
+                write!(f, "{element} answers 12.1 Request WAN Matrix, not ServiceReferenceVariant {srv}")
             }
             Detail::ScheduledSrvNotInSr { sr, srv } => write!(
                 f,
