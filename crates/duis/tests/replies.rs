@@ -167,3 +167,19 @@ fn an_attribute_finding_points_at_the_attribute() {
     let finding = report.findings().iter().find(|f| f.code == Code::SchemaBadValue).unwrap();
     assert_eq!(&text[finding.span.start..finding.span.end], "schemaVersion=\"5,4\"");
 }
+
+#[test]
+fn only_the_mmc_response_root_is_an_mmc_message() {
+    let ra = "xmlns:ra=\"http://www.dccinterface.co.uk/ResponseAndAlert\"";
+    let undeclared = format!("<ra:Nope {ra}/>");
+    let undeclared = Validator::new().validate(undeclared.as_bytes());
+    assert_eq!(errors(&undeclared), vec![Code::SchemaUnknownRoot], "{:?}", undeclared.findings());
+    assert_eq!(undeclared.kind(), None);
+    let part = format!(
+        "<ra:GBCSData {ra} format=\"plain\" sequence=\"0\" name=\"x\" type=\"gbcs\">3QAAAAAAAEURAAAAAN8JAgAA</ra:GBCSData>"
+    );
+    let validator = Validator::new();
+    let part = validator.validate(part.as_bytes());
+    assert_eq!(errors(&part), vec![Code::SchemaNotAMessage], "{:?}", part.findings());
+    assert_eq!(part.kind(), None);
+}
