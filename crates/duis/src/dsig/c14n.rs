@@ -38,8 +38,9 @@ pub(crate) struct Hasher {
     run: Option<(usize, usize)>,
 }
 
-/// Bytes gathered before one `update`.
-const HASH_BUFFER: usize = 8 * 1024;
+/// Bytes gathered before one `update`. Small: most of a message is hashed where it lies
+/// ([`DocOut::raw`]), so the buffer takes only start tags with attributes, escapes and the like.
+const HASH_BUFFER: usize = 512;
 
 impl Hasher {
     pub(crate) fn new() -> Hasher {

@@ -61,8 +61,8 @@ pub(crate) struct Signer<'s> {
 }
 
 /// Decodes base64 after stripping XML white space (the samples wrap `SignatureValue` with
-/// `&#13;` and a line feed or space). Reports a bad encoding or length.
-fn decode(value: &Captured, element: &'static str, expected: usize, findings: &mut Findings) -> Option<Vec<u8>> {
+/// `&#13;` and a line feed or space) into exactly `N` bytes. Reports a bad encoding or length.
+fn decode<const N: usize>(value: &Captured, element: &'static str, findings: &mut Findings) -> Option<[u8; N]> {
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let text = value.text().as_bytes();
     // Unwrapped values (the usual case) decode where they lie; wrapped ones are compacted.
@@ -75,15 +75,26 @@ fn decode(value: &Captured, element: &'static str, expected: usize, findings: &m
         findings.push(Code::SigBadLength, value.span, Detail::TooLong { element, max: super::MAX_CAPTURE });
         return None;
     }
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_ref()) else {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    // A value of the right size decodes into a buffer on the stack (128 characters decode to
+    // at most 96 bytes); a longer one is decoded whole to say how long it is.
+    let mut buffer = [0u8; 96];
+    let decoded: Result<std::borrow::Cow<'_, [u8]>, _> = if compact.len() <= 128 {
+        engine
+            .decode_slice(compact.as_ref(), &mut buffer)
+            .map(|n| std::borrow::Cow::Borrowed(buffer.get(..n).unwrap_or_default()))
+    } else {
+        engine.decode(compact.as_ref()).map(std::borrow::Cow::Owned).map_err(base64::DecodeSliceError::DecodeError)
+    };
+    let Ok(bytes) = decoded else {
         findings.push(Code::SigBadBase64, value.span, Detail::Base64 { element });
         return None;
     };
-    if bytes.len() != expected {
-        findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected, found: bytes.len() });
+    let Ok(exact) = <[u8; N]>::try_from(bytes.as_ref()) else {
+        findings.push(Code::SigBadLength, value.span, Detail::Length { element, expected: N, found: bytes.len() });
         return None;
-    }
-    Some(bytes)
+    };
+    Some(exact)
 }
 
 /// Checks the digest, finds the signer by issuer and serial, checks the certificate and
@@ -101,7 +112,7 @@ pub(crate) fn verify<'s>(
     // 1. The document digest.
     let mut digest_ok = false;
     if let Some(value) = &signature.digest_value
-        && let Some(signed) = decode(value, "DigestValue", 32, findings)
+        && let Some(signed) = decode::<32>(value, "DigestValue", findings)
         && let Some(computed) = digest
     {
         digest_ok = crypto.digest_matches(&signed, computed);
@@ -110,7 +121,7 @@ pub(crate) fn verify<'s>(
             findings.push(
                 Code::SigDigestMismatch,
                 value.span,
-                Detail::Digest { signed: engine.encode(&signed), computed: engine.encode(computed) },
+                Detail::Digest { signed: engine.encode(signed), computed: engine.encode(computed) },
             );
         }
     }
@@ -170,7 +181,7 @@ pub(crate) fn verify<'s>(
     // 4. The signature over the exclusive canonical SignedInfo.
     let mut signature_ok = false;
     if let Some(value) = &signature.signature_value
-        && let Some(rs) = decode(value, "SignatureValue", 64, findings)
+        && let Some(rs) = decode::<64>(value, "SignatureValue", findings)
     {
         let key = cert.public_key().unwrap_or_default();
         signature_ok = crypto.verify_ecdsa_p256_sha256(key, signed_info, &rs);

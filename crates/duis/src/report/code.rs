@@ -113,7 +113,8 @@ codes! {
     XmlMalformed = "xml.malformed", Error, Certain, "XML 1.0 §2.1 (well-formed documents)";
     /// An end tag does not match the open element, or closes an element that is not open.
     XmlMismatchedEnd = "xml.mismatched-end", Error, Certain, "XML 1.0 §3 (element type match)";
-    /// The input ended before the root element was closed (a truncated message).
+    /// The input ended before the root element was closed (a truncated message). Markup left
+    /// open before the root or after it is `xml.malformed`.
     XmlUnclosed = "xml.unclosed", Error, Certain, "XML 1.0 §2.1 (document)";
     /// The input holds no root element.
     XmlNoRoot = "xml.no-root", Error, Certain, "XML 1.0 §2.1 (document)";
@@ -129,12 +130,13 @@ codes! {
     /// UTF-16 byte-order mark.
     XmlEncoding = "xml.encoding", Error, Certain, "XML 1.0 §4.3.3; DUIS messages are UTF-8";
     /// A character XML 1.0 does not allow (NUL, most C0 controls, U+FFFE, U+FFFF), either
-    /// literally or as a character reference.
+    /// literally or as a character reference (also one to a surrogate or beyond U+10FFFF).
     XmlInvalidChar = "xml.invalid-char", Error, Certain, "XML 1.0 §2.2 (Char production)";
     /// A namespace prefix is used without a declaration in scope.
     XmlUnboundPrefix = "xml.unbound-prefix", Error, Certain, "Namespaces in XML 1.0 §5 (namespace constraint: prefix declared)";
     /// An entity reference other than the five predefined ones (`&amp;` `&lt;` `&gt;` `&quot;`
-    /// `&apos;`) or a character reference. Without a DTD no other entity can be defined.
+    /// `&apos;`) or a character reference. Without a DTD no other entity can be defined. A
+    /// reference whose name is no XML name (`&1a;`, `&;`) is `xml.malformed`.
     XmlUndefinedEntity = "xml.undefined-entity", Error, Certain, "XML 1.0 §4.1 (WFC: entity declared)";
     /// The same attribute appears twice on one element, by name or by expanded name.
     XmlDuplicateAttribute = "xml.duplicate-attribute", Error, Certain, "XML 1.0 §3.1 (WFC: unique att spec)";

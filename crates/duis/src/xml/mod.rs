@@ -186,6 +186,16 @@ impl<'a> Reader<'a> {
             return None;
         }
         let base = if input.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        // One byte-order mark is the encoding signature; a second is a U+FEFF character before
+        // the root, which quick-xml would also take as a signature and drop.
+        if base == 3 && input.get(3..6) == Some([0xEF, 0xBB, 0xBF].as_slice()) {
+            findings.push(
+                Code::XmlMalformed,
+                Span::new(3, 6),
+                Detail::Parser("a second byte-order mark: U+FEFF is not allowed before the root element".into()),
+            );
+            return None;
+        }
         let body = input.get(base..).unwrap_or_default();
         let text = match core::str::from_utf8(body) {
             Ok(text) => text,
@@ -294,6 +304,17 @@ impl<'a> Reader<'a> {
                         return self.stop();
                     }
                     if !self.add_text(raw.len(), span, findings) {
+                        return self.stop();
+                    }
+                    // XML 1.0 §2.4 [14]: character data never holds the literal `]]>`. A
+                    // reference is an event of its own, so `]]&gt;` never gets here.
+                    if let Some(at) = find_cdata_end(raw) {
+                        let at = span.start.saturating_add(at);
+                        findings.push(
+                            Code::XmlMalformed,
+                            Span::new(at, at.saturating_add(3)),
+                            Detail::Parser("`]]>` is not allowed in character data".into()),
+                        );
                         return self.stop();
                     }
                     return Some(Event::Text(raw, span));
@@ -465,8 +486,10 @@ impl<'a> Reader<'a> {
     /// (Namespaces in XML 1.0 §3, reserved prefixes and names included), then resolves every
     /// attribute prefix and checks that no two attributes share an expanded name (§6.3).
     fn read_attributes(&mut self, tag: &BytesStart<'a>, span: Span, findings: &mut Findings) -> bool {
-        let malformed = |findings: &mut Findings, message: String| {
-            findings.push(Code::XmlMalformed, span, Detail::Parser(message));
+        // A fault is located at the attribute it is in: `text` starts one byte into the tag.
+        let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
+        let malformed = |findings: &mut Findings, where_: Span, message: String| {
+            findings.push(Code::XmlMalformed, where_, Detail::Parser(message));
             false
         };
         // The same bytes borrowed from the input, so that names and values outlive `tag`.
@@ -484,42 +507,52 @@ impl<'a> Reader<'a> {
             }
             let attribute = match attribute {
                 Ok(attribute) => attribute,
-                Err(error) => return malformed(findings, error.to_string()),
+                Err(error) => {
+                    use quick_xml::events::attributes::AttrError;
+                    let position = match error {
+                        AttrError::ExpectedEq(p)
+                        | AttrError::ExpectedValue(p)
+                        | AttrError::UnquotedValue(p)
+                        | AttrError::ExpectedQuote(p, _)
+                        | AttrError::Duplicated(p, _) => p,
+                    };
+                    return malformed(findings, Span::point(at(position).min(span.end)), error.to_string());
+                }
             };
+            let Some(placed) = place(text, &attribute.value) else {
+                return malformed(findings, span, "an attribute value outside its tag".into());
+            };
+            let Some(key) = place(text, attribute.key.0) else {
+                return malformed(findings, span, "an attribute name outside its tag".into());
+            };
+            // From the name to the closing quote.
+            let attribute_span = Span::new(at(key.start), at(placed.end.saturating_add(1)));
             if attribute.value.len() > self.limits.max_text_bytes {
                 let max = u64::try_from(self.limits.max_text_bytes).unwrap_or(u64::MAX);
-                findings.push(Code::LimitTextLength, span, Detail::Limit { max });
+                findings.push(Code::LimitTextLength, attribute_span, Detail::Limit { max });
                 return false;
+            }
+            // XML 1.0 §3.1: white space separates attributes (`a="1"b="2"` is not a tag).
+            if text.as_bytes().get(placed.end.saturating_add(1)).is_some_and(|&b| !is_xml_space(b)) {
+                let next = at(placed.end.saturating_add(1));
+                return malformed(findings, Span::point(next), "attributes must be separated by white space".into());
             }
             // Nearly every value holds no reference and no white space other than spaces: it
             // is already its own normalised form (XML 1.0 §3.3.3), and needs no further check.
-            let Some(placed) = place(text, &attribute.value) else {
-                return malformed(findings, "an attribute value outside its tag".into());
-            };
-            // XML 1.0 §3.1: white space separates attributes (`a="1"b="2"` is not a tag).
-            if text.as_bytes().get(placed.end.saturating_add(1)).is_some_and(|&b| !is_xml_space(b)) {
-                return malformed(findings, "attributes must be separated by white space".into());
-            }
             let raw = text.get(placed.clone()).unwrap_or_default();
             let plain = !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
             if !plain && let Err((code, detail)) = check_attribute_value(raw) {
-                findings.push(code, span, detail);
+                findings.push(code, attribute_span, detail);
                 return false;
             }
-            let Some(key) = place(text, attribute.key.0) else {
-                return malformed(findings, "an attribute name outside its tag".into());
-            };
             let qname = text.get(key.clone()).unwrap_or_default();
-            // From the name to the closing quote; `text` starts one byte into the tag.
-            let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
-            let attribute_span = Span::new(at(key.start), at(placed.end.saturating_add(1)));
             if self.attributes.iter().any(|a| a.qname == qname) {
                 let name = quoted(qname);
                 findings.push(Code::XmlDuplicateAttribute, attribute_span, Detail::Attribute { name });
                 return false;
             }
             let Some((prefix, local)) = split_qname(qname) else {
-                return malformed(findings, format!("{:?} is not an XML name", quoted(qname)));
+                return malformed(findings, attribute_span, format!("{:?} is not an XML name", quoted(qname)));
             };
             let normalised = if plain {
                 Ok(Cow::Borrowed(raw))
@@ -528,7 +561,7 @@ impl<'a> Reader<'a> {
             };
             let value = match normalised {
                 Ok(value) => value,
-                Err(error) => return malformed(findings, error.to_string()),
+                Err(error) => return malformed(findings, attribute_span, error.to_string()),
             };
             let declares = match (prefix, local) {
                 ("", "xmlns") => Some(""),
@@ -537,13 +570,13 @@ impl<'a> Reader<'a> {
             };
             if let Some(declared) = declares {
                 if let Err(message) = check_declaration(declared, &value) {
-                    return malformed(findings, message);
+                    return malformed(findings, attribute_span, message);
                 }
                 // `xml` is bound already, and may only be declared to its own URI.
                 if declared != "xml" {
                     if self.bindings.len() >= self.limits.max_namespaces {
                         let max = u64::try_from(self.limits.max_namespaces).unwrap_or(u64::MAX);
-                        findings.push(Code::LimitNamespaces, span, Detail::Limit { max });
+                        findings.push(Code::LimitNamespaces, attribute_span, Detail::Limit { max });
                         return false;
                     }
                     let ns = if value.is_empty() { Ns::None } else { Ns::from_uri(&value) };
@@ -565,8 +598,9 @@ impl<'a> Reader<'a> {
                 prefix => match self.binding(prefix) {
                     Some(binding) => binding.uri.clone(),
                     None => {
+                        let where_ = attribute.span;
                         let prefix = quoted(prefix);
-                        findings.push(Code::XmlUnboundPrefix, span, Detail::UnboundPrefix { prefix });
+                        findings.push(Code::XmlUnboundPrefix, where_, Detail::UnboundPrefix { prefix });
                         return false;
                     }
                 },
@@ -626,11 +660,25 @@ impl<'a> Reader<'a> {
             | QxError::Syntax(SyntaxError::UnclosedXmlDecl)
             | QxError::Syntax(SyntaxError::UnclosedSingleQuotedAttributeValue)
             | QxError::Syntax(SyntaxError::UnclosedDoubleQuotedAttributeValue) => {
-                // quick-xml reports these only when the input ends inside the construct.
-                (Code::XmlUnclosed, Detail::Parser(error.to_string()))
+                // quick-xml reports these only when the input ends inside the construct: with
+                // the root open that is a truncated message; before the root or after it, markup
+                // that never ends is malformed, not a root left open.
+                let in_a_tag = matches!(
+                    error,
+                    QxError::Syntax(
+                        SyntaxError::UnclosedTag
+                            | SyntaxError::UnclosedSingleQuotedAttributeValue
+                            | SyntaxError::UnclosedDoubleQuotedAttributeValue
+                    )
+                );
+                let truncated = self.state == State::InRoot || (self.state == State::BeforeRoot && in_a_tag);
+                let code = if truncated { Code::XmlUnclosed } else { Code::XmlMalformed };
+                (code, Detail::Parser(error.to_string()))
             }
-            // A DOCTYPE is refused as such, even when the input ends inside it.
-            QxError::Syntax(SyntaxError::UnclosedDoctype) => (Code::XmlDoctype, Detail::None),
+            // A DOCTYPE is refused as such, even when the input ends inside it or names nothing.
+            QxError::Syntax(SyntaxError::UnclosedDoctype) | QxError::IllFormed(IllFormedError::MissingDoctypeName) => {
+                (Code::XmlDoctype, Detail::None)
+            }
             QxError::Syntax(SyntaxError::InvalidBangMarkup) if self.at_doctype(start) => {
                 (Code::XmlDoctype, Detail::None)
             }
@@ -933,12 +981,16 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
             None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse::<u32>().ok(),
             None => None,
         };
-        match parsed.and_then(char::from_u32) {
-            Some(ch) => ch,
-            None => {
+        match (parsed, parsed.and_then(char::from_u32)) {
+            (_, Some(ch)) => ch,
+            // A number that is no character (a surrogate, beyond U+10FFFF): WFC Legal Character.
+            (Some(code_point), None) => {
+                return Err((Code::XmlInvalidChar, Detail::InvalidChar { code_point }));
+            }
+            (None, None) => {
                 return Err((
                     Code::XmlMalformed,
-                    Detail::Parser(format!("&{name}; is not a valid character reference")),
+                    Detail::Parser(format!("&{}; is not a valid character reference", quoted(name))),
                 ));
             }
         }
@@ -949,6 +1001,14 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
             "gt" => '>',
             "quot" => '"',
             "apos" => '\'',
+            // §4.1 [68]: `&` Name `;`. A reference that is no name is a syntax error, not an
+            // undeclared entity.
+            _ if !is_entity_name(name) => {
+                return Err((
+                    Code::XmlMalformed,
+                    Detail::Parser(format!("&{}; is not a reference: {:?} is not a name", quoted(name), quoted(name))),
+                ));
+            }
             _ => {
                 return Err((Code::XmlUndefinedEntity, Detail::Entity { name: quoted(name) }));
             }
@@ -959,6 +1019,21 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
     } else {
         Err((Code::XmlInvalidChar, Detail::InvalidChar { code_point: u32::from(ch) }))
     }
+}
+
+/// Where the literal `]]>` starts in character data, if it does.
+fn find_cdata_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'>', bytes)
+        .find(|&at| at >= 2 && bytes.get(at.saturating_sub(2)..at) == Some(b"]]".as_slice()))
+        .map(|at| at.saturating_sub(2))
+}
+
+/// An entity name: XML 1.0 `Name` (colons allowed, as Namespaces in XML do not restrict
+/// entity names).
+fn is_entity_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| is_name_start_char(c) || c == ':') && chars.all(|c| is_name_char(c) || c == ':')
 }
 
 /// Checks the references in a raw attribute value.

@@ -56,7 +56,7 @@ refused!(undefined_entity, "<a>&nbsp;</a>", Code::XmlUndefinedEntity);
 refused!(dangling_ampersand, "<a>a & b</a>", Code::XmlMalformed);
 refused!(char_ref_nul, "<a>&#0;</a>", Code::XmlInvalidChar);
 refused!(char_ref_not_a_number, "<a>&#xZZ;</a>", Code::XmlMalformed);
-refused!(char_ref_surrogate, "<a>&#xD800;</a>", Code::XmlMalformed);
+refused!(char_ref_surrogate, "<a>&#xD800;</a>", Code::XmlInvalidChar);
 refused!(char_ref_control, "<a>&#x1;</a>", Code::XmlInvalidChar);
 refused!(char_ref_fffe, "<a>&#xFFFE;</a>", Code::XmlInvalidChar);
 refused!(literal_control, "<a>\u{1}</a>", Code::XmlInvalidChar);
@@ -350,4 +350,54 @@ fn namespaces_in_scope_are_limited() {
         case("<a xmlns:a='urn:a'><b xmlns:b='urn:b'><c xmlns:c='urn:c' xmlns:d='urn:d'/></b></a>"),
         vec![Code::LimitNamespaces]
     );
+}
+
+refused!(cdata_end_in_text, "<a>x]]>y</a>", Code::XmlMalformed);
+refused!(cdata_end_right_after_a_reference, "<a>&amp;]]></a>", Code::XmlMalformed);
+refused!(reference_beyond_unicode, "<a>&#1114112;</a>", Code::XmlInvalidChar);
+refused!(reference_that_is_no_name, "<a>&1a;</a>", Code::XmlMalformed);
+refused!(empty_reference, "<a>&;</a>", Code::XmlMalformed);
+refused!(undeclared_entity, "<a>&nbsp;</a>", Code::XmlUndefinedEntity);
+refused!(doctype_without_a_name, "<!DOCTYPE><a/>", Code::XmlDoctype);
+refused!(unclosed_markup_after_the_root, "<a/><!--", Code::XmlMalformed);
+refused!(unclosed_markup_before_the_root, "<?pi<a/>", Code::XmlMalformed);
+refused!(truncated_inside_the_root, "<a><b>text", Code::XmlUnclosed);
+
+#[test]
+fn cdata_end_is_text_only_when_escaped_or_in_cdata() {
+    for fine in ["<a>]]&gt;</a>", "<a>]&#93;></a>", "<a><![CDATA[]]]]><![CDATA[>]]></a>", "<a>] ]></a>", "<a>]></a>"] {
+        assert_eq!(codes(fine), vec![], "{fine}");
+    }
+}
+
+#[test]
+fn a_second_byte_order_mark_is_refused_where_it_is() {
+    let mut input = vec![0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF];
+    input.extend_from_slice(b"<!-- c --><a/>");
+    let mut findings = Findings::new(10);
+    assert!(Reader::new(&input, Limits::default(), &mut findings).is_none());
+    let found = findings.finish_for_tests();
+    assert_eq!(found.iter().map(|f| (f.code, f.span)).collect::<Vec<_>>(), vec![(Code::XmlMalformed, Span::new(3, 6))]);
+}
+
+#[test]
+fn attribute_faults_point_at_the_attribute() {
+    // (input, code, the text the finding starts with)
+    let cases = [
+        ("<r\n a='1'\n x='<'>\n</r>", Code::XmlMalformed, "x='<'"),
+        ("<r\n a='1'\n x='&foo;'/>", Code::XmlUndefinedEntity, "x='&foo;'"),
+        ("<r\n a='1'\n p:x='1'/>", Code::XmlUnboundPrefix, "p:x='1'"),
+        ("<r\n a='1'\n xmlns:p=''/>", Code::XmlMalformed, "xmlns:p=''"),
+        ("<r\n a='1'b='2'/>", Code::XmlMalformed, "b='2'"),
+        ("<r\n a='1'\n b=2/>", Code::XmlMalformed, "2/>"),
+    ];
+    for (input, code, at) in cases {
+        let mut findings = Findings::new(10);
+        let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+        while reader.next(&mut findings).is_some() {}
+        let found = findings.finish_for_tests();
+        assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), vec![code], "{input:?}");
+        let start = found.first().map_or(0, |f| f.span.start);
+        assert!(input.get(start..).is_some_and(|rest| rest.starts_with(at)), "{input:?}: finding at {start}");
+    }
 }
