@@ -170,6 +170,9 @@ pub(crate) struct Reader<'a> {
     open: Vec<(usize, &'a str)>,
     /// The qualified name of the element the latest `End` closed.
     closed: &'a str,
+    /// The input holds `]]>` somewhere (a CDATA section's end, or a fault in text): only then
+    /// is each text searched for it.
+    cdata_end_anywhere: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -244,6 +247,7 @@ impl<'a> Reader<'a> {
             bindings: Vec::with_capacity(8),
             open: Vec::with_capacity(32),
             closed: "",
+            cdata_end_anywhere: find_cdata_end(text).is_some(),
         })
     }
 
@@ -308,7 +312,7 @@ impl<'a> Reader<'a> {
                     }
                     // XML 1.0 §2.4 [14]: character data never holds the literal `]]>`. A
                     // reference is an event of its own, so `]]&gt;` never gets here.
-                    if let Some(at) = find_cdata_end(raw) {
+                    if let Some(at) = self.cdata_end_anywhere.then(|| find_cdata_end(raw)).flatten() {
                         let at = span.start.saturating_add(at);
                         findings.push(
                             Code::XmlMalformed,
@@ -1023,10 +1027,7 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
 
 /// Where the literal `]]>` starts in character data, if it does.
 fn find_cdata_end(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    memchr::memchr_iter(b'>', bytes)
-        .find(|&at| at >= 2 && bytes.get(at.saturating_sub(2)..at) == Some(b"]]".as_slice()))
-        .map(|at| at.saturating_sub(2))
+    memchr::memmem::find(text.as_bytes(), b"]]>")
 }
 
 /// An entity name: XML 1.0 `Name` (colons allowed, as Namespaces in XML do not restrict
