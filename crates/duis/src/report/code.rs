@@ -127,7 +127,8 @@ codes! {
     /// The bytes are not valid UTF-8. The span points at the first bad byte.
     XmlNotUtf8 = "xml.not-utf8", Error, Certain, "XML 1.0 §4.3.3; DUIS messages are UTF-8";
     /// The XML declaration names an encoding other than UTF-8, or the input starts with a
-    /// UTF-16 byte-order mark.
+    /// UTF-16 byte-order mark. Bytes that are not UTF-8 under a declaration naming another
+    /// encoding get this code, which names the cause.
     XmlEncoding = "xml.encoding", Error, Certain, "XML 1.0 §4.3.3; DUIS messages are UTF-8";
     /// A character XML 1.0 does not allow (NUL, most C0 controls, U+FFFE, U+FFFF), either
     /// literally or as a character reference (also one to a surrogate or beyond U+10FFFF).

@@ -203,6 +203,12 @@ impl<'a> Reader<'a> {
         let text = match core::str::from_utf8(body) {
             Ok(text) => text,
             Err(error) => {
+                // A declaration that names another encoding says why the bytes are no UTF-8.
+                if let Some((name, len)) = declared_encoding(body).filter(|(name, _)| !is_utf8_name(name)) {
+                    let span = Span::new(base, base.saturating_add(len));
+                    findings.push(Code::XmlEncoding, span, Detail::Encoding { declared: name.to_owned() });
+                    return None;
+                }
                 let at = base.saturating_add(error.valid_up_to());
                 let len = error.error_len().unwrap_or(1);
                 findings.push(Code::XmlNotUtf8, Span::new(at, at.saturating_add(len)), Detail::None);
@@ -370,7 +376,7 @@ impl<'a> Reader<'a> {
                             findings.push(Code::XmlMalformed, span, Detail::Parser(message));
                             return self.stop();
                         }
-                        Ok(Some(name)) if !name.eq_ignore_ascii_case("UTF-8") && !name.eq_ignore_ascii_case("UTF8") => {
+                        Ok(Some(name)) if !is_utf8_name(name) => {
                             findings.push(Code::XmlEncoding, span, Detail::Encoding { declared: name.to_owned() });
                         }
                         Ok(_) => {}
@@ -1023,6 +1029,24 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
     } else {
         Err((Code::XmlInvalidChar, Detail::InvalidChar { code_point: u32::from(ch) }))
     }
+}
+
+/// The encoding an XML declaration at the very start of `body` names, and the declaration's
+/// length, read from its ASCII bytes alone (for input that is not UTF-8).
+fn declared_encoding(body: &[u8]) -> Option<(&str, usize)> {
+    let head = body.get(..body.len().min(256))?;
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let content = core::str::from_utf8(head.get(2..end)?).ok()?;
+    if !body.starts_with(b"<?xml") {
+        return None;
+    }
+    let name = xml_declaration(content).ok()??;
+    Some((name, end.saturating_add(2)))
+}
+
+/// `UTF-8` as an encoding name may be written (case aside).
+fn is_utf8_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("UTF-8") || name.eq_ignore_ascii_case("UTF8")
 }
 
 /// Where the literal `]]>` starts in character data, if it does.

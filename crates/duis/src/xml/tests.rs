@@ -401,3 +401,13 @@ fn attribute_faults_point_at_the_attribute() {
         assert!(input.get(start..).is_some_and(|rest| rest.starts_with(at)), "{input:?}: finding at {start}");
     }
 }
+
+#[test]
+fn bytes_in_a_declared_other_encoding_are_refused_for_the_encoding() {
+    let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>";
+    assert_eq!(read_with(latin1, Limits::default()).0, vec![Code::XmlEncoding]);
+    // Declared UTF-8 (or nothing) and a bad byte: the byte is the fault.
+    let utf8 = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>\xe9</a>";
+    assert_eq!(read_with(utf8, Limits::default()).0, vec![Code::XmlNotUtf8]);
+    assert_eq!(read_with(b"<a>\xe9</a>", Limits::default()).0, vec![Code::XmlNotUtf8]);
+}
