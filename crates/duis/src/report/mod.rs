@@ -483,6 +483,12 @@ impl fmt::Display for Detail {
             Detail::Encoding { declared } => {
                 write!(f, "encoding {declared:?} is not UTF-8; DUIS messages are UTF-8")
             }
+            Detail::InvalidChar { code_point } if *code_point == u32::MAX => {
+                f.write_str("a character reference beyond U+10FFFF refers to no character")
+            }
+            Detail::InvalidChar { code_point } if char::from_u32(*code_point).is_none() => {
+                write!(f, "U+{code_point:04X} is no character (a surrogate or beyond U+10FFFF)")
+            }
             Detail::InvalidChar { code_point } => {
                 write!(f, "character U+{code_point:04X} is not allowed in XML 1.0")
             }

@@ -519,14 +519,15 @@ impl<'a> Reader<'a> {
                 Ok(attribute) => attribute,
                 Err(error) => {
                     use quick_xml::events::attributes::AttrError;
-                    let position = match error {
-                        AttrError::ExpectedEq(p)
-                        | AttrError::ExpectedValue(p)
-                        | AttrError::UnquotedValue(p)
-                        | AttrError::ExpectedQuote(p, _)
-                        | AttrError::Duplicated(p, _) => p,
+                    let (position, message) = match error {
+                        // quick-xml points where it looked for `=`: the name it follows is at fault.
+                        AttrError::ExpectedEq(p) => (name_before(text, p), "an attribute name is not followed by `=`"),
+                        AttrError::ExpectedValue(p) => (p, "an attribute has `=` but no value"),
+                        AttrError::UnquotedValue(p) => (p, "an attribute value is not quoted"),
+                        AttrError::ExpectedQuote(p, _) => (p, "an attribute value is not closed by its quote"),
+                        AttrError::Duplicated(p, _) => (p, "an attribute appears twice"),
                     };
-                    return malformed(findings, Span::point(at(position).min(span.end)), error.to_string());
+                    return malformed(findings, Span::point(at(position).min(span.end)), message.into());
                 }
             };
             let Some(placed) = place(text, &attribute.value) else {
@@ -983,12 +984,15 @@ fn is_xml_char(ch: char) -> bool {
 /// Resolves `&name;`: the five predefined entities and character references only.
 fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
     let ch = if let Some(number) = name.strip_prefix('#') {
+        // A well-formed number too large for 32 bits is beyond U+10FFFF all the same.
         let parsed = match number.strip_prefix('x') {
             Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                u32::from_str_radix(hex, 16).ok()
+                Some(u32::from_str_radix(hex, 16).unwrap_or(u32::MAX))
             }
             Some(_) => None,
-            None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse::<u32>().ok(),
+            None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(number.parse::<u32>().unwrap_or(u32::MAX))
+            }
             None => None,
         };
         match (parsed, parsed.and_then(char::from_u32)) {
@@ -1034,12 +1038,11 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
 /// The encoding an XML declaration at the very start of `body` names, and the declaration's
 /// length, read from its ASCII bytes alone (for input that is not UTF-8).
 fn declared_encoding(body: &[u8]) -> Option<(&str, usize)> {
-    let head = body.get(..body.len().min(256))?;
-    let end = head.windows(2).position(|w| w == b"?>")?;
-    let content = core::str::from_utf8(head.get(2..end)?).ok()?;
     if !body.starts_with(b"<?xml") {
         return None;
     }
+    let end = memchr::memmem::find(body, b"?>")?;
+    let content = core::str::from_utf8(body.get(2..end)?).ok()?;
     let name = xml_declaration(content).ok()??;
     Some((name, end.saturating_add(2)))
 }
@@ -1054,11 +1057,17 @@ fn find_cdata_end(text: &str) -> Option<usize> {
     memchr::memmem::find(text.as_bytes(), b"]]>")
 }
 
-/// An entity name: XML 1.0 `Name` (colons allowed, as Namespaces in XML do not restrict
-/// entity names).
+/// An entity name: an XML name with no colon (Namespaces in XML 1.0 §7).
 fn is_entity_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| is_name_start_char(c) || c == ':') && chars.all(|c| is_name_char(c) || c == ':')
+    is_nc_name(name)
+}
+
+/// The start of the name that ends before `position` in a tag's text (white space between
+/// them skipped): where an attribute name missing its `=` begins.
+fn name_before(text: &str, position: usize) -> usize {
+    let bytes = text.as_bytes().get(..position.min(text.len())).unwrap_or_default();
+    let end = bytes.iter().rposition(|&b| !is_xml_space(b)).map_or(0, |i| i.saturating_add(1));
+    bytes.get(..end).and_then(|head| head.iter().rposition(|&b| is_xml_space(b))).map_or(0, |i| i.saturating_add(1))
 }
 
 /// Checks the references in a raw attribute value.

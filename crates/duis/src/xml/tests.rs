@@ -355,6 +355,9 @@ fn namespaces_in_scope_are_limited() {
 refused!(cdata_end_in_text, "<a>x]]>y</a>", Code::XmlMalformed);
 refused!(cdata_end_right_after_a_reference, "<a>&amp;]]></a>", Code::XmlMalformed);
 refused!(reference_beyond_unicode, "<a>&#1114112;</a>", Code::XmlInvalidChar);
+refused!(reference_beyond_32_bits, "<a>&#x100000000;</a>", Code::XmlInvalidChar);
+refused!(decimal_reference_beyond_32_bits, "<a>&#4294967296;</a>", Code::XmlInvalidChar);
+refused!(entity_name_with_a_colon, "<a>&a:b;</a>", Code::XmlMalformed);
 refused!(reference_that_is_no_name, "<a>&1a;</a>", Code::XmlMalformed);
 refused!(empty_reference, "<a>&;</a>", Code::XmlMalformed);
 refused!(undeclared_entity, "<a>&nbsp;</a>", Code::XmlUndefinedEntity);
@@ -390,6 +393,7 @@ fn attribute_faults_point_at_the_attribute() {
         ("<r\n a='1'\n xmlns:p=''/>", Code::XmlMalformed, "xmlns:p=''"),
         ("<r\n a='1'b='2'/>", Code::XmlMalformed, "b='2'"),
         ("<r\n a='1'\n b=2/>", Code::XmlMalformed, "2/>"),
+        ("<r\n a='1'\n c    d='3'/>", Code::XmlMalformed, "c    d"),
     ];
     for (input, code, at) in cases {
         let mut findings = Findings::new(10);
@@ -406,6 +410,9 @@ fn attribute_faults_point_at_the_attribute() {
 fn bytes_in_a_declared_other_encoding_are_refused_for_the_encoding() {
     let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>";
     assert_eq!(read_with(latin1, Limits::default()).0, vec![Code::XmlEncoding]);
+    let spaced = format!("<?xml version=\"1.0\"{} encoding=\"ISO-8859-1\"?><a>", " ".repeat(300));
+    let spaced = [spaced.as_bytes(), b"\xe9</a>"].concat();
+    assert_eq!(read_with(&spaced, Limits::default()).0, vec![Code::XmlEncoding]);
     // Declared UTF-8 (or nothing) and a bad byte: the byte is the fault.
     let utf8 = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>\xe9</a>";
     assert_eq!(read_with(utf8, Limits::default()).0, vec![Code::XmlNotUtf8]);
