@@ -62,7 +62,7 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
                         let broken = error.loop_ancestor().is_some()
                             || error.io_error().is_some_and(|e| e.kind() == io::ErrorKind::NotFound);
                         if broken && !is_xml(&at) {
-                            eprintln!("duis-check: note: {}: skipped: {error}", at.display());
+                            crate::note(format_args!("duis-check: note: {}: skipped: {error}", at.display()));
                         } else {
                             out.push(Input::Unreadable(at, error.to_string()));
                         }

@@ -24,13 +24,21 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(error) => {
-            if is_broken_pipe(&error) {
-                return ExitCode::SUCCESS;
+            // Output that could not be written whole (a reader that went away, `| head`) is
+            // an I/O error like any other: success would let a pipeline pass inputs nobody saw
+            // judged. Nothing more is said: the reader is gone, and stderr may be too.
+            if !is_broken_pipe(&error) {
+                note(format_args!("duis-check: {error:#}"));
             }
-            eprintln!("duis-check: {error:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes a line to stderr, ignoring a stderr that cannot be written (closed, full): the exit
+/// status still says what happened, where `eprintln!` would panic.
+pub(crate) fn note(line: core::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -127,7 +135,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     stdout.write_all(output::json_unreadable(name, message).as_bytes())?;
                 }
                 stdout.flush()?;
-                eprintln!("duis-check: {message}");
+                note(format_args!("duis-check: {message}"));
             }
         }
     }
@@ -151,11 +159,11 @@ fn run() -> anyhow::Result<ExitCode> {
             .into_iter()
             .collect();
         if !skipped.is_empty() {
-            eprintln!("note: not checked: {}", skipped.join(", "));
+            note(format_args!("note: not checked: {}", skipped.join(", ")));
         }
     }
     if args.format == Format::Human && results.len() > 1 {
-        eprintln!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len());
+        note(format_args!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len()));
     }
     Ok(if errors > 0 {
         ExitCode::from(2)

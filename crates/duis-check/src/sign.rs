@@ -22,7 +22,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     }
     .with_context(|| format!("--cert {}", args.cert.display()))?;
     // Signing still works with a certificate the receiver will refuse: say so now.
-    let warn = |why: &str| eprintln!("duis-check: warning: --cert {}: {why}", args.cert.display());
+    let warn = |why: &str| crate::note(format_args!("duis-check: warning: --cert {}: {why}", args.cert.display()));
     if let Some(misfit) = cert.misfit() {
         warn(&misfit.to_string());
     }
@@ -78,8 +78,23 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
+/// over it. Signing in place on a full disk (or killed half-way) leaves the original message.
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
+    use std::io::Write as _;
+    let context = || format!("{}: cannot write", path.display());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.duis-check-{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, path)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error).with_context(context);
+    }
+    Ok(())
 }
 
 /// Loads `--trust` paths: PEM files, and folders searched recursively for `*.pem`, `*.crt`
@@ -111,7 +126,7 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
         }
     }
     for issue in store.issues() {
-        eprintln!("duis-check: note: {issue}");
+        crate::note(format_args!("duis-check: note: {issue}"));
     }
     if store.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

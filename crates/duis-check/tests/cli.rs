@@ -638,3 +638,47 @@ fn configuration_files_are_read_to_a_bound() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"), "{args:?}");
     }
 }
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
+    // The DUIS 5.4 schema with one more SRV, 7.99, as a newer DUIS version would add one.
+    let corpus = shared().join("corpus/xsd");
+    let dir = std::env::temp_dir().join(format!("duis-check-newer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let main = dir.join("DUIS-Schema-V5.4.xsd");
+    let text = std::fs::read_to_string(&main).unwrap();
+    let srv = text.match_indices("<xs:enumeration value=\"7.4\"/>").nth(1).map(|(at, _)| at).unwrap();
+    std::fs::write(&main, format!("{}<xs:enumeration value=\"7.99\"/>{}", &text[..srv], &text[srv..])).unwrap();
+    let message = testdata("invalid").join("envelope_unknown-srv_schema.bad-value.xml");
+    let args = ["--format", "json", "--now", "2015-01-01T00:00:00Z"];
+    let built_in = stdout(&run(&[&args[..], &[message.to_str().unwrap()]].concat()));
+    assert!(
+        built_in.contains("\"code\":\"schema.bad-value\"") && !built_in.contains("srv-not-in-catalogue"),
+        "{built_in}"
+    );
+    let newer = stdout(&run(&[&args[..], &["--schema", main.to_str().unwrap(), message.to_str().unwrap()]].concat()));
+    assert!(
+        newer.contains("\"code\":\"request.srv-not-in-catalogue\"") && !newer.contains("\"code\":\"schema."),
+        "{newer}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn output_cut_short_by_a_closed_pipe_is_an_io_error_not_success() {
+    // Four times testdata in JSON is well over a pipe's 64 KiB buffer: the child meets the
+    // closed pipe whatever the timing. Under `set -o pipefail`, `duis-check ... | head` must
+    // not pass inputs that were never reported.
+    let dir = testdata("");
+    let paths = [dir.to_str().unwrap(); 4];
+    let mut child =
+        bin().args(["--format", "json"]).args(paths).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -119,6 +119,7 @@ impl Validator {
             }
             if let Some(request) = &extraction.request {
                 rules::request::check(request, self.dcc, &mut findings);
+                rules::request::srv_not_in_catalogue(request, &mut findings);
                 if request.is_signed_pre_command() {
                     let keys = self.trust.as_deref().map(|store| rules::ecos::TrustedRoleKeys { store, now: self.now });
                     let keys = keys.as_ref().map(|k| -> &dyn crate::gbcs::RoleKeys { k });

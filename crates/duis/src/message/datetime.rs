@@ -46,7 +46,8 @@ impl DateTime {
             return Err(ParseDateTimeError);
         }
         let mut owned = text.to_owned();
-        if b.get(10) == Some(&b't') {
+        // RFC 3339 §5.6: `T` in either case, or (its note) a space, as `date --rfc-3339` writes.
+        if matches!(b.get(10), Some(b't' | b' ')) {
             owned.replace_range(10..11, "T");
         }
         if owned.ends_with('z') {
@@ -333,6 +334,12 @@ mod tests {
         // RFC 3339 §5.6: `T` and `Z` may be lower case; the year has four digits; hours stop
         // at 23; a leap second is a time.
         assert_eq!(DateTime::parse_rfc3339("2015-01-01t00:00:00z"), DateTime::parse_rfc3339("2015-01-01T00:00:00Z"));
+        // `date -u --rfc-3339=seconds` separates date and time with a space (RFC 3339 §5.6 note).
+        assert_eq!(
+            DateTime::parse_rfc3339("2015-01-01 00:00:00+00:00"),
+            DateTime::parse_rfc3339("2015-01-01T00:00:00Z")
+        );
+        assert!(DateTime::parse_rfc3339("2015-01-01  00:00:00Z").is_err());
         assert!(DateTime::parse_rfc3339("10000-01-01T00:00:00Z").is_err());
         assert!(DateTime::parse_rfc3339("-2015-01-01T00:00:00Z").is_err());
         assert!(DateTime::parse_rfc3339("2015-01-01T24:00:00Z").is_err());

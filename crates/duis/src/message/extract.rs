@@ -512,6 +512,7 @@ impl<'a> Extractor<'a> {
             self.facts.service_reference = Some(Located { value, span });
         }
         if let Some((Located { value, span }, _)) = srv {
+            self.facts.service_reference_variant_span = Some(span);
             self.facts.service_reference_variant = catalogue::srv(&value).map(|value| Located { value, span });
         }
         if let Some((Located { value, span }, element_start)) = edt {

@@ -104,6 +104,8 @@ pub struct RequestFacts<'a> {
     pub service_reference: Option<Located<Cow<'a, str>>>,
     /// `ServiceReferenceVariant`, from the catalogue.
     pub service_reference_variant: Option<Located<&'static Srv>>,
+    /// Where `ServiceReferenceVariant` is written, whether or not the catalogue knows it.
+    pub service_reference_variant_span: Option<Span>,
     /// The body element.
     pub body: Option<Body<'a>>,
     /// The body's `ExecutionDateTime`, parsed (absent when its value is no date-time, which

@@ -229,6 +229,10 @@ codes! {
     /// In a 5.1 Create Schedule, `DeviceID` is the DCC's identifier: the scheduled requests are
     /// device requests.
     RequestScheduleDeviceIsDcc = "request.schedule-device-is-dcc", Error, Inferred, "DUIS-FACTS §3.2 rule 5, applied to the request a 5.1 Create Schedule schedules";
+    /// The ServiceReferenceVariant is not in this validator's catalogue (DUIS 5.4's), which a
+    /// schema given at run time (`--schema`, a newer DUIS version) can allow: its CommandVariant,
+    /// dating and eligibility rules were not applied.
+    RequestSrvNotInCatalogue = "request.srv-not-in-catalogue", Warning, Certain, "DUIS-FACTS §3 (the SRV catalogue is DUIS 5.4's)";
     /// The RequestID counter is larger than 18446744073709551615 (u64), which the schema pattern
     /// and the GBCS originator counter (8 bytes) both forbid.
     RequestCounterOverflow = "request.counter-overflow", Error, Certain, "DUIS-FACTS §1.2 (COUNTER); GBCS originator counter is 8 bytes";

@@ -11,12 +11,15 @@ use crate::report::{Code, Detail, Findings};
 
 /// Runs the `eligibility.*` rules.
 pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, findings: &mut Findings) {
-    let (Some(id), Some(srv)) = (&facts.request_id, &facts.service_reference_variant) else { return };
+    let Some(id) = &facts.request_id else { return };
     let originator = id.value.originator;
+    // An unregistered originator is refused whatever it asks for, an SRV the catalogue does
+    // not know included.
     let Some(held) = registry.roles(originator) else {
         findings.push(Code::EligibilityUnknownParty, id.span, Detail::Party { party: originator });
         return;
     };
+    let Some(srv) = &facts.service_reference_variant else { return };
     let check_srv = |srv: &Located<&'static Srv>, scheduled: bool, findings: &mut Findings| {
         let eligible = RoleSet::of(srv.value.eligible_roles);
         // 7.16, 8.5 and 8.6 list no roles in the matrix: any registered party may send them

@@ -152,3 +152,18 @@ fn check_schedule(schedule: &Schedule<'_>, dcc: Eui64, findings: &mut Findings) 
         findings.push(Code::RequestScheduleDeviceIsDcc, device.span, Detail::ScheduledDevice { device: device.value });
     }
 }
+
+/// With a schema given at run time, an SRV it allows may be one the catalogue does not know:
+/// said, so that the rules that did not run are not taken as passed. An SRV the schema refused
+/// (the built-in schema's enumeration refuses every unknown one) has its finding already.
+pub(crate) fn srv_not_in_catalogue(facts: &RequestFacts<'_>, findings: &mut Findings) {
+    if let (None, Some(span)) = (&facts.service_reference_variant, facts.service_reference_variant_span) {
+        let refused = findings
+            .list()
+            .iter()
+            .any(|f| f.code.family() == "schema" && f.span.start <= span.end && span.start <= f.span.end);
+        if !refused {
+            findings.push(Code::RequestSrvNotInCatalogue, span, Detail::None);
+        }
+    }
+}
