@@ -41,7 +41,8 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
     let text = read_config_text(path, "--parties")?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let entries: Vec<(String, Vec<String>)> = if is_json {
-        let JsonEntries(object) = serde_json::from_str(&text)
+        // Editors on Windows save JSON with a byte-order mark; TOML's parser takes one already.
+        let JsonEntries(object) = serde_json::from_str(text.strip_prefix('\u{FEFF}').unwrap_or(&text))
             .with_context(|| format!("--parties {}: not a JSON object of User Role lists", path.display()))?;
         object.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
     } else {

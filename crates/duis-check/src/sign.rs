@@ -104,8 +104,20 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
     let mut store = duis::TrustStore::new();
     for path in paths {
         if path.is_dir() {
-            for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("--trust {}", path.display()))?;
+            // Hidden folders are passed over, as for inputs; a link to nothing or a folder that
+            // cannot be read is noted, and the other certificates still load.
+            let walk = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter();
+            let visible = walk.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+            for entry in visible {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let at = error.path().unwrap_or(path).display().to_string();
+                        let why = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                        crate::note(format_args!("duis-check: note: --trust {at}: skipped: {why}"));
+                        continue;
+                    }
+                };
                 let is_pem = entry
                     .path()
                     .extension()

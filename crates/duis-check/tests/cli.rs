@@ -682,3 +682,23 @@ fn output_cut_short_by_a_closed_pipe_is_an_io_error_not_success() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[cfg(unix)]
+#[test]
+fn trust_folders_pass_over_dangling_links_and_hidden_folders() {
+    let dir = std::env::temp_dir().join(format!("duis-check-trust-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".old")).unwrap();
+    std::fs::copy(testdata("pki/user-xml-sign.pem"), dir.join("user-xml-sign.pem")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x.pem", dir.join("x.pem")).unwrap();
+    // A hidden folder is passed over: the copy inside it would be a duplicate, noted as a
+    // certificate listed twice.
+    std::fs::copy(testdata("pki/user-xml-sign.pem"), dir.join(".old/copy.pem")).unwrap();
+    let message = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let out = run(&["--trust", dir.to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", message.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("x.pem: skipped"), "{stderr}");
+    assert!(!stderr.contains("twice"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -333,3 +333,16 @@ fn a_subject_with_two_roles_or_two_euis_is_kept_aside() {
         assert_eq!(cert.misfit(), Some(&Misfit::Ambiguous { attribute }), "{attribute}");
     }
 }
+
+#[test]
+fn a_bad_block_in_a_bundle_does_not_hide_the_certificates_after_it() {
+    let good = std::fs::read_to_string(dir().join("user-xml-sign.pem")).unwrap();
+    let bundle = format!("-----BEGIN CERTIFICATE-----\nnot base64 !!!\n-----END CERTIFICATE-----\n{good}");
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("bundle.pem", bundle.as_bytes()), 1);
+    assert_eq!(store.issues().len(), 1, "{:?}", store.issues());
+    // Truncated after a good certificate: the good one loads, the rest is an issue.
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("cut.pem", format!("{good}-----BEGIN CERTIFICATE-----\nMIIB").as_bytes()), 1);
+    assert_eq!(store.issues().len(), 1, "{:?}", store.issues());
+}

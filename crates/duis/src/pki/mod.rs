@@ -224,16 +224,14 @@ impl Certificate {
     /// as errors in place, so one bad block does not hide the others.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
         let mut out = Vec::new();
-        for block in x509_parser::pem::Pem::iter_from_buffer(pem) {
+        // A bad block is reported and passed over: the certificates after it in a bundle still
+        // load. Every block read, good or bad, consumes at least a line, so the blocks are
+        // fewer than the bytes; the bound only makes that plain.
+        for block in x509_parser::pem::Pem::iter_from_buffer(pem).take(pem.len().saturating_add(1)) {
             match block {
                 Ok(block) if block.label == "CERTIFICATE" => out.push(Certificate::from_der(&block.contents)),
                 Ok(_) => {}
-                Err(error) => {
-                    if out.is_empty() {
-                        out.push(Err(CertificateError::Der(error.to_string())));
-                    }
-                    break;
-                }
+                Err(error) => out.push(Err(CertificateError::Der(error.to_string()))),
             }
         }
         out
