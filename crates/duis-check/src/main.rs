@@ -94,7 +94,9 @@ fn run() -> anyhow::Result<ExitCode> {
             .context("--threads: could not start the thread pool")?;
     }
     let inputs = inputs::expand(&args.paths)?;
-    let colour = args.format == Format::Human && io::stdout().is_terminal();
+    // https://no-color.org: a non-empty NO_COLOR turns colour off.
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let colour = args.format == Format::Human && io::stdout().is_terminal() && !no_colour;
     let progress = progress_bar(&args, inputs.len());
 
     // Check in parallel, print in input order. With a counter store the order of acceptance
@@ -135,7 +137,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     stdout.write_all(output::json_unreadable(name, message).as_bytes())?;
                 }
                 stdout.flush()?;
-                note(format_args!("duis-check: {message}"));
+                note(format_args!("duis-check: {}", output::printable(message)));
             }
         }
     }

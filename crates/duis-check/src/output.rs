@@ -13,6 +13,7 @@ const WINDOW_AFTER: usize = 100;
 
 /// The human rendering of one report.
 pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) -> String {
+    let name = &printable(name);
     let mut out = String::new();
     if report.findings().is_empty() {
         if !quiet {
@@ -202,4 +203,17 @@ fn wan_matrix_json(matrix: &duis::WanMatrix<'_>) -> serde_json::Value {
         })
         .collect();
     serde_json::Value::Array(entries)
+}
+
+/// A file name as the human format prints it: control characters (a line feed, an escape
+/// sequence) and bidirectional overrides escaped, so that a name can neither break the
+/// `file:line:col` line nor drive the terminal.
+pub(crate) fn printable(name: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !name.chars().any(odd) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    std::borrow::Cow::Owned(
+        name.chars().map(|c| if odd(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect(),
+    )
 }

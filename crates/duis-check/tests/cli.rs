@@ -702,3 +702,23 @@ fn trust_folders_pass_over_dangling_links_and_hidden_folders() {
     assert!(!stderr.contains("twice"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_escaped_in_human_output() {
+    let dir = std::env::temp_dir().join(format!("duis-check-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let invalid = testdata("invalid/7.2_cv9_request.cv-reserved.xml");
+    std::fs::copy(&invalid, dir.join("new\nline\u{1b}[31m.xml")).unwrap();
+    let out = run(&[dir.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(text.contains("new\\u{a}line\\u{1b}[31m.xml:"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.lines()
+            .filter(|l| l.contains(": error request.cv-reserved"))
+            .all(|l| l.starts_with(dir.to_str().unwrap()))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -416,7 +416,10 @@ impl fmt::Display for LoadIssue {
         match &self.kind {
             LoadIssueKind::Unreadable(error) => write!(f, "not loaded: {error}"),
             LoadIssueKind::Misfit { serial, misfit: Misfit::CaCertificate } => {
-                write!(f, "CA certificate (serial {serial}) kept aside: used only by strict chain mode")
+                write!(
+                    f,
+                    "CA certificate (serial {serial}) kept aside: it signs no message; chains to it are checked only when required (TrustStore::require_chain)"
+                )
             }
             LoadIssueKind::Misfit { serial, misfit } => {
                 write!(f, "certificate serial {serial} kept aside: {misfit}; messages it signed are rejected")
