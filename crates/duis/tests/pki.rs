@@ -346,3 +346,27 @@ fn a_bad_block_in_a_bundle_does_not_hide_the_certificates_after_it() {
     assert_eq!(store.add_pem("cut.pem", format!("{good}-----BEGIN CERTIFICATE-----\nMIIB").as_bytes()), 1);
     assert_eq!(store.issues().len(), 1, "{:?}", store.issues());
 }
+
+#[test]
+fn two_different_certificates_under_one_issuer_and_serial_are_neither_used() {
+    let pem_bytes = std::fs::read(dir().join("user-xml-sign.pem")).unwrap();
+    let mut other = duis::Certificate::from_pem(&pem_bytes).unwrap().der().to_vec();
+    // Another certificate (its signature differs) naming the same issuer and serial.
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("user-xml-sign.pem", &pem_bytes), 1);
+    assert!(!store.add_der("other.der", &other));
+    assert_eq!(store.certificates()[0].misfit(), Some(&Misfit::Conflicting));
+    // The same certificate twice is only a note.
+    let mut twice = duis::TrustStore::new();
+    assert_eq!(twice.add_pem("a.pem", &pem_bytes) + twice.add_pem("b.pem", &pem_bytes), 1);
+    assert_eq!(twice.certificates()[0].misfit(), None);
+    // A message naming them is refused, whichever was loaded first.
+    let now = duis::DateTime::parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let signed = std::fs::read(common::repo_root().join("testdata/signed/7.4_user-signed_valid.xml")).unwrap();
+    let report = duis::Validator::builder().trust(store).now(now).build().validate(&signed);
+    let errors: Vec<duis::Code> =
+        report.findings().iter().filter(|f| f.severity == duis::Severity::Error).map(|f| f.code).collect();
+    assert_eq!(errors, vec![duis::Code::PkiBadProfile], "{:?}", report.findings());
+}

@@ -58,6 +58,9 @@ pub enum Misfit {
         /// `OU` or `x500UniqueIdentifier`.
         attribute: &'static str,
     },
+    /// Another, different certificate in the store has the same issuer and serial: which key
+    /// a message naming them was signed with would depend on which one a reader takes.
+    Conflicting,
 }
 
 impl fmt::Display for Misfit {
@@ -73,6 +76,7 @@ impl fmt::Display for Misfit {
             Misfit::NoPolicy => f.write_str("it has no certificatePolicies"),
             Misfit::CaCertificate => f.write_str("it is a CA certificate"),
             Misfit::Ambiguous { attribute } => write!(f, "its subject has more than one {attribute}"),
+            Misfit::Conflicting => f.write_str("a different certificate in the store has the same issuer and serial"),
         }
     }
 }
@@ -500,11 +504,21 @@ impl TrustStore {
     /// Adds a parsed certificate. Returns false for a duplicate (same issuer and serial).
     pub fn add(&mut self, source: &str, cert: Certificate) -> bool {
         let serial = cert.serial_decimal();
-        let duplicate = self.by_serial.get(&cert.serial).is_some_and(|list| {
-            list.iter().any(|&i| self.certificates.get(i).is_some_and(|c| c.issuer == cert.issuer))
+        let twin = self.by_serial.get(&cert.serial).and_then(|list| {
+            list.iter().copied().find(|&i| self.certificates.get(i).is_some_and(|c| c.issuer == cert.issuer))
         });
-        if duplicate {
-            self.issues.push(LoadIssue { source: source.to_owned(), kind: LoadIssueKind::Duplicate { serial } });
+        if let Some(twin) = twin {
+            // The same certificate twice is harmless. Two different ones under one issuer and
+            // serial make the signer a matter of load order: neither is used.
+            let conflict = self.certificates.get_mut(twin).filter(|c| c.der != cert.der);
+            let kind = match conflict {
+                Some(existing) => {
+                    existing.misfit = Some(Misfit::Conflicting);
+                    LoadIssueKind::Misfit { serial, misfit: Misfit::Conflicting }
+                }
+                None => LoadIssueKind::Duplicate { serial },
+            };
+            self.issues.push(LoadIssue { source: source.to_owned(), kind });
             return false;
         }
         if let Some(misfit) = &cert.misfit {

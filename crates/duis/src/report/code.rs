@@ -413,7 +413,8 @@ codes! {
     PkiKeyUsage = "pki.key-usage", Error, Certain, "DUIS-FACTS §9.1 (keyUsage), §9.3 item 3";
     /// The signer's certificate is listed but does not fit the Organisation Certificate
     /// profile (not an EC P-256 key, no role OU, no EUI-64 in x500UniqueIdentifier, no
-    /// certificatePolicies, a CA certificate). The store reported it when it was loaded.
+    /// certificatePolicies, a CA certificate), or a different certificate in the store has the
+    /// same issuer and serial. The store reported it when it was loaded.
     PkiBadProfile = "pki.bad-profile", Error, Certain, "DUIS-FACTS §9.1 (profile)";
     /// The signer's certificate does not chain to a CA certificate in the trust store.
     /// Checked only in strict chain mode (`TrustStore::require_chain`).
