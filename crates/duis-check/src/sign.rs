@@ -56,11 +56,26 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // Who may sign which message (MP104: a request's originator, the DCC's replies) depends on
+    // the message: each signed copy is judged as a receiver holding this certificate would.
+    let mut own = duis::TrustStore::new();
+    own.add_der("--cert", cert.der());
+    let judge = duis::Validator::builder().trust(own).now(now).build();
     for file in &args.files {
         // A message as large as the checker reads, and no larger.
         let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);
         let message = read_bounded(file, "FILE", max)?;
         let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
+        for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
+            if finding.severity == duis::Severity::Error {
+                crate::note(format_args!(
+                    "duis-check: warning: {}: the message will be refused ({}): {}",
+                    crate::output::printable(&file.display().to_string()),
+                    finding.code,
+                    finding.message()
+                ));
+            }
+        }
         match (&args.out, to_dir) {
             (_, Some(dir)) => {
                 let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;

@@ -417,8 +417,14 @@ fn sign_then_check_round_trips() {
 #[test]
 fn sign_warns_of_a_certificate_the_receiver_will_refuse() {
     let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
-    for (name, why) in [("user-xml-sign-expired", "pki.expired"), ("supplier-ds", "mp104.role"), ("user-xml-sign", "")]
-    {
+    // The request's originator is the supplier whose key `user-xml-sign` is.
+    for (name, why) in [
+        ("user-xml-sign-expired", "pki.expired"),
+        ("supplier-ds", "mp104.role"),
+        ("other-user-xml-sign", "mp104.originator"),
+        ("dcc-xml-sign", "mp104.role"),
+        ("user-xml-sign", ""),
+    ] {
         let (key, cert) = (testdata(&format!("pki/{name}.key")), testdata(&format!("pki/{name}.pem")));
         let out = run(&[
             "sign",
