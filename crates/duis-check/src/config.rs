@@ -109,7 +109,16 @@ fn strings<'v>(items: Option<impl Iterator<Item = Option<&'v str>>>) -> Vec<Stri
 
 /// Opens (or creates) the persistent counter store.
 pub(crate) fn open_counters(path: &Path) -> anyhow::Result<Arc<dyn duis::CounterStore>> {
+    // A store that starts from nothing protects against no earlier replay: a mistyped path or
+    // a lost CI cache should not go unnoticed.
+    let fresh = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
     let store = duis_store::FileCounters::open(path).with_context(|| format!("--counters {}", path.display()))?;
+    if fresh {
+        crate::note(format_args!(
+            "duis-check: note: --counters {}: a new, empty counter store (no earlier request is known)",
+            crate::output::printable(&path.display().to_string())
+        ));
+    }
     Ok(Arc::new(store))
 }
 

@@ -120,6 +120,9 @@ fn run() -> anyhow::Result<ExitCode> {
     // one after another after the parallel checking is done.
     let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
+    // The counter store failing (a full disk, say) is an I/O error of the run, not a fault of
+    // the messages: they are reported invalid (never accepted unchecked), and the run exits 2.
+    let store_failed = results.iter().any(|r| matches!(r, Outcome::Checked { store_failed: true, .. }));
     for result in &results {
         match result {
             Outcome::Checked { valid: true, text, .. } => {
@@ -167,7 +170,10 @@ fn run() -> anyhow::Result<ExitCode> {
     if args.format == Format::Human && results.len() > 1 {
         note(format_args!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len()));
     }
-    Ok(if errors > 0 {
+    if store_failed {
+        note(format_args!("duis-check: the counter store could not be used (counter.unavailable): exit 2"));
+    }
+    Ok(if errors > 0 || store_failed {
         ExitCode::from(2)
     } else if invalid > 0 {
         ExitCode::from(1)
@@ -178,7 +184,7 @@ fn run() -> anyhow::Result<ExitCode> {
 
 /// What checking one input gave: its rendered report, or why it could not be read.
 enum Outcome {
-    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped> },
+    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped>, store_failed: bool },
     Failed { name: String, message: String },
 }
 
@@ -208,7 +214,12 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
         Format::Human => output::human(&name, &report, options.colour, options.quiet),
         Format::Json => output::json(&name, &report),
     };
-    Outcome::Checked { valid: report.is_valid(), text, skipped: report.skipped().to_vec() }
+    Outcome::Checked {
+        valid: report.is_valid(),
+        text,
+        skipped: report.skipped().to_vec(),
+        store_failed: report.has(duis::Code::CounterUnavailable),
+    }
 }
 
 fn progress_bar(args: &Args, count: usize) -> Option<indicatif::ProgressBar> {

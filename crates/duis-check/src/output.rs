@@ -96,9 +96,13 @@ fn describe(report: &Report<'_>) -> String {
 fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, std::ops::Range<usize>)> {
     let start = span.start.min(input.len());
     let earliest = start.saturating_sub(WINDOW_BEFORE);
-    let from = input.get(earliest..start)?.iter().rposition(|&b| b == b'\n').map_or(earliest, |i| earliest + i + 1);
+    // Lines end at LF, CR LF or a lone CR (XML 1.0 §2.11), as the reported line numbers count.
+    let is_end = |b: &u8| matches!(b, b'\n' | b'\r');
+    let from = input.get(earliest..start)?.iter().rposition(is_end).map_or(earliest, |i| earliest + i + 1);
+    // A byte-order mark is no part of the first line's text.
+    let from = if input.starts_with(&[0xEF, 0xBB, 0xBF]) && from < 3 && start >= 3 { 3 } else { from };
     let latest = start.saturating_add(WINDOW_AFTER).min(input.len());
-    let to = input.get(start..latest)?.iter().position(|&b| b == b'\n').map_or(latest, |i| start + i);
+    let to = input.get(start..latest)?.iter().position(is_end).map_or(latest, |i| start + i);
     let window = input.get(from..to)?;
     let lossy = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let mut text = lossy(window);

@@ -519,9 +519,12 @@ fn counters_database_rejects_replays_across_runs() {
     let sample = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
     let first = run(&["--format", "json", "--counters", db.to_str().unwrap(), sample.to_str().unwrap()]);
     assert_eq!(first.status.code(), Some(0), "{}", stdout(&first));
+    // A store made from nothing is said to be new, once.
+    assert!(String::from_utf8_lossy(&first.stderr).contains("a new, empty counter store"));
     // A second run (a restart) sees the same counter as a replay.
     let second = run(&["--format", "json", "--counters", db.to_str().unwrap(), sample.to_str().unwrap()]);
     assert_eq!(second.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&second.stderr).contains("new, empty"));
     assert!(json_lines(&second)[0]["findings"].as_array().unwrap().iter().any(|f| f["code"] == "counter.replay"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1016,22 +1016,65 @@ impl<'a> Report<'a> {
             self.findings.iter().enumerate().map(|(i, f)| (f.span.start.min(self.input.len()), i)).collect();
         order.sort_unstable();
         let mut out = vec![Position { line: 1, column: 1 }; order.len()];
-        let (mut at, mut here) = (0usize, Position { line: 1, column: 1 });
+        let mut walk = Walk::new(self.input);
         for (offset, index) in order {
-            let segment = self.input.get(at..offset).unwrap_or_default();
-            match segment.iter().rposition(|&b| b == b'\n') {
-                Some(last) => {
-                    here.line = here.line.saturating_add(segment.iter().filter(|&&b| b == b'\n').count());
-                    here.column = characters(segment.get(last.saturating_add(1)..).unwrap_or_default()) + 1;
-                }
-                None => here.column = here.column.saturating_add(characters(segment)),
-            }
-            at = offset;
+            let here = walk.to(offset);
             if let Some(slot) = out.get_mut(index) {
                 *slot = here;
             }
         }
         out
+    }
+}
+
+/// Line and column counting through an input, forward only: lines end at LF, CR LF or a lone
+/// CR (XML 1.0 §2.11); columns count characters; a UTF-8 byte-order mark takes none.
+struct Walk<'a> {
+    input: &'a [u8],
+    at: usize,
+    here: Position,
+}
+
+impl<'a> Walk<'a> {
+    fn new(input: &'a [u8]) -> Walk<'a> {
+        let bom = if input.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        Walk { input, at: bom, here: Position { line: 1, column: 1 } }
+    }
+
+    /// The position of `offset` (not before the last one asked for).
+    fn to(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.input.len());
+        if offset <= self.at {
+            return self.here;
+        }
+        let segment = self.input.get(self.at..offset).unwrap_or_default();
+        // The byte before this segment, when it is a CR, ends a line the LF right after it
+        // belongs to.
+        let after_cr = self.at > 0 && self.input.get(self.at - 1) == Some(&b'\r');
+        let line_end = |i: usize, b: u8| match b {
+            b'\n' => !(if i == 0 { after_cr } else { segment.get(i - 1) == Some(&b'\r') }),
+            b'\r' => true,
+            _ => false,
+        };
+        let mut last_end = None;
+        let mut lines = 0usize;
+        for (i, &b) in segment.iter().enumerate() {
+            if matches!(b, b'\n' | b'\r') {
+                if line_end(i, b) {
+                    lines += 1;
+                }
+                last_end = Some(i);
+            }
+        }
+        match last_end {
+            Some(last) => {
+                self.here.line = self.here.line.saturating_add(lines);
+                self.here.column = characters(segment.get(last.saturating_add(1)..).unwrap_or_default()) + 1;
+            }
+            None => self.here.column = self.here.column.saturating_add(characters(segment)),
+        }
+        self.at = offset;
+        self.here
     }
 }
 
@@ -1042,12 +1085,7 @@ fn characters(bytes: &[u8]) -> usize {
 
 /// Line and column of `offset` in `input`.
 pub(crate) fn position(input: &[u8], offset: usize) -> Position {
-    let offset = offset.min(input.len());
-    let before = input.get(..offset).unwrap_or(input);
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = characters(before.get(line_start..).unwrap_or_default()) + 1;
-    Position { line, column }
+    Walk::new(input).to(offset)
 }
 
 #[cfg(test)]
@@ -1066,10 +1104,23 @@ mod tests {
     }
 
     #[test]
+    fn lines_end_at_cr_lf_and_lone_cr_and_a_bom_takes_no_column() {
+        let input = "a\r\nb\rc\nd".as_bytes();
+        assert_eq!(position(input, 3), Position { line: 2, column: 1 });
+        assert_eq!(position(input, 5), Position { line: 3, column: 1 });
+        assert_eq!(position(input, 7), Position { line: 4, column: 1 });
+        // The LF of a CR LF is part of the line end the CR began: it is where the next line is.
+        assert_eq!(position(input, 2), Position { line: 2, column: 1 });
+        let bom = "\u{FEFF}<a/>".as_bytes();
+        assert_eq!(position(bom, 3), Position { line: 1, column: 1 });
+        assert_eq!(position(bom, 4), Position { line: 1, column: 2 });
+    }
+
+    #[test]
     fn all_finding_positions_in_one_pass_agree_with_each_position() {
-        let input = "ab\ncé\nxyz\n\nq".as_bytes();
-        let mut findings = Findings::new(10);
-        for start in [9, 0, 6, 3, 100, 6, 11, 4] {
+        let input = "ab\ncé\r\nxyz\r\rq\n\nr".as_bytes();
+        let mut findings = Findings::new(20);
+        for start in [9, 0, 6, 7, 8, 3, 100, 6, 11, 12, 13, 4, 14] {
             findings.push(Code::XmlMalformed, Span::point(start), Detail::None);
         }
         let report = Report::new(input, findings, Facts::default());
