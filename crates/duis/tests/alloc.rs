@@ -84,7 +84,7 @@ fn the_largest_message_is_checked_where_it_lies() {
 fn a_signed_request_costs_a_few_dozen_allocations_verified_or_not() {
     // The median signed request of the benches: the whole pass, then with a trust store the
     // digest, the key lookup and the ECDSA verification. The bounds sit a little above what
-    // the pass takes today (19 and 30), so that a per-element allocation slipping back in,
+    // the pass takes today (19 and 28), so that a per-element allocation slipping back in,
     // or a scratch buffer that grows by doubling again, fails here.
     let root = crate::common::repo_root();
     let message = std::fs::read(root.join("testdata/valid/6.13_read-event-log_valid.xml")).unwrap();
