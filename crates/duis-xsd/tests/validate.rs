@@ -364,3 +364,16 @@ fn generated_tables_validate_a_request() {
         "{f:?}"
     );
 }
+
+#[test]
+fn a_long_list_of_expected_elements_is_cut_in_the_message_not_in_the_finding() {
+    let choices: String = (0..30).map(|i| format!(r#"<xs:element name="e{i}" type="xs:int"/>"#)).collect();
+    let s = root(&format!("<xs:choice>{choices}</xs:choice>"));
+    let f = findings(&s, "<t:b/>");
+    let message = f[0].to_string();
+    assert!(message.ends_with("{urn:t}e11, and 18 more"), "{message}");
+    match &f[0].kind {
+        duis_xsd::FindingKind::UnexpectedElement { expected, .. } => assert_eq!(expected.len(), 30),
+        other => panic!("{other:?}"),
+    }
+}
