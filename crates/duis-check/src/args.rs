@@ -95,10 +95,11 @@ pub(crate) struct SignArgs {
     /// The key's Organisation Certificate (PEM).
     #[arg(long, value_name = "CERT")]
     pub(crate) cert: PathBuf,
-    /// Where to write the signed message (default: standard output).
-    #[arg(long, value_name = "FILE")]
+    /// Where to write the signed message (default: standard output), or an existing directory
+    /// to write several into, each under its input's file name.
+    #[arg(long, value_name = "FILE|DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Messages to sign.
+    /// Messages to sign, or - for standard input.
     #[arg(value_name = "FILE", required = true)]
     pub(crate) files: Vec<PathBuf>,
 }

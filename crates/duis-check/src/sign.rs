@@ -64,7 +64,21 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         // A message as large as the checker reads, and no larger.
         let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);
-        let message = read_bounded(file, "FILE", max)?;
+        let message = if file.as_os_str() == "-" {
+            // Standard input, read to the same bound; it has no name to write under.
+            if to_dir.is_some() {
+                bail!("-: standard input has no file name to write under --out DIR");
+            }
+            use std::io::Read as _;
+            let mut bytes = Vec::new();
+            std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).context("-: cannot read")?;
+            if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+                bail!("-: larger than {max} bytes");
+            }
+            bytes
+        } else {
+            read_bounded(file, "FILE", max)?
+        };
         let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
         for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
             if finding.severity == duis::Severity::Error {

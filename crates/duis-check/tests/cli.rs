@@ -731,3 +731,15 @@ fn control_characters_in_file_names_are_escaped_in_human_output() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sign_reads_standard_input_as_the_checker_does() {
+    let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    let out = run_stdin(&["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "-"], &unsigned);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed = out.stdout;
+    let checked =
+        run_stdin(&["--trust", testdata("pki").to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", "-"], &signed);
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+}
