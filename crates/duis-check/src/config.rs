@@ -16,14 +16,18 @@ pub(crate) const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a file of at most `max` bytes; a larger one is an error naming the option (`what`).
 pub(crate) fn read_bounded(path: &Path, what: &str, max: u64) -> anyhow::Result<Vec<u8>> {
-    use std::io::Read as _;
     let file = std::fs::File::open(path).with_context(|| format!("{what} {}: cannot open", path.display()))?;
+    read_to_bound(file, &format!("{what} {}", path.display()), max)
+}
+
+/// Reads `reader` to its end, refusing more than `max` bytes (one byte past it is read to know);
+/// `label` names it in errors.
+pub(crate) fn read_to_bound(reader: impl std::io::Read, label: &str, max: u64) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read as _;
     let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("{what} {}: cannot read", path.display()))?;
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes).with_context(|| format!("{label}: cannot read"))?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
-        bail!("{what} {}: larger than {max} bytes", path.display());
+        bail!("{label}: larger than {max} bytes");
     }
     Ok(bytes)
 }

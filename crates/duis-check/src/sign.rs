@@ -69,13 +69,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
             if to_dir.is_some() {
                 bail!("-: standard input has no file name to write under --out DIR");
             }
-            use std::io::Read as _;
-            let mut bytes = Vec::new();
-            std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).context("-: cannot read")?;
-            if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
-                bail!("-: larger than {max} bytes");
-            }
-            bytes
+            crate::config::read_to_bound(std::io::stdin().lock(), "-", max)?
         } else {
             read_bounded(file, "FILE", max)?
         };

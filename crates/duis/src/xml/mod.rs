@@ -1017,7 +1017,8 @@ fn resolve_reference(name: &str) -> Result<char, (Code, Detail)> {
             "apos" => '\'',
             // §4.1 [68]: `&` Name `;`. A reference that is no name is a syntax error, not an
             // undeclared entity.
-            _ if !is_entity_name(name) => {
+            // An entity name holds no colon (Namespaces in XML 1.0 §7).
+            _ if !is_nc_name(name) => {
                 return Err((
                     Code::XmlMalformed,
                     Detail::Parser(format!("&{}; is not a reference: {:?} is not a name", quoted(name), quoted(name))),
@@ -1055,11 +1056,6 @@ fn is_utf8_name(name: &str) -> bool {
 /// Where the literal `]]>` starts in character data, if it does.
 fn find_cdata_end(text: &str) -> Option<usize> {
     memchr::memmem::find(text.as_bytes(), b"]]>")
-}
-
-/// An entity name: an XML name with no colon (Namespaces in XML 1.0 §7).
-fn is_entity_name(name: &str) -> bool {
-    is_nc_name(name)
 }
 
 /// The start of the name that ends before `position` in a tag's text (white space between
