@@ -90,12 +90,19 @@ mod value;
 pub use compile::compile;
 pub use error::{CompileError, CompileErrorKind, Location};
 pub use model::Schema;
-pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Sink, Validator, quoted};
+pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Namespace, Sink, Validator, quoted};
 pub use value::FacetKind;
 
 impl Schema {
     /// A reusable streaming validator for this schema.
     pub fn validator(&self) -> Validator<'_> {
         Validator::new(self)
+    }
+
+    /// Namespace `uri` as this schema knows it, resolved once for
+    /// [`Validator::start_element_in`]: a caller that classifies namespaces itself (an XML
+    /// reader does, per declaration) saves the validator a string comparison per element.
+    pub fn namespace(&self, uri: &str) -> Namespace {
+        Namespace { id: self.ns_id(uri) }
     }
 }

@@ -25,6 +25,13 @@ pub struct Attribute<'a> {
     pub span: Range<usize>,
 }
 
+/// A namespace resolved by [`Schema::namespace`], for [`Validator::start_element_in`]. Only
+/// meaningful with the schema that resolved it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Namespace {
+    pub(crate) id: Option<u32>,
+}
+
 /// Where findings go.
 pub trait Sink {
     /// Record one finding.
@@ -392,8 +399,29 @@ impl<'s> Validator<'s> {
         span: Range<usize>,
         sink: &mut impl Sink,
     ) {
+        let namespace = self.namespace(ns);
+        self.start_element_in(namespace, ns, local, attrs, span, sink);
+    }
+
+    /// Namespace `uri` resolved as [`Schema::namespace`] does, through a small cache of the
+    /// namespaces met lately.
+    pub fn namespace(&mut self, uri: &str) -> Namespace {
+        Namespace { id: self.ns_id(uri) }
+    }
+
+    /// [`Validator::start_element`] with the element's namespace already resolved:
+    /// `namespace` must be `schema.namespace(ns)` of this validator's schema.
+    pub fn start_element_in<'a>(
+        &mut self,
+        namespace: Namespace,
+        ns: &str,
+        local: &str,
+        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) {
         let schema = self.schema;
-        let ns_id = self.ns_id(ns);
+        let ns_id = namespace.id;
         // The name id is looked up only where a global declaration is needed: content model
         // edges compare names directly, which is cheaper than a search of every name.
         let name = || schema.name_id(ns_id, local);

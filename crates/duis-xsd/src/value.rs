@@ -75,13 +75,16 @@ pub(crate) fn normalize(raw: &str, ws: WhiteSpace) -> Cow<'_, str> {
             let start = bytes.iter().position(|&b| !is_ws_byte(b)).unwrap_or(bytes.len());
             let end = bytes.iter().rposition(|&b| !is_ws_byte(b)).map_or(start, |last| last.saturating_add(1));
             let trimmed = raw.get(start..end).unwrap_or_default();
-            // Already collapsed: no TAB, LF or CR, and no two spaces in a row. One pass over
-            // the bytes with no early exit, which the compiler keeps branch-free.
-            let (dirty, _) = trimmed.as_bytes().iter().fold((false, false), |(dirty, after_space), &b| {
-                let space = b == b' ';
-                (dirty | matches!(b, b'\t' | b'\n' | b'\r') | (space & after_space), space)
-            });
-            if !dirty {
+            // Already collapsed: no TAB, LF or CR (nor any other control character, which would
+            // come out of the slow path unchanged), and no two spaces in a row. Two passes with
+            // no early exit and lane-wise operations only, which the compiler vectorises.
+            let t = trimmed.as_bytes();
+            let controls = t.iter().fold(0u8, |seen, &b| seen | u8::from(b < b' '));
+            let doubled = t
+                .iter()
+                .zip(t.iter().skip(1))
+                .fold(0u8, |seen, (&a, &b)| seen | (u8::from(a == b' ') & u8::from(b == b' ')));
+            if controls | doubled == 0 {
                 return Cow::Borrowed(trimmed);
             }
             let mut s = String::with_capacity(trimmed.len());

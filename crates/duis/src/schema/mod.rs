@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::report::{Code, Detail, Findings, Span};
-use crate::xml::{Event, Reader, Start};
+use crate::xml::{Event, Ns, Reader, Start, ns};
 
 #[rustfmt::skip]
 #[allow(unreachable_pub, missing_docs, clippy::all)]
@@ -89,13 +89,18 @@ pub(crate) struct SchemaPass<'s> {
     /// validator with its end tag and is checked where it lies in the input, never copied
     /// (a 13.65 MB `FirmwareImage` would otherwise be held twice).
     pending: Option<Span>,
+    /// The namespaces the reader classifies (no namespace, DUIS requests, DUIS responses,
+    /// xmldsig) resolved once per message, not compared as strings per element.
+    known: [duis_xsd::Namespace; 4],
 }
 
 impl<'s> SchemaPass<'s> {
     /// A pass keeping at most `max_findings` findings.
     pub(crate) fn new(schema: &'s Schema, max_findings: usize) -> SchemaPass<'s> {
         let findings = Kept { list: Vec::new(), max: max_findings, dropped: 0 };
-        SchemaPass { validator: schema.tables().validator(), findings, pending: None }
+        let tables = schema.tables();
+        let known = ["", ns::SR, ns::RA, ns::DS].map(|uri| tables.namespace(uri));
+        SchemaPass { validator: tables.validator(), findings, pending: None, known }
     }
 
     /// Feeds one event.
@@ -116,7 +121,7 @@ impl<'s> SchemaPass<'s> {
             },
             Event::Text(text, span) => {
                 self.flush(reader);
-                if text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
+                if reader.has_cr() && text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
                     self.normalised_text(text, *span);
                 } else {
                     self.pending = Some(*span);
@@ -126,7 +131,7 @@ impl<'s> SchemaPass<'s> {
             Event::CData("", _) => {}
             Event::CData(text, span) => {
                 self.flush(reader);
-                if text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
+                if reader.has_cr() && text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
                     self.normalised_text(text, *span);
                 } else {
                     self.validator.text(text, span.range(), &mut self.findings);
@@ -166,7 +171,15 @@ impl<'s> SchemaPass<'s> {
             value: &a.value,
             span: a.span.range(),
         });
-        self.validator.start_element(&start.uri, start.local, list, span.clone(), &mut self.findings);
+        let namespace = match start.ns {
+            Ns::None => self.known.first(),
+            Ns::Sr => self.known.get(1),
+            Ns::Ra => self.known.get(2),
+            Ns::Ds => self.known.get(3),
+            Ns::Other => None,
+        };
+        let namespace = namespace.copied().unwrap_or_else(|| self.validator.namespace(&start.uri));
+        self.validator.start_element_in(namespace, &start.uri, start.local, list, span, &mut self.findings);
     }
 
     /// Ends the document and moves the findings into the report.

@@ -173,6 +173,9 @@ pub(crate) struct Reader<'a> {
     /// The input holds `]]>` somewhere (a CDATA section's end, or a fault in text): only then
     /// is each text searched for it.
     cdata_end_anywhere: bool,
+    /// The input holds a carriage return somewhere: without one, no text needs end-of-line
+    /// handling (XML 1.0 §2.11) and consumers need not search each text for one.
+    has_cr: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -253,13 +256,21 @@ impl<'a> Reader<'a> {
             bindings: Vec::with_capacity(8),
             open: Vec::with_capacity(32),
             closed: "",
-            cdata_end_anywhere: find_cdata_end(text).is_some(),
+            // A DUIS message rarely holds a `]` at all: one vectorised byte search says so.
+            cdata_end_anywhere: memchr::memchr(b']', text.as_bytes()).is_some() && find_cdata_end(text).is_some(),
+            has_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
         })
     }
 
     /// True once the whole document was read with no fatal finding.
     pub(crate) fn is_complete(&self) -> bool {
         self.complete
+    }
+
+    /// True when the input holds a carriage return anywhere (each text may then need XML's
+    /// end-of-line handling); false says no text does.
+    pub(crate) fn has_cr(&self) -> bool {
+        self.has_cr
     }
 
     /// The caller's input, which every span indexes.
