@@ -24,11 +24,11 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     // Signing still works with a certificate the receiver will refuse: say so now.
     let warn = |why: &str| crate::note(format_args!("duis-check: warning: --cert {}: {why}", args.cert.display()));
     if let Some(misfit) = cert.misfit() {
-        warn(&misfit.to_string());
-    }
-    // MP104: requests are signed with a User XML-signing certificate (87), replies with the
-    // DCC's (89); a role key signs GBCS commands, never XML.
-    if !matches!(cert.role(), Some(0x87 | 0x89)) {
+        // The receiver refuses the certificate before it looks at the role.
+        warn(&format!("{misfit}: the message will be refused ({})", misfit.code()));
+    } else if !matches!(cert.role(), Some(0x87 | 0x89)) {
+        // MP104: requests are signed with a User XML-signing certificate (87), replies with
+        // the DCC's (89); a role key signs GBCS commands, never XML.
         warn(&format!(
             "role {:?} is not XML signing (87, or 89 for the DCC): the message will be refused (mp104.role)",
             cert.role_text().unwrap_or("")
@@ -75,6 +75,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
         };
         let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
         for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
+            // A misfit certificate was warned of above; the judge stops at it.
             if finding.severity == duis::Severity::Error {
                 crate::note(format_args!(
                     "duis-check: warning: {}: the message will be refused ({}): {}",
@@ -120,7 +121,19 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads `--trust` paths: PEM files, and folders searched recursively for `*.pem`, `*.crt`
+/// Adds the certificates of one `--trust` file: DER (it starts with a SEQUENCE) or PEM. A file
+/// with neither is noted, never passed over in silence: its certificate would be missing later.
+fn add_certificates(store: &mut duis::TrustStore, path: &std::path::Path, bytes: &[u8]) {
+    let source = path.display().to_string();
+    if bytes.first() == Some(&0x30) {
+        store.add_der(&source, bytes);
+    } else if store.add_pem(&source, bytes) == 0 && !bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        let shown = crate::output::printable(&source);
+        crate::note(format_args!("duis-check: note: --trust {shown}: no certificate in it (neither DER nor PEM)"));
+    }
+}
+
+/// Loads `--trust` paths: PEM or DER files, and folders searched recursively for `*.pem`, `*.crt`
 /// and `*.cer`. A certificate's content never stops loading: the store's notes go to stderr
 /// once. A path that cannot be read, or no certificate at all, is a usage error.
 pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::TrustStore> {
@@ -148,16 +161,12 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
                     .is_some_and(|e| ["pem", "crt", "cer"].iter().any(|x| e.eq_ignore_ascii_case(x)));
                 if entry.file_type().is_file() && is_pem {
                     let bytes = read_bounded(entry.path(), "--trust", MAX_CONFIG_BYTES)?;
-                    store.add_pem(&entry.path().display().to_string(), &bytes);
+                    add_certificates(&mut store, entry.path(), &bytes);
                 }
             }
         } else {
             let bytes = read_bounded(path, "--trust", MAX_CONFIG_BYTES)?;
-            if bytes.first() == Some(&0x30) {
-                store.add_der(&path.display().to_string(), &bytes);
-            } else {
-                store.add_pem(&path.display().to_string(), &bytes);
-            }
+            add_certificates(&mut store, path, &bytes);
         }
     }
     for issue in store.issues() {

@@ -712,6 +712,36 @@ fn trust_folders_pass_over_dangling_links_and_hidden_folders() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn trust_folders_load_der_certificates_as_single_files_do() {
+    let dir = std::env::temp_dir().join(format!("duis-check-trust-der-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = std::fs::read(testdata("pki/user-xml-sign.pem")).unwrap();
+    let der = duis::Certificate::from_pem(&pem).unwrap().der().to_vec();
+    std::fs::write(dir.join("user.cer"), &der).unwrap();
+    // A .crt holding neither DER nor PEM is noted, never passed over in silence.
+    std::fs::write(dir.join("notes.crt"), "not a certificate\n").unwrap();
+    let message = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let out = run(&["--trust", dir.to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", message.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}{stderr}", stdout(&out));
+    assert!(stdout(&out).contains("verified with"), "{}", stdout(&out));
+    assert!(stderr.contains("notes.crt: no certificate in it"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sign_names_the_finding_a_misfit_certificate_brings() {
+    let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
+    let (key, cert) = (testdata("pki/wrong-key-usage.key"), testdata("pki/wrong-key-usage.pem"));
+    let out = run_stdin(&["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "-"], &unsigned);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("the message will be refused (pki.key-usage)"), "{stderr}");
+    assert!(!stderr.contains("mp104"), "{stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn control_characters_in_file_names_are_escaped_in_human_output() {

@@ -40,8 +40,8 @@ pub(crate) struct Spec {
     key_usage: (u8, u8),
     not_before: &'static str,
     not_after: &'static str,
-    /// What the store must say about it.
-    pub(crate) misfit: Option<Misfit>,
+    /// The keyUsage flags the store must refuse it for (`Misfit::KeyUsage`), if any.
+    pub(crate) misfit_key_usage: Option<u16>,
 }
 
 const VALID_FROM: &str = "200101000000Z";
@@ -60,11 +60,7 @@ pub(crate) const SPECS: &[Spec] = &[
     },
     Spec { not_before: "480101000000Z", ..spec("user-xml-sign-not-yet-valid", "87", SUPPLIER, 0x1007) },
     spec("wrong-role", "03", SUPPLIER, 0x1008),
-    Spec {
-        key_usage: KEY_AGREEMENT,
-        misfit: Some(Misfit::KeyUsage { flags: Some(0x10) }),
-        ..spec("wrong-key-usage", "87", SUPPLIER, 0x1009)
-    },
+    Spec { key_usage: KEY_AGREEMENT, misfit_key_usage: Some(0x10), ..spec("wrong-key-usage", "87", SUPPLIER, 0x1009) },
     spec("dcc-legacy-acb", "04", DCC, 0x100A),
 ];
 
@@ -77,7 +73,7 @@ const fn spec(name: &'static str, role: &'static str, eui: [u8; 8], serial: u32)
         key_usage: DIGITAL_SIGNATURE,
         not_before: VALID_FROM,
         not_after: VALID_TO,
-        misfit: None,
+        misfit_key_usage: None,
     }
 }
 
@@ -150,8 +146,9 @@ fn spki(public_key: &[u8]) -> Vec<u8> {
     seq(&[seq(&[oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")]), tlv(0x03, &bits)])
 }
 
+/// A certificate; `serial` is the serial number's DER INTEGER (see [`integer`]).
 fn certificate(
-    serial: u32,
+    serial: Vec<u8>,
     subject: Vec<u8>,
     validity: (&str, &str),
     public_key: &[u8],
@@ -161,7 +158,7 @@ fn certificate(
     let algorithm = seq(&[oid("1.2.840.10045.4.3.2")]);
     let tbs = seq(&[
         tlv(0xA0, &integer(&[2])),
-        integer(&serial.to_be_bytes()),
+        serial,
         algorithm.clone(),
         issuer_name(),
         seq(&[tlv(0x17, validity.0.as_bytes()), tlv(0x17, validity.1.as_bytes())]),
@@ -197,7 +194,7 @@ fn generate(dir: &std::path::Path) {
     }
     let (ca_pkcs8, ca_key) = new_key();
     let ca = certificate(
-        1,
+        integer(&[1]),
         issuer_name(),
         (VALID_FROM, VALID_TO),
         ca_key.public_key().as_ref(),
@@ -215,7 +212,7 @@ fn generate(dir: &std::path::Path) {
         eui.extend_from_slice(&spec.eui);
         let subject = name(&[("2.5.4.11", tlv(0x0C, spec.role.as_bytes())), ("2.5.4.45", tlv(0x03, &eui))]);
         let cert = certificate(
-            spec.serial,
+            integer(&spec.serial.to_be_bytes()),
             subject,
             (spec.not_before, spec.not_after),
             key.public_key().as_ref(),
@@ -277,7 +274,8 @@ fn test_pki_is_generated_and_fits_its_specs() {
         assert_eq!(cert.eui(), Some(Eui64(spec.eui)), "{}", spec.name);
         assert_eq!(cert.serial_decimal(), spec.serial.to_string(), "{}", spec.name);
         assert_eq!(cert.issuer_name(), "CN=T1,OU=07", "{}", spec.name);
-        assert_eq!(cert.misfit(), spec.misfit.as_ref(), "{}", spec.name);
+        let misfit = spec.misfit_key_usage.map(|flags| Misfit::KeyUsage { flags: Some(flags) });
+        assert_eq!(cert.misfit(), misfit.as_ref(), "{}", spec.name);
     }
     // Strict chain mode: every leaf chains to the committed CA; the CA itself is kept aside.
     let strict = store().require_chain(true);
@@ -319,7 +317,7 @@ fn a_subject_with_two_roles_or_two_euis_is_kept_aside() {
     ];
     for (subject, attribute) in cases {
         let der = certificate(
-            77,
+            integer(&[77]),
             subject,
             (VALID_FROM, VALID_TO),
             key.public_key().as_ref(),
@@ -331,6 +329,117 @@ fn a_subject_with_two_roles_or_two_euis_is_kept_aside() {
         );
         let cert = Certificate::from_der(&der).unwrap();
         assert_eq!(cert.misfit(), Some(&Misfit::Ambiguous { attribute }), "{attribute}");
+    }
+}
+
+/// RFC 5280 §4.2 and the SMKI profile (DUIS-FACTS §9.1): extensions a certificate must not
+/// carry, or must mark critical; a serial that is not positive; a role that is not text.
+#[test]
+fn certificates_outside_the_extension_serial_and_role_profile_are_kept_aside() {
+    let (_, ca_key) = new_key();
+    let (_, key) = new_key();
+    let subject = |ou: Vec<u8>| {
+        name(&[("2.5.4.11", ou), ("2.5.4.45", tlv(0x03, &[0, 0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x01, 0x00, 0x00]))])
+    };
+    let ou87 = || tlv(0x0C, b"87");
+    let key_usage = |critical| extension("2.5.29.15", critical, tlv(0x03, &[DIGITAL_SIGNATURE.0, DIGITAL_SIGNATURE.1]));
+    let policy = |critical| extension("2.5.29.32", critical, seq(&[seq(&[oid(POLICY)])]));
+    let not_ca = || extension("2.5.29.19", true, seq(&[]));
+    let is_ca = || extension("2.5.29.19", true, seq(&[tlv(0x01, &[0xFF])]));
+    let server_auth = extension("2.5.29.37", true, seq(&[oid("1.3.6.1.5.5.7.3.1")]));
+    let unknown = extension("1.2.3.4.5", true, tlv(0x05, &[]));
+    let unknown_optional = extension("1.2.3.4.5", false, tlv(0x05, &[]));
+    let profile = |more: Vec<Vec<u8>>| [vec![key_usage(true), policy(true)], more].concat();
+    // (what, serial, OU value, extensions, misfit, finding code)
+    type Case = (&'static str, Vec<u8>, Vec<u8>, Vec<Vec<u8>>, Option<Misfit>, &'static str);
+    let cases: Vec<Case> = vec![
+        ("the profile", integer(&[9]), ou87(), profile(vec![]), None, ""),
+        ("an optional extension it does not know", integer(&[9]), ou87(), profile(vec![unknown_optional]), None, ""),
+        (
+            "a critical extension it does not know",
+            integer(&[9]),
+            ou87(),
+            profile(vec![unknown]),
+            Some(Misfit::UnknownCritical { oid: "1.2.3.4.5".into() }),
+            "pki.bad-profile",
+        ),
+        (
+            "a critical extendedKeyUsage",
+            integer(&[9]),
+            ou87(),
+            profile(vec![server_auth]),
+            Some(Misfit::UnknownCritical { oid: "2.5.29.37".into() }),
+            "pki.bad-profile",
+        ),
+        (
+            "basicConstraints twice, cA the second time",
+            integer(&[9]),
+            ou87(),
+            profile(vec![not_ca(), is_ca()]),
+            Some(Misfit::BadExtension { oid: "2.5.29.19".into(), why: "twice".into() }),
+            "pki.bad-profile",
+        ),
+        (
+            "keyUsage not critical",
+            integer(&[9]),
+            ou87(),
+            vec![key_usage(false), policy(true)],
+            Some(Misfit::NotCritical { extension: "keyUsage" }),
+            "pki.key-usage",
+        ),
+        (
+            "certificatePolicies not critical",
+            integer(&[9]),
+            ou87(),
+            vec![key_usage(true), policy(false)],
+            Some(Misfit::NotCritical { extension: "certificatePolicies" }),
+            "pki.bad-profile",
+        ),
+        // -8,355,839: read as a magnitude it would be taken for 8,421,377.
+        (
+            "a negative serial",
+            tlv(0x02, &[0x80, 0x80, 0x01]),
+            ou87(),
+            profile(vec![]),
+            Some(Misfit::SerialNotPositive),
+            "pki.bad-profile",
+        ),
+        ("a zero serial", tlv(0x02, &[0]), ou87(), profile(vec![]), Some(Misfit::SerialNotPositive), "pki.bad-profile"),
+        (
+            "OU 87 as an OCTET STRING",
+            integer(&[9]),
+            tlv(0x04, b"87"),
+            profile(vec![]),
+            Some(Misfit::RoleNotText { tag: 0x04 }),
+            "pki.bad-profile",
+        ),
+        (
+            "OU 87 as an INTEGER",
+            integer(&[9]),
+            tlv(0x02, &[0x38, 0x37]),
+            profile(vec![]),
+            Some(Misfit::RoleNotText { tag: 0x02 }),
+            "pki.bad-profile",
+        ),
+        (
+            "OU 87 as a BMPString",
+            integer(&[9]),
+            tlv(0x1E, &[0, b'8', 0, b'7']),
+            profile(vec![]),
+            Some(Misfit::RoleNotText { tag: 0x1E }),
+            "pki.bad-profile",
+        ),
+        ("OU 87 as a PrintableString", integer(&[9]), tlv(0x13, b"87"), profile(vec![]), None, ""),
+    ];
+    for (what, serial, ou, extensions, misfit, code) in cases {
+        let der =
+            certificate(serial, subject(ou), (VALID_FROM, VALID_TO), key.public_key().as_ref(), extensions, &ca_key);
+        let cert = Certificate::from_der(&der).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(cert.misfit(), misfit.as_ref(), "{what}");
+        assert_eq!(cert.misfit().map(|m| m.code().as_str()).unwrap_or(""), code, "{what}");
+        if misfit.is_none() {
+            assert_eq!(cert.role(), Some(0x87), "{what}");
+        }
     }
 }
 

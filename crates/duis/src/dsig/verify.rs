@@ -4,7 +4,7 @@ use base64::Engine as _;
 
 use super::{Captured, SignatureFacts};
 use crate::message::DateTime;
-use crate::pki::{Certificate, Misfit, TrustStore, Validity, name};
+use crate::pki::{Certificate, TrustStore, Validity, name};
 use crate::report::{Code, Detail, Findings};
 
 /// The cryptographic checks of an XML signature, behind a trait so that parsing and the rules
@@ -149,11 +149,11 @@ pub(crate) fn verify<'s>(
 
     // 3. The certificate: profile (checked once at load), chain mode, validity.
     if let Some(misfit) = cert.misfit() {
-        let code = match misfit {
-            Misfit::KeyUsage { .. } => Code::PkiKeyUsage,
-            _ => Code::PkiBadProfile,
-        };
-        findings.push(code, issuer.span, Detail::Profile { serial: cert.serial_decimal(), misfit: misfit.clone() });
+        findings.push(
+            misfit.code(),
+            issuer.span,
+            Detail::Profile { serial: cert.serial_decimal(), misfit: misfit.clone() },
+        );
         return None;
     }
     let mut accepted = store.chains(index);

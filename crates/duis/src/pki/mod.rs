@@ -27,6 +27,14 @@ const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 /// `ecdsa-with-SHA256`, the only certificate signature the strict chain mode checks.
 const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
+/// keyUsage.
+const OID_KEY_USAGE: &str = "2.5.29.15";
+/// certificatePolicies.
+const OID_CERTIFICATE_POLICIES: &str = "2.5.29.32";
+/// The extensions the profile processes and so accepts marked critical: keyUsage,
+/// certificatePolicies and basicConstraints (whose cA flag refuses CA certificates). Any other
+/// critical extension refuses the certificate (RFC 5280 §4.2).
+const KNOWN_CRITICAL: &[&str] = &[OID_KEY_USAGE, OID_CERTIFICATE_POLICIES, "2.5.29.19"];
 /// keyUsage bit 0 (digitalSignature), as x509-parser numbers the flags.
 const KU_DIGITAL_SIGNATURE: u16 = 1;
 
@@ -61,6 +69,44 @@ pub enum Misfit {
     /// Another, different certificate in the store has the same issuer and serial: which key
     /// a message naming them was signed with would depend on which one a reader takes.
     Conflicting,
+    /// An extension the profile marks critical (keyUsage, certificatePolicies) is not.
+    NotCritical {
+        /// `keyUsage` or `certificatePolicies`.
+        extension: &'static str,
+    },
+    /// A critical extension the profile does not know (RFC 5280 §4.2: a certificate with a
+    /// critical extension its user does not process must be rejected), such as an
+    /// extendedKeyUsage or nameConstraints marked critical.
+    UnknownCritical {
+        /// The extension's OID.
+        oid: String,
+    },
+    /// An extension appears twice (RFC 5280 §4.2 forbids it), or does not parse.
+    BadExtension {
+        /// The extension's OID.
+        oid: String,
+        /// `twice` or the parse error.
+        why: String,
+    },
+    /// The serial number is negative or zero (RFC 5280 §4.1.2.2: a positive integer).
+    SerialNotPositive,
+    /// The subject `OU` is not a text string (UTF8String, PrintableString and the like), so it
+    /// names no role.
+    RoleNotText {
+        /// The value's DER tag.
+        tag: u8,
+    },
+}
+
+impl Misfit {
+    /// The finding a message signed under this certificate gets: `pki.key-usage` for a keyUsage
+    /// fault, `pki.bad-profile` for the rest.
+    pub fn code(&self) -> crate::report::Code {
+        match self {
+            Misfit::KeyUsage { .. } | Misfit::NotCritical { extension: "keyUsage" } => crate::report::Code::PkiKeyUsage,
+            _ => crate::report::Code::PkiBadProfile,
+        }
+    }
 }
 
 impl fmt::Display for Misfit {
@@ -77,6 +123,12 @@ impl fmt::Display for Misfit {
             Misfit::CaCertificate => f.write_str("it is a CA certificate"),
             Misfit::Ambiguous { attribute } => write!(f, "its subject has more than one {attribute}"),
             Misfit::Conflicting => f.write_str("a different certificate in the store has the same issuer and serial"),
+            Misfit::NotCritical { extension } => write!(f, "its {extension} extension is not marked critical"),
+            Misfit::UnknownCritical { oid } => write!(f, "it has a critical extension {oid} the profile does not know"),
+            Misfit::BadExtension { oid, why } if why == "twice" => write!(f, "its extension {oid} appears twice"),
+            Misfit::BadExtension { oid, why } => write!(f, "its extension {oid} does not parse: {why}"),
+            Misfit::SerialNotPositive => f.write_str("its serial number is not a positive integer"),
+            Misfit::RoleNotText { tag } => write!(f, "its subject OU is not a text string (DER tag {tag:#04x})"),
         }
     }
 }
@@ -143,10 +195,12 @@ impl Certificate {
             .collect();
         let subject_rdns = rdns(cert.subject());
         let subject = to_name(&subject_rdns);
-        let role = subject_rdns
-            .iter()
-            .flatten()
-            .find(|(oid, _, _)| oid == OID_OU)
+        let role_value = subject_rdns.iter().flatten().find(|(oid, _, _)| oid == OID_OU);
+        // The role is text: an OCTET STRING or INTEGER holding `87` names no role, and a
+        // BMPString is refused rather than shown as `\08\07`.
+        let role_tag = role_value.map(|(_, tag, _)| *tag).filter(|tag| !name::is_string_tag(*tag));
+        let role = role_value
+            .filter(|_| role_tag.is_none())
             .map(|(_, _, content)| String::from_utf8_lossy(content).into_owned());
         let eui =
             subject_rdns.iter().flatten().find(|(oid, _, _)| oid == OID_UNIQUE_ID).and_then(|(_, tag, content)| {
@@ -165,33 +219,48 @@ impl Certificate {
             && point.len() == 65
             && point.first() == Some(&0x04))
         .then(|| point.to_vec());
+        let extension_fault = extension_fault(tbs_cert.extensions());
         let is_ca = matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
         let key_usage = match cert.key_usage() {
             Ok(Some(ku)) => Some(ku.value.flags),
             _ => None,
         };
-        let has_policy = cert.iter_extensions().any(|e| {
-            e.oid.to_id_string() == x509_parser::oid_registry::OID_X509_EXT_CERTIFICATE_POLICIES.to_id_string()
-        });
+        let extension = |oid: &str| cert.iter_extensions().find(|e| e.oid.to_id_string() == oid);
+        let policy = extension(OID_CERTIFICATE_POLICIES);
+        let key_usage_critical = extension(OID_KEY_USAGE).is_some_and(|e| e.critical);
         let count = |oid: &str| subject_rdns.iter().flatten().filter(|(o, _, _)| o == oid).count();
+        let serial_positive = tbs_cert.raw_serial().first().is_some_and(|&b| b < 0x80)
+            && name::magnitude(tbs_cert.raw_serial()).iter().any(|&b| b != 0);
         let misfit = if public_key.is_none() {
             Some(Misfit::NotP256)
+        } else if let Some(fault) = extension_fault {
+            Some(fault)
+        } else if !serial_positive {
+            Some(Misfit::SerialNotPositive)
         } else if is_ca {
             Some(Misfit::CaCertificate)
         } else if count(OID_OU) > 1 {
             Some(Misfit::Ambiguous { attribute: "OU" })
         } else if count(OID_UNIQUE_ID) > 1 {
             Some(Misfit::Ambiguous { attribute: "x500UniqueIdentifier" })
+        } else if let Some(tag) = role_tag {
+            Some(Misfit::RoleNotText { tag })
         } else if role.is_none() {
             Some(Misfit::NoRole)
         } else if eui.is_none() {
             Some(Misfit::NoEui)
         } else if key_usage != Some(KU_DIGITAL_SIGNATURE) {
             Some(Misfit::KeyUsage { flags: key_usage })
-        } else if !has_policy {
+        } else if !key_usage_critical {
+            Some(Misfit::NotCritical { extension: "keyUsage" })
+        } else if policy.is_none() {
             Some(Misfit::NoPolicy)
+        } else if policy.is_some_and(|e| !e.critical) {
+            Some(Misfit::NotCritical { extension: "certificatePolicies" })
         } else {
-            None
+            cert.iter_extensions()
+                .find(|e| e.critical && !KNOWN_CRITICAL.contains(&e.oid.to_id_string().as_str()))
+                .map(|e| Misfit::UnknownCritical { oid: e.oid.to_id_string() })
         };
         let validity = cert.validity();
         let serial = name::magnitude(tbs_cert.raw_serial()).to_vec();
@@ -647,6 +716,21 @@ impl TrustStore {
 
 /// A role `OU` as a number: exactly two hex digits. (`from_str_radix` alone would also take
 /// a sign, so that `+8` read as role 08.)
+/// An extension that appears twice or does not parse (RFC 5280 §4.2: at most one instance of
+/// each; a certificate whose extension cannot be read is not one to trust).
+fn extension_fault(extensions: &[x509_parser::extensions::X509Extension<'_>]) -> Option<Misfit> {
+    for (i, e) in extensions.iter().enumerate() {
+        let oid = e.oid.to_id_string();
+        if extensions.get(..i).unwrap_or_default().iter().any(|earlier| earlier.oid == e.oid) {
+            return Some(Misfit::BadExtension { oid, why: "twice".to_owned() });
+        }
+        if let x509_parser::extensions::ParsedExtension::ParseError { error } = e.parsed_extension() {
+            return Some(Misfit::BadExtension { oid, why: error.to_string() });
+        }
+    }
+    None
+}
+
 fn role_number(text: &str) -> Option<u8> {
     (text.len() == 2 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| u8::from_str_radix(text, 16).ok())?
 }

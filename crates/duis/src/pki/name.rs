@@ -52,6 +52,11 @@ const SHORT_NAMES: &[(&str, &str)] = &[
 /// TeletexString treated as Latin-1-compatible ASCII, IA5String, BMPString excluded).
 const STRING_TAGS: &[u8] = &[0x0C, 0x12, 0x13, 0x14, 0x16, 0x1A];
 
+/// True for the DER string tags read as text ([`STRING_TAGS`]).
+pub(crate) fn is_string_tag(tag: u8) -> bool {
+    STRING_TAGS.contains(&tag)
+}
+
 /// Folds a string value for caseIgnoreMatch: trims, collapses white space, lower-cases.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

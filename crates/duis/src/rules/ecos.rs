@@ -174,12 +174,7 @@ pub(crate) fn check_signature(
             findings.push(code, span, detail);
         }
         SignerCheck::Misfit(_, serial, misfit) => {
-            let code = if matches!(misfit, crate::pki::Misfit::KeyUsage { .. }) {
-                Code::PkiKeyUsage
-            } else {
-                Code::PkiBadProfile
-            };
-            findings.push(code, span, Detail::Profile { serial, misfit });
+            findings.push(misfit.code(), span, Detail::Profile { serial, misfit });
         }
         SignerCheck::WrongRole(key) => match srv.filter(|_| gbcs::is_user_role(key.role)) {
             // A User role, but not one the SRV is sent by.
