@@ -62,7 +62,8 @@
 //! legal XSD) is refused as unsupported rather than judged greedily. At run time `xsi:type`
 //! (even naming the declared type) and `xsi:nil` are reported as unsupported,
 //! `xsi:schemaLocation` is ignored.
-//! `anyURI` accepts any string (as libxml2 does).
+//! `anyURI` takes RFC 3986 URI references after XLink escaping, as libxml2 reads them
+//! (see `uri.rs` for where that differs from XSD 1.0's RFC 2396).
 //! `IDREF` values are not resolved against the document's IDs.
 //! Names (`Name`, `NCName`, `ID`, and the pattern escapes `\i` and `\c`) take the name
 //! characters of XML 1.0 fifth edition, as XSD 1.1 does, not the older tables XSD 1.0 cites:
@@ -84,6 +85,7 @@ mod compile;
 mod error;
 pub mod model;
 mod pattern;
+mod uri;
 mod validator;
 mod value;
 

@@ -660,6 +660,11 @@ impl<'s> Validator<'s> {
 
     /// Character data inside the current element (any number of chunks).
     pub fn text(&mut self, chunk: &str, span: Range<usize>, sink: &mut impl Sink) {
+        // An empty chunk (an empty CDATA section) holds no character: the infoset has no CDATA
+        // boundaries, so it neither fills empty content nor stops a default applying.
+        if chunk.is_empty() {
+            return;
+        }
         let Some(top) = self.stack.last_mut() else {
             return;
         };

@@ -230,8 +230,7 @@ pub(crate) fn has_length(b: Builtin) -> bool {
 pub(crate) fn lexical_ok(b: Builtin, v: &str) -> bool {
     match b {
         Builtin::AnySimpleType | Builtin::String | Builtin::NormalizedString | Builtin::Token => true,
-        // libxml2 accepts any string as anyURI too (RFC 2396 conformance is not checked).
-        Builtin::AnyUri => true,
+        Builtin::AnyUri => crate::uri::is_any_uri(v),
         Builtin::Language => {
             let mut parts = v.split('-');
             parts.next().is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()))

@@ -319,6 +319,28 @@ const EDITS: &[(&str, &str, &str)] = &[
         "<sr:NonSpecifiedDayOfWeek/>",
         "<sr:NonSpecifiedDayOfWeek><!-- none --></sr:NonSpecifiedDayOfWeek>",
     ),
+    // xs:anyURI: a second `#`, a `%` without two hex digits (both refuse them).
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "xmlenc#sha256\"", "xmlenc#sha256#x\""),
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "\"http://www.w3.org/2001/04/xmlenc#sha256\"", "\"%zz\""),
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "\"http://www.w3.org/2001/04/xmlenc#sha256\"", "\"a b:c\""),
+    // Known divergences, pinned so that each stays exercised (see divergences.txt).
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:ReadSupplyStatus/>",
+        "<sr:ReadSupplyStatus><![CDATA[]]></sr:ReadSupplyStatus>",
+    ),
+    ("11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML", ">00-DB-12-34-56-78-90-A0<", ">000-DB-12-34-56-78-90-A0<"),
+    (
+        "ECS08_2.1_CANCELLATION_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:SwitchTime>00:00:00.00Z",
+        "<sr:SwitchTime>23:59:59.9999999999999999999Z",
+    ),
+    (
+        "GCS23_6.6_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:CalorificValue>40.0<",
+        "<sr:CalorificValue>40.00000000000000000000000000000<",
+    ),
+    ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "<sr:Request ", "<sr:Request xsi:type=\"sr:Request\" "),
 ];
 
 #[test]
