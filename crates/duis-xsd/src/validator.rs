@@ -232,7 +232,14 @@ impl fmt::Display for Finding {
                 write!(f, "element {name} not allowed here: no child elements expected")
             }
             FindingKind::UnexpectedElement { name, expected } => {
-                write!(f, "element {name} not allowed here; expected one of: ")?;
+                // The same local name expected in a namespace: say which namespace it is in.
+                let elsewhere = expected.iter().any(|e| matches!(e, Expected::Element(n) if n.local == name.local));
+                match name.ns.as_str() {
+                    "" if elsewhere => {
+                        write!(f, "element {name} (in no namespace) not allowed here; expected one of: ")?
+                    }
+                    _ => write!(f, "element {name} not allowed here; expected one of: ")?,
+                }
                 list(f, expected)
             }
             FindingKind::MissingElement { parent, expected } => {
@@ -471,10 +478,26 @@ impl<'s> Validator<'s> {
                 let resync = (states.start..states.start.saturating_add(states.len)).find(|&s| {
                     schema.state(s).is_some_and(|st| matches!(st.term, Term::Element(_)) && matches(st.term))
                 });
+                // Otherwise, an element the model expects next under another namespace (an
+                // unqualified `TimeDebtRegister1` where the DUIS one is due) is taken as that
+                // particle's occurrence, so that its siblings are judged where they stand;
+                // its subtree, not the declared element's, is skipped.
+                let misnamed = if resync.is_none() {
+                    let same_local = |t: Term| match t {
+                        Term::Element(d) => schema.element(d).is_some_and(|d| schema.name(d.name).1 == local),
+                        _ => false,
+                    };
+                    step(schema, *state, *count, &same_local)
+                } else {
+                    None
+                };
                 *errored = true;
                 if let Some(s) = resync {
                     *state = s;
                     *count = 1;
+                } else if let Some((next, n)) = misnamed {
+                    *state = next;
+                    *count = n;
                 }
                 let found = Name::new(ns, local);
                 self.report(sink, FindingKind::UnexpectedElement { name: found, expected }, span.clone());

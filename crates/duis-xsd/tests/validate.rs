@@ -85,6 +85,14 @@ fn unexpected_element_resynchronises() {
     // An unknown element: reported once, its subtree skipped.
     let f = codes(&s, "<t:a>1</t:a><t:zz><t:q/></t:zz><t:b>1</t:b><t:c>1</t:c>");
     assert_eq!(f, ["schema.unexpected-element"]);
+    // `b` in no namespace where `t:b` is due: reported once, saying so, and taken as the
+    // occurrence of `t:b`, so `t:c` after it is in place.
+    let f = findings(&s, r#"<t:a>1</t:a><b xmlns="">1</b><t:c>1</t:c>"#);
+    assert_eq!(f.iter().map(Finding::code).collect::<Vec<_>>(), ["schema.unexpected-element"]);
+    assert!(f[0].to_string().starts_with("element b (in no namespace) not allowed here"), "{}", f[0]);
+    // An empty chunk of text (an empty CDATA section) is no character in empty content.
+    let e = schema(r#"<xs:complexType name="E"/><xs:element name="R" type="t:E"/>"#);
+    assert!(validate(&e, r#"<t:R xmlns:t="urn:t"><![CDATA[]]></t:R>"#).unwrap().is_empty());
 }
 
 #[test]
