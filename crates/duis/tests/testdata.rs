@@ -398,6 +398,7 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
             .render(),
     );
     add("invalid/7.4_device-cv-to-dcc_request.target-is-dcc.xml", supply_status(1).to(DCC).render());
+    add("invalid/7.4_target-is-originator_request.target-is-originator.xml", supply_status(1).to(SUPPLIER).render());
     add(
         "invalid/7.4_counter-beyond-u64_request.counter-overflow.xml",
         supply_status(1).counter("18446744073709551616").render(),

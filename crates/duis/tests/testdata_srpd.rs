@@ -125,6 +125,10 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
         ),
         ("invalid/7.4_other-user_eligibility.role.xml", supply_status_from("00-DB-12-34-56-78-00-04")),
         ("invalid/7.4_unregistered-party_eligibility.unknown-party.xml", supply_status_from("90-B3-D5-1F-30-09-00-00")),
+        (
+            "invalid/7.4_target-is-a-registered-party_eligibility.target-is-party.xml",
+            supply_status_from("90-B3-D5-1F-30-01-00-00").replace(":00-DB-12-34-56-78-90-A0:", ":90-B3-D5-1F-30-02-00-00:"),
+        ),
         ("invalid/4.1.1_past-execution-date_date.not-future.xml", dated_read(1, "2024-06-01T09:00:00Z")),
         ("valid/4.1.1_cv3-future-dated_date.cv-not-future-dated_valid.xml", dated_read(3, "2030-06-01T09:00:00Z")),
     ]

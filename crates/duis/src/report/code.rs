@@ -217,6 +217,9 @@ codes! {
     RequestTargetNotDcc = "request.target-not-dcc", Error, Inferred, "DUIS-FACTS §1.2, §3.2 rule 5";
     /// A device CommandVariant (anything but 8) targets the DCC's identifier instead of a device.
     RequestTargetIsDcc = "request.target-is-dcc", Error, Inferred, "DUIS-FACTS §1.2, §3.2 rule 5";
+    /// A device CommandVariant (anything but 8) targets the originator's own identifier: a DCC
+    /// User, not a device.
+    RequestTargetIsOriginator = "request.target-is-originator", Error, Inferred, "DUIS-FACTS §1 (field 2 is the Device ID), §3.2 rule 5";
     /// In a 5.1 Create Schedule, the scheduled ServiceReferenceVariant does not belong to the
     /// scheduled ServiceReference (`DSPScheduledServiceReference` 4.6 with variant 14.1).
     RequestScheduleSrvNotInSr = "request.schedule-srv-not-in-sr", Error, Inferred, "DUIS-FACTS §3.2 rule 1, applied to the request a 5.1 Create Schedule schedules";
@@ -259,6 +262,9 @@ codes! {
     /// A party registry is configured but does not know the originator, so its roles cannot be
     /// established. The DCC answers an unknown User/role pair with E1.
     EligibilityUnknownParty = "eligibility.unknown-party", Error, Inferred, "DUIS-FACTS §3.2 rule 6; response code E1";
+    /// A device CommandVariant (anything but 8) targets another party the registry lists: a
+    /// DCC User's identifier, not a device.
+    EligibilityTargetIsParty = "eligibility.target-is-party", Error, Inferred, "DUIS-FACTS §1 (field 2 is the Device ID), §3.2 rules 5 and 6";
     /// `ExecutionDateTime` is not after the evaluation time ("now"): a future-dated request must
     /// name a future time.
     DateNotFuture = "date.not-future", Error, Inferred, "DUIS-FACTS §2 (future dated mode of operation)";

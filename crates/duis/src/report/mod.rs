@@ -169,6 +169,13 @@ pub enum Detail {
         /// The CommandVariant.
         cv: CommandVariant,
     },
+    /// A device request's target that is a DCC User (the originator, or a registered party).
+    TargetParty {
+        /// The RequestID target.
+        target: Eui64,
+        /// The CommandVariant.
+        cv: CommandVariant,
+    },
     /// A party the registry does not know.
     Party {
         /// Its EUI-64.
@@ -554,6 +561,9 @@ impl fmt::Display for Detail {
             }
             Detail::Target { target, dcc, cv } => {
                 write!(f, "CommandVariant {cv} targets {target}; the DCC's identifier is {dcc}")
+            }
+            Detail::TargetParty { target, cv } => {
+                write!(f, "CommandVariant {cv} targets {target}, a DCC User's identifier, not a device")
             }
             Detail::Party { party } => write!(f, "the party registry does not know originator {party}"),
             Detail::Eligibility { party, srv, held, eligible, scheduled } => {

@@ -19,6 +19,17 @@ pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, find
         findings.push(Code::EligibilityUnknownParty, id.span, Detail::Party { party: originator });
         return;
     };
+    // A device request (any CommandVariant but 8) names a device as its target; a party the
+    // registry lists is a DCC User [inferred; docs/rules.md]. The originator itself and the
+    // DCC have findings of their own (`request.target-is-originator`, `request.target-is-dcc`).
+    let target = id.value.target;
+    if let Some(cv) = &facts.command_variant
+        && cv.value.get() != 8
+        && target != originator
+        && registry.roles(target).is_some()
+    {
+        findings.push(Code::EligibilityTargetIsParty, id.span, Detail::TargetParty { target, cv: cv.value });
+    }
     let Some(srv) = &facts.service_reference_variant else { return };
     let check_srv = |srv: &Located<&'static Srv>, scheduled: bool, findings: &mut Findings| {
         let eligible = RoleSet::of(srv.value.eligible_roles);

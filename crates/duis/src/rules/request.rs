@@ -108,6 +108,9 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
             findings.push(Code::RequestTargetNotDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
         } else if cv.value.get() != 8 && target == dcc {
             findings.push(Code::RequestTargetIsDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
+        } else if cv.value.get() != 8 && target == id.value.originator {
+            // The originator is a DCC User: field 2 of a device request is the Device ID.
+            findings.push(Code::RequestTargetIsOriginator, id.span, Detail::TargetParty { target, cv: cv.value });
         }
     }
 
