@@ -15,7 +15,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     let key_bytes = read_bounded(&args.key, "--key", MAX_CONFIG_BYTES)?;
     let key = duis::SigningKey::from_pkcs8(&key_bytes).with_context(|| format!("--key {}", args.key.display()))?;
     let cert_bytes = read_bounded(&args.cert, "--cert", MAX_CONFIG_BYTES)?;
-    let cert = if cert_bytes.first() == Some(&0x30) {
+    let cert = if !is_pem(&cert_bytes) && cert_bytes.first() == Some(&0x30) {
         duis::Certificate::from_der(&cert_bytes)
     } else {
         duis::Certificate::from_pem(&cert_bytes)
@@ -121,13 +121,19 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// PEM text holds an encapsulation boundary; anything else starting with a SEQUENCE is taken
+/// as DER. (A PEM file's first byte says nothing: a header line may start with `0`, 0x30.)
+fn is_pem(bytes: &[u8]) -> bool {
+    bytes.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
 /// Adds the certificates of one `--trust` file: DER (it starts with a SEQUENCE) or PEM. A file
 /// with neither is noted, never passed over in silence: its certificate would be missing later.
 fn add_certificates(store: &mut duis::TrustStore, path: &std::path::Path, bytes: &[u8]) {
     let source = path.display().to_string();
-    if bytes.first() == Some(&0x30) {
+    if !is_pem(bytes) && bytes.first() == Some(&0x30) {
         store.add_der(&source, bytes);
-    } else if store.add_pem(&source, bytes) == 0 && !bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+    } else if store.add_pem(&source, bytes) == 0 && !is_pem(bytes) {
         let shown = crate::output::printable(&source);
         crate::note(format_args!("duis-check: note: --trust {shown}: no certificate in it (neither DER nor PEM)"));
     }

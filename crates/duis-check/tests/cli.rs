@@ -720,6 +720,10 @@ fn trust_folders_load_der_certificates_as_single_files_do() {
     let pem = std::fs::read(testdata("pki/user-xml-sign.pem")).unwrap();
     let der = duis::Certificate::from_pem(&pem).unwrap().der().to_vec();
     std::fs::write(dir.join("user.cer"), &der).unwrap();
+    // A PEM file whose first line starts with `0` (0x30, a DER SEQUENCE's tag) is still PEM.
+    let mut headed = b"0090B3D51F30020000 network operator XML signing\n".to_vec();
+    headed.extend(std::fs::read(testdata("pki/user2-xml-sign.pem")).unwrap());
+    std::fs::write(dir.join("user2.pem"), headed).unwrap();
     // A .crt holding neither DER nor PEM is noted, never passed over in silence.
     std::fs::write(dir.join("notes.crt"), "not a certificate\n").unwrap();
     let message = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
@@ -728,6 +732,11 @@ fn trust_folders_load_der_certificates_as_single_files_do() {
     assert_eq!(out.status.code(), Some(0), "{}{stderr}", stdout(&out));
     assert!(stdout(&out).contains("verified with"), "{}", stdout(&out));
     assert!(stderr.contains("notes.crt: no certificate in it"), "{stderr}");
+    // Signed by the network operator, whose certificate is the PEM file with the header.
+    let other = testdata("valid/7.4_read-supply-status-cv2-network-operator_valid.xml");
+    let out = run(&["--trust", dir.to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("verified with"), "{}", stdout(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1126,45 +1126,7 @@ fn push_id<T>(v: &mut Vec<T>, item: T) -> u32 {
 }
 
 fn builtin(local: &str) -> Option<Builtin> {
-    Some(match local {
-        "anySimpleType" => Builtin::AnySimpleType,
-        "string" => Builtin::String,
-        "normalizedString" => Builtin::NormalizedString,
-        "token" => Builtin::Token,
-        "language" => Builtin::Language,
-        "Name" => Builtin::Name,
-        "NCName" => Builtin::NcName,
-        "NMTOKEN" => Builtin::NmToken,
-        "ID" => Builtin::Id,
-        "IDREF" => Builtin::IdRef,
-        "anyURI" => Builtin::AnyUri,
-        "boolean" => Builtin::Boolean,
-        "decimal" => Builtin::Decimal,
-        "integer" => Builtin::Integer,
-        "nonPositiveInteger" => Builtin::NonPositiveInteger,
-        "negativeInteger" => Builtin::NegativeInteger,
-        "long" => Builtin::Long,
-        "int" => Builtin::Int,
-        "short" => Builtin::Short,
-        "byte" => Builtin::Byte,
-        "nonNegativeInteger" => Builtin::NonNegativeInteger,
-        "unsignedLong" => Builtin::UnsignedLong,
-        "unsignedInt" => Builtin::UnsignedInt,
-        "unsignedShort" => Builtin::UnsignedShort,
-        "unsignedByte" => Builtin::UnsignedByte,
-        "positiveInteger" => Builtin::PositiveInteger,
-        "date" => Builtin::Date,
-        "dateTime" => Builtin::DateTime,
-        "time" => Builtin::Time,
-        "gYear" => Builtin::GYear,
-        "gYearMonth" => Builtin::GYearMonth,
-        "gMonth" => Builtin::GMonth,
-        "gMonthDay" => Builtin::GMonthDay,
-        "gDay" => Builtin::GDay,
-        "base64Binary" => Builtin::Base64Binary,
-        "hexBinary" => Builtin::HexBinary,
-        _ => return None,
-    })
+    crate::model::BUILTINS.iter().find(|(name, _)| *name == local).map(|(_, b)| *b)
 }
 
 // ----- automaton construction ---------------------------------------------------------------

@@ -182,6 +182,53 @@ pub enum Builtin {
     HexBinary,
 }
 
+/// The built-in types by their XSD names.
+pub(crate) const BUILTINS: &[(&str, Builtin)] = &[
+    ("anySimpleType", Builtin::AnySimpleType),
+    ("string", Builtin::String),
+    ("normalizedString", Builtin::NormalizedString),
+    ("token", Builtin::Token),
+    ("language", Builtin::Language),
+    ("Name", Builtin::Name),
+    ("NCName", Builtin::NcName),
+    ("NMTOKEN", Builtin::NmToken),
+    ("ID", Builtin::Id),
+    ("IDREF", Builtin::IdRef),
+    ("anyURI", Builtin::AnyUri),
+    ("boolean", Builtin::Boolean),
+    ("decimal", Builtin::Decimal),
+    ("integer", Builtin::Integer),
+    ("nonPositiveInteger", Builtin::NonPositiveInteger),
+    ("negativeInteger", Builtin::NegativeInteger),
+    ("long", Builtin::Long),
+    ("int", Builtin::Int),
+    ("short", Builtin::Short),
+    ("byte", Builtin::Byte),
+    ("nonNegativeInteger", Builtin::NonNegativeInteger),
+    ("unsignedLong", Builtin::UnsignedLong),
+    ("unsignedInt", Builtin::UnsignedInt),
+    ("unsignedShort", Builtin::UnsignedShort),
+    ("unsignedByte", Builtin::UnsignedByte),
+    ("positiveInteger", Builtin::PositiveInteger),
+    ("date", Builtin::Date),
+    ("dateTime", Builtin::DateTime),
+    ("time", Builtin::Time),
+    ("gYear", Builtin::GYear),
+    ("gYearMonth", Builtin::GYearMonth),
+    ("gMonth", Builtin::GMonth),
+    ("gMonthDay", Builtin::GMonthDay),
+    ("gDay", Builtin::GDay),
+    ("base64Binary", Builtin::Base64Binary),
+    ("hexBinary", Builtin::HexBinary),
+];
+
+impl Builtin {
+    /// The type's XSD name (`anyURI`, `dateTime`, ...).
+    pub fn xsd_name(self) -> &'static str {
+        BUILTINS.iter().find(|(_, b)| *b == self).map_or("anySimpleType", |(name, _)| name)
+    }
+}
+
 /// `xs:whiteSpace`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WhiteSpace {

@@ -83,7 +83,8 @@ fn is_authority(authority: &str) -> bool {
         (all(host, |c| is_unreserved(c) || is_sub_delim(c)), port)
     };
     // A port after `:` has at least one digit: RFC 3986 allows it empty, libxml2 does not.
-    host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    // libxml2 also refuses a port beyond a C int.
+    host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<i32>().is_ok())
 }
 
 /// Every character of `s` passes `ok`, each `%` starting an escaped octet (`%` hex hex), and
@@ -146,6 +147,7 @@ mod tests {
             "?query",
             "a:",
             "a:b:c",
+            "http://a:2147483647/",
             "//",
             "x#[y]",
             "http://[g]/",
@@ -176,6 +178,7 @@ mod tests {
             "http://a:b:c/",
             "http://a:-1/",
             "http://u@h:/",
+            "http://a:2147483648/",
             "a:[b]",
             "?[x]",
             "a/[b]",

@@ -258,7 +258,7 @@ impl fmt::Display for Finding {
                 let more = if shown.len() < value.len() { "..." } else { "" };
                 write!(f, ": value {shown:?}{more} ")?;
                 match facet {
-                    FacetKind::Lexical(b) => write!(f, "is not a valid {b:?}"),
+                    FacetKind::Lexical(b) => write!(f, "is not a valid xs:{}", b.xsd_name()),
                     FacetKind::Length { expected, actual } => {
                         write!(f, "has length {actual}, must be {expected}")
                     }

@@ -431,6 +431,24 @@ fn certificates_outside_the_extension_serial_and_role_profile_are_kept_aside() {
         ),
         ("OU 87 as a PrintableString", integer(&[9]), tlv(0x13, b"87"), profile(vec![]), None, ""),
     ];
+    // A negative serial is named with its sign and kept apart from the positive serial of
+    // the same magnitude (8,421,377 is 0x808001, the negative one's bytes read unsigned).
+    let make = |serial: Vec<u8>| {
+        let der = certificate(
+            serial,
+            subject(ou87()),
+            (VALID_FROM, VALID_TO),
+            key.public_key().as_ref(),
+            profile(vec![]),
+            &ca_key,
+        );
+        Certificate::from_der(&der).unwrap()
+    };
+    let (negative, positive) = (make(tlv(0x02, &[0x80, 0x80, 0x01])), make(integer(&[0x80, 0x80, 0x01])));
+    assert_eq!((negative.serial_decimal().as_str(), positive.serial_decimal().as_str()), ("-8355839", "8421377"));
+    let mut store = TrustStore::new();
+    assert!(store.add("negative", negative) && store.add("positive", positive));
+    assert_eq!(store.certificates()[1].misfit(), None, "{:?}", store.issues());
     for (what, serial, ou, extensions, misfit, code) in cases {
         let der =
             certificate(serial, subject(ou), (VALID_FROM, VALID_TO), key.public_key().as_ref(), extensions, &ca_key);

@@ -233,12 +233,12 @@ impl Certificate {
             && name::magnitude(tbs_cert.raw_serial()).iter().any(|&b| b != 0);
         let misfit = if public_key.is_none() {
             Some(Misfit::NotP256)
+        } else if is_ca {
+            Some(Misfit::CaCertificate)
         } else if let Some(fault) = extension_fault {
             Some(fault)
         } else if !serial_positive {
             Some(Misfit::SerialNotPositive)
-        } else if is_ca {
-            Some(Misfit::CaCertificate)
         } else if count(OID_OU) > 1 {
             Some(Misfit::Ambiguous { attribute: "OU" })
         } else if count(OID_UNIQUE_ID) > 1 {
@@ -263,10 +263,30 @@ impl Certificate {
                 .map(|e| Misfit::UnknownCritical { oid: e.oid.to_id_string() })
         };
         let validity = cert.validity();
-        let serial = name::magnitude(tbs_cert.raw_serial()).to_vec();
+        let raw_serial = tbs_cert.raw_serial();
+        // The store's key: the magnitude of a positive serial, as an `X509SerialNumber` names
+        // it. A negative serial (two's complement) is written with its sign and keyed apart
+        // (two zero bytes, which no magnitude starts with): no message can name it, and it
+        // cannot collide with the positive serial of the same magnitude.
+        let (serial, serial_text) = if raw_serial.first().is_some_and(|&b| b >= 0x80) {
+            let mut negated: Vec<u8> = raw_serial.iter().map(|b| !b).collect();
+            for byte in negated.iter_mut().rev() {
+                let (sum, carry) = byte.overflowing_add(1);
+                *byte = sum;
+                if !carry {
+                    break;
+                }
+            }
+            let key = [&[0, 0][..], raw_serial].concat();
+            (key, format!("-{}", name::bytes_to_decimal(name::magnitude(&negated))))
+        } else {
+            let magnitude = name::magnitude(raw_serial).to_vec();
+            let text = name::bytes_to_decimal(&magnitude);
+            (magnitude, text)
+        };
         let identity = Arc::new(XmlSigner {
             issuer: issuer_text.clone(),
-            serial: name::bytes_to_decimal(&serial),
+            serial: serial_text,
             role: role.clone().unwrap_or_default(),
             eui,
         });
@@ -717,20 +737,36 @@ impl TrustStore {
 /// A role `OU` as a number: exactly two hex digits. (`from_str_radix` alone would also take
 /// a sign, so that `+8` read as role 08.)
 /// An extension that appears twice or does not parse (RFC 5280 §4.2: at most one instance of
-/// each; a certificate whose extension cannot be read is not one to trust).
+/// each; a certificate whose extension cannot be read is not one to trust). The OIDs are
+/// sorted, not compared pairwise: a certificate may carry any number of extensions.
 fn extension_fault(extensions: &[x509_parser::extensions::X509Extension<'_>]) -> Option<Misfit> {
-    for (i, e) in extensions.iter().enumerate() {
-        let oid = e.oid.to_id_string();
-        if extensions.get(..i).unwrap_or_default().iter().any(|earlier| earlier.oid == e.oid) {
-            return Some(Misfit::BadExtension { oid, why: "twice".to_owned() });
-        }
-        if let x509_parser::extensions::ParsedExtension::ParseError { error } = e.parsed_extension() {
-            return Some(Misfit::BadExtension { oid, why: error.to_string() });
-        }
+    let mut oids: Vec<&[u8]> = extensions.iter().map(|e| e.oid.as_bytes()).collect();
+    oids.sort_unstable();
+    if let Some(pair) = oids.windows(2).find(|pair| pair.first() == pair.last()) {
+        let oid = extensions
+            .iter()
+            .find(|e| Some(&e.oid.as_bytes()) == pair.first())
+            .map(|e| e.oid.to_id_string())
+            .unwrap_or_default();
+        return Some(Misfit::BadExtension { oid, why: "twice".to_owned() });
     }
-    None
+    extensions.iter().find_map(|e| match e.parsed_extension() {
+        x509_parser::extensions::ParsedExtension::ParseError { error } => {
+            Some(Misfit::BadExtension { oid: e.oid.to_id_string(), why: parse_error_text(error) })
+        }
+        _ => None,
+    })
 }
 
+/// A parse error as a person reads it (x509-parser's own text carries its debug form).
+fn parse_error_text<E: fmt::Display>(error: &x509_parser::nom::Err<E>) -> String {
+    match error {
+        x509_parser::nom::Err::Incomplete(_) => "it is cut short".to_owned(),
+        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => e.to_string(),
+    }
+}
+
+/// The role as a number, when `text` is exactly two hex digits (DUIS-FACTS §9.2).
 fn role_number(text: &str) -> Option<u8> {
     (text.len() == 2 && text.bytes().all(|b| b.is_ascii_hexdigit())).then(|| u8::from_str_radix(text, 16).ok())?
 }

@@ -175,8 +175,9 @@ codes! {
     SchemaUnexpectedElement = "schema.unexpected-element", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.4; DUIS 5.4 XSD content models";
     /// An element matched by a strict wildcard has no declaration.
     SchemaUndeclaredElement = "schema.undeclared-element", Error, Certain, "XSD 1.0 Part 1 cvc-wildcard; xmldsig schema wildcards";
-    /// A value is outside its simple type: not in the lexical space, or a facet failed
-    /// (enumeration, pattern, length, range, digits). The detail names the facet.
+    /// A value is outside its simple type: not in the lexical space (an `xs:anyURI` is read
+    /// by RFC 3986, as libxml2 reads it), or a facet failed (enumeration, pattern, length,
+    /// range, digits). The detail names the facet.
     SchemaBadValue = "schema.bad-value", Error, Certain, "XSD 1.0 Part 2 (datatypes and facets); DUIS 5.4 XSD simple types";
     /// An attribute the element's type does not declare.
     SchemaUnknownAttribute = "schema.unknown-attribute", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.3.2";
@@ -414,13 +415,15 @@ codes! {
     /// The signer's certificate is not valid yet at the evaluation time (`notBefore` is
     /// inclusive).
     PkiNotYetValid = "pki.not-yet-valid", Error, Certain, "RFC 5280 §4.1.2.5; DUIS-FACTS §9.3 item 3";
-    /// The signer's certificate has no keyUsage, or a keyUsage other than digitalSignature
-    /// alone (keyAgreement certificates cannot sign).
+    /// The signer's certificate has no keyUsage, a keyUsage other than digitalSignature alone
+    /// (keyAgreement certificates cannot sign), or a keyUsage not marked critical.
     PkiKeyUsage = "pki.key-usage", Error, Certain, "DUIS-FACTS §9.1 (keyUsage), §9.3 item 3";
     /// The signer's certificate is listed but does not fit the Organisation Certificate
-    /// profile (not an EC P-256 key, no role OU, no EUI-64 in x500UniqueIdentifier, no
-    /// certificatePolicies, a CA certificate), or a different certificate in the store has the
-    /// same issuer and serial. The store reported it when it was loaded.
+    /// profile (not an EC P-256 key, a CA certificate, no role OU or one that is not text, no
+    /// EUI-64 in x500UniqueIdentifier, no certificatePolicies or one not critical, a serial
+    /// that is not positive, an extension twice or unreadable, a critical extension the
+    /// profile does not process), or a different certificate in the store has the same issuer
+    /// and serial. The store reported it when it was loaded.
     PkiBadProfile = "pki.bad-profile", Error, Certain, "DUIS-FACTS §9.1 (profile)";
     /// The signer's certificate does not chain to a CA certificate in the trust store.
     /// Checked only in strict chain mode (`TrustStore::require_chain`).
