@@ -198,8 +198,9 @@ pub(crate) fn use_case_name(code: u16, srv: Option<&Srv>) -> Option<&'static str
 /// originator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RoleKey<'k> {
-    /// The certificate's remote party role (subject OU) as a number, e.g. `0x02`.
-    pub(crate) role_ou: u8,
+    /// The certificate's remote party role (subject OU) as a number, e.g. `0x02`; `None`
+    /// when the OU is not two hex digits and so names no role.
+    pub(crate) role_ou: Option<u8>,
     /// The public key: an uncompressed SEC1 P-256 point (65 bytes, `04 x y`).
     pub(crate) public_key: &'k [u8],
     /// The caller's name for it, for reports (borrowed from the trust store: no copy per
@@ -241,7 +242,12 @@ pub(crate) enum SignerCheck {
     Verified(VerifiedKey),
     /// No key of a role that may sign the command verified it, but a key of another role (an
     /// XML-signing one, or a User role the SRV is not sent by) did.
-    WrongRole(VerifiedKey),
+    WrongRole {
+        /// The key's label.
+        label: String,
+        /// Its role, or `None` when its certificate's OU names none.
+        role: Option<u8>,
+    },
     /// Only a key of a role that may sign, but whose certificate is not valid at the
     /// evaluation time, verified it.
     Lapsed(VerifiedKey, Lapse),
@@ -275,24 +281,25 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys, srv: Option<&Srv>) ->
         return SignerCheck::NoKey;
     }
     let (user, other): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) =
-        candidates.iter().partition(|k| may_sign(srv, k.role_ou));
+        candidates.iter().partition(|k| k.role_ou.is_some_and(|role| may_sign(srv, role)));
     // A key of a role that may sign but whose certificate misfits the profile: its misfit
     // is why it does not count.
     let (user, misfits): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) = user.into_iter().partition(|k| k.misfit.is_none());
     let (user, lapsed): (Vec<&RoleKey<'_>>, Vec<&RoleKey<'_>>) = user.into_iter().partition(|k| k.lapsed.is_none());
     let found = |list: &[&RoleKey<'_>]| {
-        list.iter()
-            .find(|k| verify_with(apdu, k.public_key))
-            .map(|k| (VerifiedKey { role: k.role_ou, label: k.label.clone().into_owned() }, k.lapsed, k.misfit.clone()))
+        list.iter().find(|k| verify_with(apdu, k.public_key)).map(|k| {
+            let key = VerifiedKey { role: k.role_ou.unwrap_or(0), label: k.label.clone().into_owned() };
+            (key, k.lapsed, k.misfit.clone(), k.role_ou)
+        })
     };
     if let Some((key, ..)) = found(&user) {
         SignerCheck::Verified(key)
-    } else if let Some((key, Some(lapse), _)) = found(&lapsed) {
+    } else if let Some((key, Some(lapse), ..)) = found(&lapsed) {
         SignerCheck::Lapsed(key, lapse)
-    } else if let Some((key, _, Some((serial, misfit)))) = found(&misfits) {
+    } else if let Some((key, _, Some((serial, misfit)), _)) = found(&misfits) {
         SignerCheck::Misfit(key, serial, misfit)
-    } else if let Some((key, ..)) = found(&other) {
-        SignerCheck::WrongRole(key)
+    } else if let Some((key, _, _, role)) = found(&other) {
+        SignerCheck::WrongRole { label: key.label, role }
     } else {
         SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label.into_owned()).collect())
     }

@@ -139,7 +139,7 @@ impl RoleKeys for Keys {
             .iter()
             .filter(|(eui, ..)| *eui == originator)
             .map(|(_, role, public, label)| RoleKey {
-                role_ou: *role,
+                role_ou: Some(*role),
                 public_key: public,
                 label: label.into(),
                 lapsed: None,
@@ -607,7 +607,7 @@ fn signature_outcomes_each_have_their_code() {
     assert_eq!(codes_found, [Code::GbcsSignerRole]);
     assert_eq!(
         findings[0].detail,
-        Detail::GbcsSignerRole { originator: SUPPLIER, key: "supplier-xml-sign".into(), role: 0x87 }
+        Detail::GbcsSignerRole { originator: SUPPLIER, key: "supplier-xml-sign".into(), role: Some(0x87) }
     );
     // Also for the DCC's XML-signing role (89) and a DCC role (04).
     for role in [0x89, 0x04] {
@@ -641,7 +641,7 @@ fn signature_outcomes_each_have_their_code() {
             let misfit = crate::pki::Misfit::KeyUsage { flags: Some(0x08) };
             (originator == SUPPLIER)
                 .then(|| RoleKey {
-                    role_ou: 0x02,
+                    role_ou: Some(0x02),
                     public_key: &self.0,
                     label: "key-agreement".into(),
                     lapsed: None,
@@ -1053,9 +1053,18 @@ fn finding_messages_state_the_facts() {
          90-B3-D5-1F-30-01-00-00; tried a-ds, b-ds"
     );
     assert_eq!(
-        render(Code::GbcsSignerRole, Detail::GbcsSignerRole { originator: SUPPLIER, key: "xml".into(), role: 0x87 }),
+        render(
+            Code::GbcsSignerRole,
+            Detail::GbcsSignerRole { originator: SUPPLIER, key: "xml".into(), role: Some(0x87) }
+        ),
         "error gbcs.signer-role: the GBCS signature verifies only with xml of originator 90-B3-D5-1F-30-01-00-00, \
          whose role 87 is not a User role; sign with the role Digital Signing key"
+    );
+    // An OU that is not two hex digits is no role 00 (the Root CA's): it names none.
+    assert_eq!(
+        render(Code::GbcsSignerRole, Detail::GbcsSignerRole { originator: SUPPLIER, key: "ou-2".into(), role: None }),
+        "error gbcs.signer-role: the GBCS signature verifies only with ou-2 of originator 90-B3-D5-1F-30-01-00-00, \
+         whose certificate's OU is not two hex digits and names no role; sign with the role Digital Signing key"
     );
     assert_eq!(
         render(
@@ -1250,4 +1259,20 @@ fn testdata_gbcs_vectors() {
             Some(code) => assert_eq!(codes(&findings), [code], "{name}: {findings:?}"),
         }
     }
+}
+
+/// Base64 after the `=` padding is refused as coming too late, not as outside the alphabet.
+#[test]
+fn data_after_the_padding_is_named_as_such() {
+    let decode = |text: &'static str| {
+        let mut findings = Findings::new(100);
+        let payload = Located { value: Cow::Borrowed(text), span: Span::new(0, text.len()) };
+        assert_eq!(ecos::decode(&payload, &Limits::default(), &mut findings), None, "{text}");
+        findings.list().iter().map(|f| f.message().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(decode("AA==AAAA"), ["GBCSPayload text offset 4: found 'A'; expected nothing after the '=' padding"]);
+    assert_eq!(
+        decode("AA*A"),
+        ["GBCSPayload text offset 2: found '*'; expected A-Z, a-z, 0-9, '+', '/' or white space"]
+    );
 }

@@ -331,8 +331,9 @@ pub enum Detail {
         originator: Eui64,
         /// The key that verified.
         key: String,
-        /// Its remote party role (certificate subject OU).
-        role: u8,
+        /// Its remote party role (certificate subject OU); `None` when the OU is not two hex
+        /// digits and names no role.
+        role: Option<u8>,
     },
     /// A GBCS signature that verifies only with a User role key the SRV is not sent by.
     GbcsSignerNotEligible {
@@ -656,10 +657,15 @@ impl fmt::Display for Detail {
                 "the GBCS signature verifies only with {key} of originator {originator}, of role {role:02X}; \
                  ServiceReferenceVariant {srv} is sent by {eligible}, whose role key must sign it"
             ),
-            Detail::GbcsSignerRole { originator, key, role } => write!(
+            Detail::GbcsSignerRole { originator, key, role: Some(role) } => write!(
                 f,
                 "the GBCS signature verifies only with {key} of originator {originator}, whose role {role:02X} is \
                  not a User role; sign with the role Digital Signing key"
+            ),
+            Detail::GbcsSignerRole { originator, key, role: None } => write!(
+                f,
+                "the GBCS signature verifies only with {key} of originator {originator}, whose certificate's OU is \
+                 not two hex digits and names no role; sign with the role Digital Signing key"
             ),
             Detail::GbcsPreCommand { offset, signed_length, issued_length } => write!(
                 f,

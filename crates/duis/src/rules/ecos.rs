@@ -63,6 +63,16 @@ pub(crate) fn decode(payload: &Located<Cow<'_, str>>, limits: &Limits, findings:
             Code::GbcsBase64,
             Detail::GbcsBase64 { offset, found: Some('='), expected: "'=' only as padding at the very end" },
         ),
+        // Padding ends the data (XSD 1.0 Part 2 §3.2.16): a base64 character after it is not
+        // outside the alphabet, it is too late.
+        Base64Error::Invalid { offset, found }
+            if payload.value.get(..offset).is_some_and(|before| before.contains('=')) =>
+        {
+            (
+                Code::GbcsBase64,
+                Detail::GbcsBase64 { offset, found: Some(found), expected: "nothing after the '=' padding" },
+            )
+        }
         Base64Error::Invalid { offset, found } => (
             Code::GbcsBase64,
             Detail::GbcsBase64 { offset, found: Some(found), expected: "A-Z, a-z, 0-9, '+', '/' or white space" },
@@ -176,24 +186,20 @@ pub(crate) fn check_signature(
         SignerCheck::Misfit(_, serial, misfit) => {
             findings.push(misfit.code(), span, Detail::Profile { serial, misfit });
         }
-        SignerCheck::WrongRole(key) => match srv.filter(|_| gbcs::is_user_role(key.role)) {
+        SignerCheck::WrongRole { label, role } => match srv.zip(role.filter(|&r| gbcs::is_user_role(r))) {
             // A User role, but not one the SRV is sent by.
-            Some(srv) => findings.push(
+            Some((srv, role)) => findings.push(
                 Code::GbcsSignerRole,
                 span,
                 Detail::GbcsSignerNotEligible {
                     originator,
-                    key: key.label,
-                    role: key.role,
+                    key: label,
+                    role,
                     srv: srv.id,
                     eligible: srv.eligible_roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(" "),
                 },
             ),
-            None => findings.push(
-                Code::GbcsSignerRole,
-                span,
-                Detail::GbcsSignerRole { originator, key: key.label, role: key.role },
-            ),
+            None => findings.push(Code::GbcsSignerRole, span, Detail::GbcsSignerRole { originator, key: label, role }),
         },
     }
     None
@@ -260,8 +266,8 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
                     Some(crate::gbcs::Lapse { expired, not_before: c.not_before(), not_after: c.not_after(), now })
                 });
                 Some(crate::gbcs::RoleKey {
-                    // A role that is not two hex digits names no User role (0 is none).
-                    role_ou: c.role().unwrap_or(0),
+                    // A role that is not two hex digits names no role at all.
+                    role_ou: c.role(),
                     public_key: c.public_key()?,
                     label: std::borrow::Cow::Borrowed(c.key_label()),
                     lapsed,
