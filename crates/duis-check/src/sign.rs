@@ -104,17 +104,37 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
 
 /// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
 /// over it. Signing in place on a full disk (or killed half-way) leaves the original message.
+/// A symbolic link is followed (its target is rewritten, the link stays), an existing file
+/// keeps its permissions, and a path that is not a regular file (a device, a FIFO, a socket)
+/// is written into as it is, never replaced by a file.
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let context = || format!("{}: cannot write", path.display());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // `metadata` follows links: what the path finally names.
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+        if meta.is_dir() {
+            bail!("{}: is a directory", path.display());
+        }
+        let mut file = std::fs::OpenOptions::new().write(true).open(path).with_context(context)?;
+        return file.write_all(bytes).and_then(|()| file.flush()).with_context(context);
+    }
+    let target = match existing {
+        Some(_) => std::fs::canonicalize(path).with_context(context)?,
+        None => path.to_path_buf(),
+    };
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.duis-check-{}.tmp", std::process::id()));
     let written = std::fs::File::create(&temporary).and_then(|mut file| {
         file.write_all(bytes)?;
-        file.sync_all()
+        file.sync_all()?;
+        match &existing {
+            Some(meta) => file.set_permissions(meta.permissions()),
+            None => Ok(()),
+        }
     });
-    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, path)) {
+    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, &target)) {
         let _ = std::fs::remove_file(&temporary);
         return Err(error).with_context(context);
     }

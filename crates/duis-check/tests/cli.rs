@@ -740,6 +740,35 @@ fn trust_folders_load_der_certificates_as_single_files_do() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn sign_out_follows_links_keeps_permissions_and_never_replaces_a_device() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("duis-check-sign-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    let sign = |out: &std::path::Path| {
+        let args = ["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "--out"];
+        let out = run(&[&args[..], &[out.to_str().unwrap(), unsigned.to_str().unwrap()]].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    // A link: its target is rewritten, the link stays a link.
+    std::fs::write(dir.join("target.xml"), "old").unwrap();
+    std::fs::set_permissions(dir.join("target.xml"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("target.xml", dir.join("link.xml")).unwrap();
+    sign(&dir.join("link.xml"));
+    assert!(std::fs::symlink_metadata(dir.join("link.xml")).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.join("target.xml")).unwrap().contains("<ds:SignatureValue>"));
+    // The file keeps its permissions.
+    assert_eq!(std::fs::metadata(dir.join("target.xml")).unwrap().permissions().mode() & 0o777, 0o600);
+    // A device is written into, not replaced by a file.
+    sign(std::path::Path::new("/dev/null"));
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn sign_names_the_finding_a_misfit_certificate_brings() {
     let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
