@@ -36,6 +36,13 @@ pub struct Namespace {
 pub trait Sink {
     /// Record one finding.
     fn push(&mut self, finding: Finding);
+
+    /// True when the sink keeps no more findings (it only counts them): the validator then
+    /// skips building their details (a list of 130 expected names, say), so that a flood of
+    /// faults costs a count each, not a copy of the content model each.
+    fn full(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for Vec<Finding> {
@@ -472,7 +479,7 @@ impl<'s> Validator<'s> {
                     self.enter_term(term, ns_id, ns, local, attrs, span, sink);
                     return;
                 }
-                let expected = expected(schema, *state, *count);
+                let expected = if sink.full() { Vec::new() } else { expected(schema, *state, *count) };
                 // Resynchronise on another particle of this model for the same element
                 // name, so that its subtree is still checked; otherwise skip the subtree.
                 let resync = (states.start..states.start.saturating_add(states.len)).find(|&s| {
@@ -773,7 +780,7 @@ impl<'s> Validator<'s> {
                     schema.state(state).is_some_and(|s| s.accepting && (s.term == Term::Start || count >= s.min));
                 if !done {
                     let parent = self.decl_name(frame.decl);
-                    let expected = expected(schema, state, count);
+                    let expected = if sink.full() { Vec::new() } else { expected(schema, state, count) };
                     self.report(sink, FindingKind::MissingElement { parent, expected }, span);
                 }
             }

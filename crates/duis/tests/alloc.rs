@@ -122,3 +122,21 @@ fn findings_past_the_limit_cost_no_memory() {
     // The bigger input itself is not on the heap here (the caller owns it).
     assert!(many < few + few / 2, "{few} bytes for 20,000 siblings, {many} for 200,000");
 }
+
+/// A flood of misplaced elements past the findings limit costs a count each: the details a
+/// kept finding carries (the 130 request bodies a `Body` expects) are not built for findings
+/// that are only counted.
+#[test]
+fn findings_past_the_limit_are_counted_without_their_details() {
+    let valid =
+        std::fs::read(crate::common::repo_root().join("testdata/valid/7.4_read-supply-status-cv1_valid.xml")).unwrap();
+    let flood = |n: usize| {
+        String::from_utf8(valid.clone()).unwrap().replace("<sr:ReadSupplyStatus/>", &"<sr:X/>".repeat(n)).into_bytes()
+    };
+    let validator = Validator::new();
+    let count = |bytes: &[u8]| allocation_counter::measure(|| drop(validator.validate(bytes))).count_total;
+    let (small, large) = (count(&flood(2_000)), count(&flood(12_000)));
+    // Past the 1,000 kept findings, 10,000 more elements may cost a name each, never a list
+    // of the 130 expected bodies each.
+    assert!(large - small < 10 * 10_000, "2,000: {small} allocations; 12,000: {large}");
+}

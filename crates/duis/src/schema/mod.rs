@@ -79,6 +79,10 @@ impl duis_xsd::Sink for Kept {
             self.dropped = self.dropped.saturating_add(1);
         }
     }
+
+    fn full(&self) -> bool {
+        self.list.len() >= self.max
+    }
 }
 
 /// The schema engine's state for one message.
