@@ -21,6 +21,12 @@ const XS: &str = "http://www.w3.org/2001/XMLSchema";
 /// Largest `maxOccurs` on a `sequence`/`choice` that is unrolled into states. Element
 /// particles are counted in place and have no such limit; DUIS uses at most 5 here.
 const MAX_UNROLL: u32 = 64;
+/// Bounds on what one compilation reads and builds, far above what DUIS needs (3 schema
+/// documents, derivation chains a few types long, a few dozen patterns): a hostile schema is
+/// refused with a clear error instead of taking minutes and gigabytes.
+const MAX_DOCUMENTS: usize = 64;
+const MAX_DERIVATION: usize = 256;
+const MAX_PATTERNS: usize = 1_000;
 
 /// Compile a schema set.
 ///
@@ -35,6 +41,10 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
     while let Some((loc, from)) = queue.pop() {
         if !seen.insert(loc.clone()) {
             continue;
+        }
+        if seen.len() > MAX_DOCUMENTS {
+            let kind = CompileErrorKind::Unsupported(format!("more than {MAX_DOCUMENTS} schema documents"));
+            return Err(CompileError { kind, location: from });
         }
         let Some(text) = resolve(&loc) else {
             return Err(CompileError { kind: CompileErrorKind::Unresolved(loc), location: from });
@@ -75,7 +85,42 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
     b.finish()
 }
 
+/// The most text a schema document's general entities may expand into.
+const MAX_ENTITY_EXPANSION: usize = 1 << 20;
+
+/// Refuses a DOCTYPE whose general entities would expand beyond [`MAX_ENTITY_EXPANSION`]
+/// bytes, or nest (an entity's value referring to another, the billion-laughs shape):
+/// xmldsig-core-schema.xsd declares one short entity, a hostile schema a 100 KB one used
+/// thousands of times.
+fn check_entities(loc: &str, text: &str) -> Result<(), CompileError> {
+    let refuse = |what: String| CompileError {
+        kind: CompileErrorKind::Unsupported(what),
+        location: Location { schema: loc.to_owned(), line: 1, column: 1 },
+    };
+    let mut expansion = 0usize;
+    for declaration in text.split("<!ENTITY").skip(1) {
+        let rest = declaration.trim_start();
+        if rest.starts_with('%') {
+            continue;
+        }
+        let name: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+        let body = rest.get(name.len()..).unwrap_or_default().trim_start();
+        let Some(quote) = body.chars().next().filter(|c| matches!(c, '\'' | '"')) else { continue };
+        let value = body.get(1..).and_then(|v| v.split(quote).next()).unwrap_or_default();
+        if value.contains('&') {
+            return Err(refuse(format!("entity {name:?} refers to another entity in its value")));
+        }
+        let uses = text.matches(&format!("&{name};")).count();
+        expansion = expansion.saturating_add(value.len().saturating_mul(uses));
+        if expansion > MAX_ENTITY_EXPANSION {
+            return Err(refuse(format!("entities expanding into more than {MAX_ENTITY_EXPANSION} bytes")));
+        }
+    }
+    Ok(())
+}
+
 fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
+    check_entities(loc, text)?;
     // xmldsig-core-schema.xsd carries an internal DTD subset (entity declarations only);
     // roxmltree reads it and never fetches the external DTD it names. Schema documents are
     // trusted input chosen by the operator, unlike messages, which refuse any DTD.
@@ -137,6 +182,9 @@ enum FacetB {
 #[derive(Clone)]
 struct SimpleB {
     name: Option<u32>,
+    /// How many restrictions lead to this type from its built-in (each copies its base's
+    /// facets, so a chain thousands long would be quadratic in memory).
+    derivation: usize,
     builtin: Builtin,
     whitespace: WhiteSpace,
     facets: Vec<FacetB>,
@@ -153,6 +201,8 @@ struct ComplexB {
 
 #[derive(Clone)]
 struct ComplexDone {
+    /// How many derivation steps lead to this type (0 for one derived from no type).
+    derivation: usize,
     simple: Option<u32>,
     particle: Option<Particle>,
     mixed: bool,
@@ -195,6 +245,12 @@ struct Builder<'d, 't> {
     simples: Vec<SimpleB>,
     simple_memo: HashMap<Key, u32>,
     simple_busy: HashSet<Key>,
+    /// Named simple and complex types being compiled, one inside another (their derivation
+    /// depth).
+    simple_depth: usize,
+    complex_depth: usize,
+    /// Pattern facets compiled so far.
+    patterns: usize,
     builtin_memo: HashMap<Builtin, u32>,
     complexes: Vec<ComplexB>,
     complex_memo: HashMap<Key, u32>,
@@ -217,6 +273,9 @@ impl<'d, 't> Builder<'d, 't> {
             simples: Vec::new(),
             simple_memo: HashMap::new(),
             simple_busy: HashSet::new(),
+            simple_depth: 0,
+            complex_depth: 0,
+            patterns: 0,
             builtin_memo: HashMap::new(),
             complexes: Vec::new(),
             complex_memo: HashMap::new(),
@@ -360,7 +419,13 @@ impl<'d, 't> Builder<'d, 't> {
         let name = self.intern(XS, local);
         let id = push_id(
             &mut self.simples,
-            SimpleB { name: Some(name), builtin: b, whitespace: value::builtin_whitespace(b), facets: Vec::new() },
+            SimpleB {
+                name: Some(name),
+                derivation: 0,
+                builtin: b,
+                whitespace: value::builtin_whitespace(b),
+                facets: Vec::new(),
+            },
         );
         self.builtin_memo.insert(b, id);
         id
@@ -391,8 +456,14 @@ impl<'d, 't> Builder<'d, 't> {
         if !self.simple_busy.insert(key.clone()) {
             return Err(self.err(d, node, CompileErrorKind::Circular(format!("{{{}}}{}", key.0, key.1))));
         }
+        if self.simple_depth >= MAX_DERIVATION {
+            return Err(self.unsupported(d, node, &format!("a chain of more than {MAX_DERIVATION} type derivations")));
+        }
         let name = self.intern(&key.0, &key.1);
-        let id = self.simple_type(d, node, Some(name))?;
+        self.simple_depth += 1;
+        let compiled = self.simple_type(d, node, Some(name));
+        self.simple_depth -= 1;
+        let id = compiled?;
         self.simple_memo.insert(key.clone(), id);
         Ok(id)
     }
@@ -444,6 +515,10 @@ impl<'d, 't> Builder<'d, 't> {
             .cloned()
             .ok_or_else(|| self.invalid(d, r, "internal: dangling base".into()))?;
         st.name = None;
+        st.derivation = st.derivation.saturating_add(1);
+        if st.derivation > MAX_DERIVATION {
+            return Err(self.unsupported(d, r, &format!("a chain of more than {MAX_DERIVATION} type derivations")));
+        }
         Ok(st)
     }
 
@@ -490,6 +565,10 @@ impl<'d, 't> Builder<'d, 't> {
                     continue;
                 }
                 "pattern" => {
+                    self.patterns += 1;
+                    if self.patterns > MAX_PATTERNS {
+                        return Err(self.unsupported(d, f, &format!("more than {MAX_PATTERNS} pattern facets")));
+                    }
                     let rx = crate::pattern::translate(v).map_err(|e| {
                         self.err(
                             d,
@@ -619,12 +698,31 @@ impl<'d, 't> Builder<'d, 't> {
 
     // ----- complex types ------------------------------------------------------------------
 
+    /// The derivation depth of a type derived from `base`: each extension copies its base's
+    /// content, so a chain thousands of types long would be quadratic in memory.
+    fn derivation_step(&self, d: usize, ext: Node<'_, '_>, base: &Base) -> Result<usize, CompileError> {
+        let depth = match base {
+            Base::Complex(cd) => cd.derivation.saturating_add(1),
+            Base::Simple(_) => 1,
+        };
+        if depth > MAX_DERIVATION {
+            return Err(self.unsupported(d, ext, &format!("a chain of more than {MAX_DERIVATION} type derivations")));
+        }
+        Ok(depth)
+    }
+
     fn named_complex(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<u32, CompileError> {
         if let Some(&id) = self.complex_memo.get(key) {
             return Ok(id);
         }
         let name = self.intern(&key.0, &key.1);
-        self.complex_type(d, node, Some((name, key.clone())))
+        if self.complex_depth >= MAX_DERIVATION {
+            return Err(self.unsupported(d, node, &format!("a chain of more than {MAX_DERIVATION} type derivations")));
+        }
+        self.complex_depth += 1;
+        let compiled = self.complex_type(d, node, Some((name, key.clone())));
+        self.complex_depth -= 1;
+        compiled
     }
 
     fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
@@ -638,7 +736,7 @@ impl<'d, 't> Builder<'d, 't> {
             self.complex_memo.insert(key, id);
         }
         let mut mixed = node.attribute("mixed").map(str::trim) == Some("true");
-        let mut done = ComplexDone { simple: None, particle: None, mixed, attributes: Vec::new() };
+        let mut done = ComplexDone { derivation: 0, simple: None, particle: None, mixed, attributes: Vec::new() };
         for c in children(node) {
             let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
             match kind {
@@ -652,6 +750,7 @@ impl<'d, 't> Builder<'d, 't> {
                 "simpleContent" => {
                     let ext = self.derivation(d, c)?;
                     let base = self.content_base(d, ext)?;
+                    done.derivation = self.derivation_step(d, ext, &base)?;
                     let simple = match base {
                         Base::Simple(st) => st,
                         Base::Complex(ref cd) => match cd.simple {
@@ -678,6 +777,7 @@ impl<'d, 't> Builder<'d, 't> {
                     }
                     let ext = self.derivation(d, c)?;
                     let base = self.content_base(d, ext)?;
+                    done.derivation = self.derivation_step(d, ext, &base)?;
                     let Base::Complex(cd) = base else {
                         return Err(self.invalid(d, ext, "complexContent extension of a simple type".into()));
                     };
@@ -1013,7 +1113,15 @@ impl<'d, 't> Builder<'d, 't> {
             let content = match done.simple {
                 Some(st) => Content::Simple(st),
                 None => {
-                    let built = automaton(done.particle.as_ref());
+                    let Some(built) = automaton(done.particle.as_ref()) else {
+                        return Err(CompileError {
+                            kind: CompileErrorKind::Unsupported(format!(
+                                "a content model larger than {MAX_STATES} states or {MAX_EDGES} transitions once \
+                                 its repeated groups are unrolled"
+                            )),
+                            location: c.location.clone(),
+                        });
+                    };
                     let base = len32(&states);
                     if let Some(problem) = upa_violation(&built, &elements, &wildcards, &names, &namespaces) {
                         let type_name = c.name.map_or_else(
@@ -1135,13 +1243,34 @@ fn builtin(local: &str) -> Option<Builtin> {
 /// occurrence, plus the start state 0. Repeats of a single particle are counted at run time
 /// (`State::min`/`max`), so `maxOccurs="19056"` costs one state; repeated groups are
 /// unrolled, bounded by [`MAX_UNROLL`].
-fn automaton(p: Option<&Particle>) -> Vec<StateB> {
-    let mut states =
-        vec![StateB { term: Term::Start, min: 1, max: 1, accepting: false, follow: Vec::new(), origin: 0 }];
+/// The most states one content model may unroll into, and the most transitions among them:
+/// DUIS 5.4's largest model has a few hundred states. Nested repeated groups multiply
+/// (`maxOccurs="64"` five deep is 10^9 states) and a long run of optional particles has a
+/// transition from each to every later one; past these bounds a schema is refused, not
+/// compiled for minutes into gigabytes.
+const MAX_STATES: usize = 20_000;
+const MAX_EDGES: usize = 250_000;
+
+/// The states being built, and whether a bound was crossed.
+struct Build {
+    states: Vec<StateB>,
+    edges: usize,
+    over: bool,
+}
+
+/// The content model's automaton, or `None` when it is larger than [`MAX_STATES`] states or
+/// [`MAX_EDGES`] transitions.
+fn automaton(p: Option<&Particle>) -> Option<Vec<StateB>> {
+    let start = StateB { term: Term::Start, min: 1, max: 1, accepting: false, follow: Vec::new(), origin: 0 };
+    let mut b = Build { states: vec![start], edges: 0, over: false };
     let frag = match p {
-        Some(p) => glushkov(p, &mut states),
+        Some(p) => glushkov(p, &mut b),
         None => Frag { first: vec![], last: vec![], nullable: true },
     };
+    if b.over {
+        return None;
+    }
+    let mut states = b.states;
     if let Some(s) = states.first_mut() {
         s.follow = frag.first;
         s.accepting = frag.nullable;
@@ -1151,54 +1280,65 @@ fn automaton(p: Option<&Particle>) -> Vec<StateB> {
             s.accepting = true;
         }
     }
-    states
+    // Transitions were added without a search for repeats (that made long optional runs
+    // cubic); each list keeps its first occurrences, in order.
+    for s in &mut states {
+        let mut seen = std::collections::HashSet::with_capacity(s.follow.len());
+        s.follow.retain(|t| seen.insert(*t));
+    }
+    Some(states)
 }
 
-fn add_follow(states: &mut [StateB], from: &[u32], to: &[u32]) {
+fn add_follow(b: &mut Build, from: &[u32], to: &[u32]) {
+    b.edges = b.edges.saturating_add(from.len().saturating_mul(to.len()));
+    if b.edges > MAX_EDGES {
+        b.over = true;
+        return;
+    }
     for &f in from {
-        if let Some(s) = usize::try_from(f).ok().and_then(|i| states.get_mut(i)) {
-            for &t in to {
-                if !s.follow.contains(&t) {
-                    s.follow.push(t);
-                }
-            }
+        if let Some(s) = usize::try_from(f).ok().and_then(|i| b.states.get_mut(i)) {
+            s.follow.extend_from_slice(to);
         }
     }
 }
 
-fn seq_frag(states: &mut [StateB], a: Frag, b: Frag) -> Frag {
-    add_follow(states, &a.last, &b.first);
-    let mut first = a.first;
-    if a.nullable {
-        first.extend(b.first);
+fn seq_frag(b: &mut Build, x: Frag, y: Frag) -> Frag {
+    add_follow(b, &x.last, &y.first);
+    let mut first = x.first;
+    if x.nullable {
+        first.extend(y.first);
     }
-    let mut last = b.last;
-    if b.nullable {
-        last.extend(a.last);
+    let mut last = y.last;
+    if y.nullable {
+        last.extend(x.last);
     }
-    Frag { first, last, nullable: a.nullable && b.nullable }
+    Frag { first, last, nullable: x.nullable && y.nullable }
 }
 
-fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
+fn glushkov(p: &Particle, b: &mut Build) -> Frag {
+    if b.over || b.states.len() > MAX_STATES {
+        b.over = true;
+        return Frag { first: vec![], last: vec![], nullable: true };
+    }
     match p {
         Particle::Leaf { term, min, max } => {
             let origin = core::ptr::from_ref(p).addr();
             let state = StateB { term: *term, min: *min, max: *max, accepting: false, follow: Vec::new(), origin };
-            let id = push_id(states, state);
+            let id = push_id(&mut b.states, state);
             Frag { first: vec![id], last: vec![id], nullable: *min == 0 }
         }
         Particle::Seq(parts) => {
             let mut acc = Frag { first: vec![], last: vec![], nullable: true };
             for part in parts {
-                let f = glushkov(part, states);
-                acc = seq_frag(states, acc, f);
+                let f = glushkov(part, b);
+                acc = seq_frag(b, acc, f);
             }
             acc
         }
         Particle::Choice(parts) => {
             let mut acc = Frag { first: vec![], last: vec![], nullable: parts.is_empty() };
             for part in parts {
-                let f = glushkov(part, states);
+                let f = glushkov(part, b);
                 acc.first.extend(f.first);
                 acc.last.extend(f.last);
                 acc.nullable |= f.nullable;
@@ -1210,34 +1350,34 @@ fn glushkov(p: &Particle, states: &mut Vec<StateB>) -> Frag {
             if *max == UNBOUNDED {
                 // min-1 plain copies, then one copy that loops back on itself.
                 for _ in 1..(*min).max(1) {
-                    let f = glushkov(inner, states);
-                    acc = seq_frag(states, acc, f);
+                    let f = glushkov(inner, b);
+                    acc = seq_frag(b, acc, f);
                 }
-                let mut f = glushkov(inner, states);
-                add_follow(states, &f.last.clone(), &f.first.clone());
+                let mut f = glushkov(inner, b);
+                add_follow(b, &f.last.clone(), &f.first.clone());
                 f.nullable |= *min == 0;
-                acc = seq_frag(states, acc, f);
+                acc = seq_frag(b, acc, f);
             } else {
                 for _ in 0..*min {
-                    let f = glushkov(inner, states);
-                    acc = seq_frag(states, acc, f);
+                    let f = glushkov(inner, b);
+                    acc = seq_frag(b, acc, f);
                 }
                 // (x (x (x)?)?)? built outside-in: each optional copy may only start after
                 // the previous one.
                 let mut opt: Option<Frag> = None;
                 let mut chain: Vec<Frag> = Vec::new();
                 for _ in *min..*max {
-                    chain.push(glushkov(inner, states));
+                    chain.push(glushkov(inner, b));
                 }
                 while let Some(mut f) = chain.pop() {
                     if let Some(rest) = opt.take() {
-                        f = seq_frag(states, f, rest);
+                        f = seq_frag(b, f, rest);
                     }
                     f.nullable = true;
                     opt = Some(f);
                 }
                 if let Some(o) = opt {
-                    acc = seq_frag(states, acc, o);
+                    acc = seq_frag(b, acc, o);
                 }
             }
             acc

@@ -125,3 +125,80 @@ fn dtd_internal_subset_is_read_not_fetched() {
     let s = duis_xsd::compile("d.xsd", &|_| Some(xsd.to_owned())).unwrap();
     assert_eq!(s.globals.len(), 1);
 }
+
+/// A hostile schema is refused with a clear error, not compiled for minutes into gigabytes:
+/// nested repeated groups, long runs of optional particles, long derivation chains, many
+/// patterns, many schema documents.
+#[test]
+fn schemas_beyond_the_compile_bounds_are_refused() {
+    // maxOccurs 64 five deep: 10^9 states once unrolled.
+    let nested = (0..5).fold(r#"<xs:element name="a" type="xs:int"/>"#.to_owned(), |inner, _| {
+        format!(r#"<xs:sequence maxOccurs="64">{inner}</xs:sequence>"#)
+    });
+    unsupported(&format!(r#"<xs:element name="E"><xs:complexType>{nested}</xs:complexType></xs:element>"#), "states");
+    // 2,000 optional elements: a transition from each to every later one.
+    let optional: String =
+        (0..2_000).map(|i| format!(r#"<xs:element name="e{i}" type="xs:int" minOccurs="0"/>"#)).collect();
+    unsupported(
+        &format!(
+            r#"<xs:element name="E"><xs:complexType><xs:sequence>{optional}</xs:sequence></xs:complexType></xs:element>"#
+        ),
+        "transitions",
+    );
+    // 300 restrictions, and 300 extensions, one on another.
+    let restrictions: String = (1..300)
+        .map(|i| format!(r#"<xs:simpleType name="S{i}"><xs:restriction base="t:S{}"/></xs:simpleType>"#, i - 1))
+        .collect();
+    unsupported(
+        &format!(
+            r#"<xs:simpleType name="S0"><xs:restriction base="xs:int"/></xs:simpleType>{restrictions}<xs:element name="E" type="t:S299"/>"#
+        ),
+        "type derivations",
+    );
+    let extensions: String = (1..300)
+        .map(|i| {
+            format!(
+                r#"<xs:complexType name="C{i}"><xs:complexContent><xs:extension base="t:C{}"><xs:sequence><xs:element name="e{i}" type="xs:int"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>"#,
+                i - 1
+            )
+        })
+        .collect();
+    unsupported(
+        &format!(
+            r#"<xs:complexType name="C0"><xs:sequence/></xs:complexType>{extensions}<xs:element name="E" type="t:C299"/>"#
+        ),
+        "type derivations",
+    );
+    // 1,001 pattern facets.
+    let patterns: String =
+        (0..1_001).map(|i| format!(r#"<xs:simpleType name="P{i}"><xs:restriction base="xs:string"><xs:pattern value="a{i}"/></xs:restriction></xs:simpleType>"#)).collect();
+    unsupported(&patterns, "pattern facets");
+    // A schema importing itself under ever new names.
+    let e = duis_xsd::compile("s0.xsd", &|loc| {
+        let n: usize = loc.trim_start_matches('s').trim_end_matches(".xsd").parse().ok()?;
+        Some(format!(
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:import schemaLocation="s{}.xsd"/></xs:schema>"#,
+            n + 1
+        ))
+    })
+    .expect_err("an endless import chain");
+    assert!(e.to_string().contains("schema documents"), "{e}");
+}
+
+/// Entities in a schema's DOCTYPE are expanded only within a bound, and never nested.
+#[test]
+fn schema_entities_are_bounded() {
+    let schema = |subset: &str, uses: &str| {
+        format!(
+            r#"<!DOCTYPE xs:schema [{subset}]><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="R" type="xs:string"><xs:annotation><xs:documentation>{uses}</xs:documentation></xs:annotation></xs:element></xs:schema>"#
+        )
+    };
+    let compile = |text: String| duis_xsd::compile("e.xsd", &|_| Some(text.clone()));
+    let big = format!(r#"<!ENTITY a "{}">"#, "x".repeat(100_000));
+    let e = compile(schema(&big, &"&a;".repeat(20))).expect_err("2 MB of expansion");
+    assert!(e.to_string().contains("more than 1048576 bytes"), "{e}");
+    let e = compile(schema(r#"<!ENTITY a "x"><!ENTITY b "&a;&a;">"#, "&b;")).expect_err("nested");
+    assert!(e.to_string().contains("refers to another entity"), "{e}");
+    // A short entity, as xmldsig-core-schema.xsd declares, is fine.
+    assert!(compile(schema(r#"<!ENTITY a "x"><!ENTITY % p ''>"#, "&a;&a;")).is_ok());
+}
