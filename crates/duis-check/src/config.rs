@@ -41,6 +41,15 @@ pub(crate) fn read_config_text(path: &Path, what: &str) -> anyhow::Result<String
 /// Reads a party registry: a JSON object (`.json`) or a TOML table (anything else) mapping
 /// each party's EUI-64 to the User Roles it holds, e.g.
 /// `"90-B3-D5-1F-30-01-00-00" = ["IS", "GS"]`. See `testdata/parties.toml`.
+/// `text` as an error message quotes it: at most 200 characters, then `…`. A configuration
+/// file's fault is named, not copied (a 10 MB key would be 10 MB on stderr).
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+        None => text.to_owned(),
+    }
+}
+
 pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
     let text = read_config_text(path, "--parties")?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -50,12 +59,16 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
             .with_context(|| format!("--parties {}: not a JSON object of User Role lists", path.display()))?;
         object.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
     } else {
-        let table: toml::Table = text.parse().with_context(|| format!("--parties {}: not TOML", path.display()))?;
+        // The TOML parser quotes the offending line, which may be megabytes long: cut it.
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            anyhow::anyhow!("--parties {}: not TOML: {}", path.display(), cut(&e.to_string()))
+        })?;
         table.iter().map(|(k, v)| (k.clone(), strings(v.as_array().map(|a| a.iter().map(|s| s.as_str()))))).collect()
     };
     let mut parties = Parties::new();
     for (eui, roles) in entries {
-        let party: Eui64 = eui.parse().with_context(|| format!("--parties {}: party {eui:?}", path.display()))?;
+        let party: Eui64 =
+            eui.parse().with_context(|| format!("--parties {}: party {:?}", path.display(), cut(&eui)))?;
         // One entry per party: two (`"90-b3-…"` and `"90-B3-…"` say, which name one EUI-64)
         // leave it unclear which roles it holds.
         if duis::PartyRegistry::roles(&parties, party).is_some() {
@@ -65,8 +78,9 @@ pub(crate) fn load_parties(path: &Path) -> anyhow::Result<Parties> {
         for role in &roles {
             let Some(role) = UserRole::from_code(role) else {
                 bail!(
-                    "--parties {}: party {eui}: unknown User Role {role:?} (IS, ES, GS, RSA, ED, GT, OU, or LC for a load controller)",
-                    path.display()
+                    "--parties {}: party {eui}: unknown User Role {:?} (IS, ES, GS, RSA, ED, GT, OU, or LC for a load controller)",
+                    path.display(),
+                    cut(role)
                 );
             };
             set = set.with(role);

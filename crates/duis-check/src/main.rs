@@ -264,9 +264,10 @@ pub(crate) fn system_now() -> duis::DateTime {
 /// Compiles `--schema FILE.xsd`, reading its imports relative to its folder.
 fn load_schema(path: &std::path::Path) -> anyhow::Result<duis::Schema> {
     let main = path.to_string_lossy().into_owned();
-    let folder = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    // The compiler joins each import to the location of the document importing it, starting
+    // from `main` as given: every location it asks for is a path as it stands.
     let resolve = |location: &str| -> Option<String> {
-        let candidate = if location == main { path.to_path_buf() } else { folder.join(location) };
+        let candidate = if location == main { path.to_path_buf() } else { std::path::PathBuf::from(location) };
         config::read_config_text(&candidate, "--schema").ok()
     };
     // The main document's own error (missing, too large, not UTF-8) says what is wrong.

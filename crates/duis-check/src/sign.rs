@@ -71,7 +71,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
             }
             crate::config::read_to_bound(std::io::stdin().lock(), "-", max)?
         } else {
-            read_bounded(file, "FILE", max)?
+            read_bounded(file, "message", max)?
         };
         let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
         for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
@@ -195,8 +195,13 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
             add_certificates(&mut store, path, &bytes);
         }
     }
-    for issue in store.issues() {
+    // A bundle of 100,000 bad blocks is a few notes and a count, not 100,000 lines.
+    const NOTED: usize = 20;
+    for issue in store.issues().iter().take(NOTED) {
         crate::note(format_args!("duis-check: note: {issue}"));
+    }
+    if store.issues().len() > NOTED {
+        crate::note(format_args!("duis-check: note: --trust: {} more notes like these", store.issues().len() - NOTED));
     }
     if store.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

@@ -770,6 +770,35 @@ fn sign_out_follows_links_keeps_permissions_and_never_replaces_a_device() {
 }
 
 #[test]
+fn configuration_faults_are_named_not_copied() {
+    let dir = std::env::temp_dir().join(format!("duis-check-config-bounds-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let message = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    // A 100,000-character key in --parties: the error quotes 200 characters of it.
+    std::fs::write(dir.join("parties.toml"), format!("\"{}\" = [\"IS\"]\n", "9".repeat(100_000))).unwrap();
+    let out = run(&["--parties", dir.join("parties.toml").to_str().unwrap(), message.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.len() < 2_000, "{} bytes on stderr", out.stderr.len());
+    // A bundle of 500 bad blocks beside a good certificate: twenty notes and a count.
+    let mut bundle = "-----BEGIN CERTIFICATE-----\nnot base64 !!!\n-----END CERTIFICATE-----\n".repeat(500);
+    bundle.push_str(&std::fs::read_to_string(testdata("pki/user-xml-sign.pem")).unwrap());
+    std::fs::write(dir.join("bundle.pem"), bundle).unwrap();
+    let out = run(&[
+        "--trust",
+        dir.join("bundle.pem").to_str().unwrap(),
+        "--now",
+        "2026-01-01T00:00:00Z",
+        message.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("480 more notes like these"), "{stderr}");
+    assert!(stderr.lines().count() < 30, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn sign_names_the_finding_a_misfit_certificate_brings() {
     let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
     let (key, cert) = (testdata("pki/wrong-key-usage.key"), testdata("pki/wrong-key-usage.pem"));

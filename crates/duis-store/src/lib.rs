@@ -254,7 +254,7 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ErrorKind::AlreadyOpen => "already open by this or another process (the file is locked)",
-            ErrorKind::Io => "I/O error",
+            ErrorKind::Io => "cannot read or write it",
             ErrorKind::Corrupted => "not a counter database, or damaged",
             ErrorKind::Incompatible => "a database of an incompatible version or layout",
             ErrorKind::Other => "database error",

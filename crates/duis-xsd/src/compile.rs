@@ -31,8 +31,10 @@ const MAX_PATTERNS: usize = 1_000;
 /// Compile a schema set.
 ///
 /// `main` is the schema location of the top document; `resolve` returns the text of a
-/// schema location (first `main`, then every `xs:import schemaLocation` exactly as written,
-/// so the caller decides how relative locations map to files). The crate does no I/O.
+/// schema location (first `main`, then every `xs:import schemaLocation`: an absolute one as
+/// written, a relative one joined to the importing document's own location, `.` and `..`
+/// resolved, so that `sub/b.xsd` importing `c.xsd` asks for `sub/c.xsd`). The crate does no
+/// I/O.
 pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Schema, CompileError> {
     // Load every document first, so that the parsed trees can borrow from one owner.
     let mut texts: Vec<(String, String)> = Vec::new();
@@ -54,7 +56,7 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
             if is_xs(child, "import")
                 && let Some(sl) = child.attribute("schemaLocation")
             {
-                queue.push((sl.to_owned(), location(&loc, &doc, child)));
+                queue.push((resolve_location(&loc, sl), location(&loc, &doc, child)));
             }
         }
         texts.push((loc, text));
@@ -83,6 +85,31 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
     b.index()?;
     b.compile_all()?;
     b.finish()
+}
+
+/// `location` as written in an `xs:import` of the document at `base`: an absolute path or a
+/// URI as it is; a relative one joined to `base`'s folder, with `.` and `..` segments
+/// resolved (RFC 3986 §5.2), so that one document reached under two spellings is read once.
+fn resolve_location(base: &str, location: &str) -> String {
+    if location.starts_with('/') || location.contains("://") {
+        return location.to_owned();
+    }
+    let folder = base.rfind('/').map_or("", |at| base.get(..=at).unwrap_or_default());
+    let joined = format!("{folder}{location}");
+    let absolute = joined.starts_with('/');
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in joined.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|last| *last != "..") => {
+                segments.pop();
+            }
+            ".." if absolute => {}
+            other => segments.push(other),
+        }
+    }
+    let path = segments.join("/");
+    if absolute { format!("/{path}") } else { path }
 }
 
 /// The most text a schema document's general entities may expand into.

@@ -214,6 +214,12 @@ impl Finding {
     }
 }
 
+/// `text` quoted for a message, cut after 200 characters.
+fn quoted_short(text: &str) -> String {
+    let cut: String = text.chars().take(200).collect();
+    if cut.len() < text.len() { format!("{cut:?}…") } else { format!("{cut:?}") }
+}
+
 /// Expected items a message names before it says how many more there are: a choice of 130
 /// request bodies would make a 12 KB line (the finding itself keeps them all).
 const LISTED: usize = 12;
@@ -284,7 +290,16 @@ impl fmt::Display for Finding {
                         write!(f, "has more than {n} fraction digits")
                     }
                     FacetKind::Enumeration => f.write_str("is not one of the allowed values"),
-                    FacetKind::Pattern(p) => write!(f, "does not match pattern {p:?}"),
+                    FacetKind::Pattern(p) => {
+                        // A type may hold thousands of patterns: the message names a few,
+                        // each cut, and says how many more (the finding keeps them all).
+                        let shown: Vec<String> = p.iter().take(3).map(|x| quoted_short(x)).collect();
+                        write!(f, "does not match pattern {}", shown.join(" or "))?;
+                        match p.len().saturating_sub(3) {
+                            0 => Ok(()),
+                            more => write!(f, " (or {more} more)"),
+                        }
+                    }
                     FacetKind::Fixed(v) => write!(f, "differs from the fixed value {v:?}"),
                     FacetKind::DuplicateId => f.write_str("is an ID already used"),
                 }

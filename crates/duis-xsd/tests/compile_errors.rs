@@ -202,3 +202,25 @@ fn schema_entities_are_bounded() {
     // A short entity, as xmldsig-core-schema.xsd declares, is fine.
     assert!(compile(schema(r#"<!ENTITY a "x"><!ENTITY % p ''>"#, "&a;&a;")).is_ok());
 }
+
+/// Imports resolve against the importing document, and one document reached under two
+/// spellings (a cycle, `./`, `sub/..`) is read once.
+#[test]
+fn imports_resolve_against_the_importing_document() {
+    let asked = std::cell::RefCell::new(Vec::new());
+    let schema = duis_xsd::compile("dir/main.xsd", &|loc| {
+        asked.borrow_mut().push(loc.to_owned());
+        let import = |ns: &str, at: &str| format!(r#"<xs:import namespace="{ns}" schemaLocation="{at}"/>"#);
+        let (tns, imports, element) = match loc {
+            "dir/main.xsd" => ("urn:m", import("urn:b", "sub/b.xsd"), "M"),
+            "dir/sub/b.xsd" => ("urn:b", import("urn:c", "c.xsd") + &import("urn:m", "../main.xsd"), "B"),
+            "dir/sub/c.xsd" => ("urn:c", import("urn:c", "./c.xsd") + &import("urn:b", "../sub/b.xsd"), "C"),
+            _ => return None,
+        };
+        Some(format!(
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{tns}">{imports}<xs:element name="{element}" type="xs:int"/></xs:schema>"#
+        ))
+    });
+    assert!(schema.is_ok(), "{:?}", schema.err().map(|e| e.to_string()));
+    assert_eq!(*asked.borrow(), ["dir/main.xsd", "dir/sub/b.xsd", "dir/sub/c.xsd"]);
+}

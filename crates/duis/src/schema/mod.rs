@@ -37,9 +37,10 @@ impl Schema {
     }
 
     /// Compiles an XSD. `main` names the main document; `resolve` returns the text of a
-    /// document by location: first `main` itself, then each `xs:import schemaLocation` as
-    /// written. Constructs outside the supported subset are an error naming the construct and
-    /// its position.
+    /// document by location: first `main` itself, then each `xs:import schemaLocation`, a
+    /// relative one joined to the importing document's location (see [`duis_xsd::compile`]).
+    /// Constructs outside the supported subset are an error naming the construct and its
+    /// position.
     pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Schema, SchemaError> {
         duis_xsd::compile(main, resolve).map(|schema| Schema(Inner::Compiled(Arc::new(schema))))
     }
