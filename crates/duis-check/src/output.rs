@@ -31,9 +31,9 @@ pub(crate) fn human(name: &str, report: &Report<'_>, colour: bool, quiet: bool) 
             at.column,
             finding.severity,
             finding.code,
-            finding.message()
+            printable(&finding.message().to_string())
         );
-        if let Some((line_text, range)) = excerpt(report.input(), finding.span) {
+        if let Some((line_text, range)) = excerpt(report.input(), finding.span).map(|(t, r)| visible(&t, r)) {
             let level = match finding.severity {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
@@ -123,7 +123,18 @@ fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, std::ops::Range<us
 /// The JSON line for an input that could not be read: no verdict, the reason instead (the
 /// exit status is 2 for it).
 pub(crate) fn json_unreadable(name: &str, error: &str) -> String {
-    let mut line = serde_json::json!({ "file": name, "valid": null, "error": error }).to_string();
+    json_line(&serde_json::json!({ "file": name, "valid": null, "error": error }))
+}
+
+/// One JSON line, with U+2028 and U+2029 escaped: valid JSON either way, but readers that split
+/// lines at every Unicode line break would otherwise see one object as two lines.
+fn json_line(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    let mut line = if text.contains(['\u{2028}', '\u{2029}']) {
+        text.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    } else {
+        text
+    };
     line.push('\n');
     line
 }
@@ -177,7 +188,7 @@ pub(crate) fn json(name: &str, report: &Report<'_>) -> String {
             object.insert("skipped".to_owned(), serde_json::json!(skipped));
         }
     }
-    format!("{value}\n")
+    json_line(&value)
 }
 
 /// An SR 12.1 WAN matrix for JSON: free-text fields are `{"text": ...}` or `{"unknown": true}`
@@ -209,11 +220,46 @@ fn wan_matrix_json(matrix: &duis::WanMatrix<'_>) -> serde_json::Value {
     serde_json::Value::Array(entries)
 }
 
+/// Characters a terminal would act on rather than show: C0 and C1 controls (NEL, CSI), the
+/// Unicode line and paragraph separators, and the bidirectional marks and overrides.
+fn odd(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A source excerpt as the human format shows it: the characters [`odd`] names other than
+/// TAB (and the C0 controls, which the snippet renderer draws as control pictures) become
+/// U+FFFD, and `range` moves with the bytes that changed length.
+fn visible(text: &str, range: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let replace = |c: char| odd(c) && !matches!(c, '\u{0}'..='\u{1F}');
+    if !text.chars().any(replace) {
+        return (text.to_owned(), range);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let (mut start, mut end) = (range.start, range.end);
+    for (at, c) in text.char_indices() {
+        if at == range.start {
+            start = out.len();
+        }
+        if at == range.end {
+            end = out.len();
+        }
+        out.push(if replace(c) { '\u{FFFD}' } else { c });
+    }
+    if range.end >= text.len() {
+        end = out.len();
+    }
+    if range.start >= text.len() {
+        start = out.len();
+    }
+    (out, start..end.max(start))
+}
+
 /// A file name as the human format prints it: control characters (a line feed, an escape
 /// sequence) and bidirectional overrides escaped, so that a name can neither break the
 /// `file:line:col` line nor drive the terminal.
 pub(crate) fn printable(name: &str) -> std::borrow::Cow<'_, str> {
-    let odd = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     if !name.chars().any(odd) {
         return std::borrow::Cow::Borrowed(name);
     }

@@ -799,6 +799,25 @@ fn configuration_faults_are_named_not_copied() {
 }
 
 #[test]
+fn terminal_controls_in_messages_and_excerpts_are_never_written_raw() {
+    // A namespace URI with a right-to-left override, a NEL and a line separator, named in a
+    // schema message and shown in the excerpt.
+    let input = "<?xml version=\"1.0\"?>\n<q:Request xmlns:q=\"urn:\u{202E}x\u{85}y\u{2028}z\"/>\n";
+    let out = run_stdin(&["-"], input.as_bytes());
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for raw in ['\u{202E}', '\u{85}', '\u{2028}'] {
+        assert!(!text.contains(raw), "{raw:?} in {text}");
+    }
+    let out = run_stdin(&["--format", "json", "-"], input.as_bytes());
+    let json = stdout(&out);
+    assert!(!json.contains('\u{2028}'), "{json}");
+    assert_eq!(json.lines().count(), json.split('\n').filter(|l| !l.is_empty()).count());
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(first["findings"][0]["message"].as_str().unwrap().contains('\u{2028}'), "{first}");
+}
+
+#[test]
 fn sign_names_the_finding_a_misfit_certificate_brings() {
     let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
     let (key, cert) = (testdata("pki/wrong-key-usage.key"), testdata("pki/wrong-key-usage.pem"));
