@@ -887,3 +887,16 @@ fn a_dcc_alert_carrying_a_signed_s1sp_alert_verifies() {
     assert!(report.is_valid() && report.xml_signer().is_some(), "{:?}", report.findings());
     assert_eq!(report.kind(), Some(duis::MessageKind::DccAlert));
 }
+
+/// A KeyInfo after an Object is out of order, not missing: the signature still names its key.
+#[test]
+fn a_key_info_out_of_order_is_reported_as_such() {
+    let signed = sign_with(&supply_status(), "user-xml-sign");
+    let at = signed.find("<ds:KeyInfo").expect("a KeyInfo");
+    let moved = format!("{}<ds:Object>x</ds:Object>{}", &signed[..at], &signed[at..]);
+    let report = Validator::new().validate(moved.as_bytes());
+    let found = codes(&report);
+    assert_eq!(found, vec![Code::SigObject, Code::SchemaUnexpectedElement, Code::SigStructure], "{found:?}");
+    let structure = report.findings().iter().find(|f| f.code == Code::SigStructure).unwrap();
+    assert!(structure.message().to_string().contains("out of order"), "{}", structure.message());
+}

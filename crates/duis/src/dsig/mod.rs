@@ -564,6 +564,29 @@ impl SigPass {
         } else {
             None
         };
+        // A child the profile has, but after one it must precede (a KeyInfo after an Object):
+        // out of order, yet present, so it is read for what it holds and nothing says it is
+        // missing.
+        let early = if found.is_none() && ns == Ns::Ds {
+            particles.iter().enumerate().take(parent.index).find(|(_, (name, ..))| *name == local)
+        } else {
+            None
+        };
+        if let Some((i, (_, _, _, slot))) = early {
+            if let Some(seen) = parent.seen.get_mut(i) {
+                *seen = seen.saturating_add(1);
+            }
+            let slot = *slot;
+            let found = format!("{local} (out of order: the profile puts it earlier)");
+            self.report(Code::SigStructure, span, Detail::SignatureElement { found, parent: parent_slot.name() });
+            if slot == Slot::KeyInfo
+                && let Some(signature) = &mut self.outcome.signature
+            {
+                signature.key_info = Some(span);
+            }
+            self.frames.push(Frame::new(slot, span));
+            return;
+        }
         let slot = match found {
             Some((i, (_, _, max, slot))) => {
                 if i != parent.index {
