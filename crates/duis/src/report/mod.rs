@@ -823,18 +823,32 @@ pub(crate) struct Findings {
     list: Vec<Finding>,
     max: usize,
     dropped: usize,
+    /// An error is among the findings kept.
+    error_kept: bool,
 }
 
 impl Findings {
     pub(crate) fn new(max: usize) -> Findings {
-        Findings { list: Vec::new(), max, dropped: 0 }
+        Findings { list: Vec::new(), max, dropped: 0, error_kept: false }
     }
 
     pub(crate) fn push(&mut self, code: Code, span: Span, detail: Detail) {
+        let error = code.severity() == Severity::Error;
         if self.list.len() < self.max {
             self.list.push(Finding::new(code, span, detail));
-        } else {
-            self.dropped = self.dropped.saturating_add(1);
+            self.error_kept |= error;
+            return;
+        }
+        self.dropped = self.dropped.saturating_add(1);
+        // A list full of warnings must not hide the error that makes the message invalid (a
+        // WAN matrix reply with a thousand blank-text warnings, then a bad value): the first
+        // error dropped takes the place of the last warning kept.
+        if error
+            && !self.error_kept
+            && let Some(slot) = self.list.iter_mut().rev().find(|f| f.severity != Severity::Error)
+        {
+            *slot = Finding::new(code, span, detail);
+            self.error_kept = true;
         }
     }
 
@@ -852,6 +866,7 @@ impl Findings {
     /// Keeps only the findings `keep` accepts.
     pub(crate) fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
         self.list.retain(keep);
+        self.error_kept = self.list.iter().any(|f| f.severity == Severity::Error);
     }
 
     /// The findings so far.
@@ -1107,6 +1122,22 @@ pub(crate) fn position(input: &[u8], offset: usize) -> Position {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_past_the_findings_limit_is_never_hidden_by_warnings() {
+        let mut findings = Findings::new(3);
+        for at in 0..5 {
+            findings.push(Code::WanMatrixBlankText, Span::new(at, at + 1), Detail::None);
+        }
+        findings.push(Code::SchemaBadValue, Span::new(9, 10), Detail::None);
+        findings.push(Code::SchemaBadValue, Span::new(11, 12), Detail::None);
+        let kept = findings.finish_for_tests();
+        let codes: Vec<Code> = kept.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            [Code::WanMatrixBlankText, Code::WanMatrixBlankText, Code::SchemaBadValue, Code::LimitFindings]
+        );
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {
