@@ -22,8 +22,30 @@ impl Input {
     pub(crate) fn display_name(&self) -> String {
         match self {
             Input::Stdin => "<stdin>".to_owned(),
-            Input::File(path) | Input::Unreadable(path, _) => path.display().to_string(),
+            Input::File(path) | Input::Unreadable(path, _) => lossless(path),
         }
+    }
+}
+
+/// A path as text, its bytes that are not UTF-8 written as `\xNN`: `a\xFF.xml` and `a\xFE.xml`
+/// stay two names (a lossy conversion would show both with U+FFFD).
+fn lossless(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt as _;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
     }
 }
 

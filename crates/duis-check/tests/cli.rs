@@ -830,6 +830,24 @@ fn sign_names_the_finding_a_misfit_certificate_brings() {
 
 #[cfg(unix)]
 #[test]
+fn file_names_that_are_not_utf8_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = std::env::temp_dir().join(format!("duis-check-bytes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let invalid = testdata("invalid/7.2_cv9_request.cv-reserved.xml");
+    std::fs::copy(&valid, dir.join(std::ffi::OsStr::from_bytes(b"a\xff.xml"))).unwrap();
+    std::fs::copy(&invalid, dir.join(std::ffi::OsStr::from_bytes(b"a\xfe.xml"))).unwrap();
+    let text = stdout(&run(&["--format", "json", "--now", "2026-01-01T00:00:00Z", dir.to_str().unwrap()]));
+    assert!(text.contains("a\\\\xFE.xml"), "{text}");
+    assert!(text.contains("a\\\\xFF.xml"), "{text}");
+    assert!(!text.contains('\u{FFFD}'), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
 fn control_characters_in_file_names_are_escaped_in_human_output() {
     let dir = std::env::temp_dir().join(format!("duis-check-names-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
