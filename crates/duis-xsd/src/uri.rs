@@ -104,7 +104,7 @@ fn is_authority(authority: &[u8]) -> bool {
         })
 }
 
-/// Byte classes, as bits of [`CLASS`].
+/// Byte classes, as bits of [`class`].
 const UNRESERVED: u8 = 1;
 const SUB_DELIM: u8 = 2;
 const COLON: u8 = 4;
@@ -118,32 +118,23 @@ const XLINK: u8 = 128;
 /// `pchar = unreserved / pct-encoded / sub-delims / ":" / "@"`.
 const PCHAR: u8 = UNRESERVED | SUB_DELIM | COLON | AT;
 
-const CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0usize;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
-            UNRESERVED
-        } else if matches!(c, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=') {
-            SUB_DELIM
-        } else {
-            match c {
-                b':' => COLON,
-                b'@' => AT,
-                b'/' => SLASH,
-                b'?' => 32,
-                b'[' | b']' => BRACKET,
-                b'%' | b'#' => 0,
-                b' ' | b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`' => XLINK,
-                _ if c < 0x20 || c >= 0x7F => XLINK,
-                _ => 0,
-            }
-        };
-        b += 1;
+/// The class of byte `c` (the compiler makes the match a table).
+fn class(c: u8) -> u8 {
+    if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+        return UNRESERVED;
     }
-    table
-};
+    match c {
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' => SUB_DELIM,
+        b':' => COLON,
+        b'@' => AT,
+        b'/' => SLASH,
+        b'?' => 32,
+        b'[' | b']' => BRACKET,
+        b' ' | b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`' => XLINK,
+        _ if !(0x20..0x7F).contains(&c) => XLINK,
+        _ => 0,
+    }
+}
 
 /// Every byte of `s` is in one of the `allowed` classes or XLink-escaped, and each `%` starts
 /// an escaped octet (`%` hex hex).
@@ -156,7 +147,7 @@ fn all(s: &[u8], allowed: u8) -> bool {
                 return false;
             }
             i += 3;
-        } else if CLASS[usize::from(b)] & (allowed | XLINK) == 0 {
+        } else if class(b) & (allowed | XLINK) == 0 {
             return false;
         } else {
             i += 1;
