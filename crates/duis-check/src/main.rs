@@ -272,5 +272,19 @@ fn load_schema(path: &std::path::Path) -> anyhow::Result<duis::Schema> {
     };
     // The main document's own error (missing, too large, not UTF-8) says what is wrong.
     config::read_config_text(path, "--schema")?;
-    duis::Schema::compile(&main, &resolve).with_context(|| format!("--schema {}", path.display()))
+    duis::Schema::compile(&main, &resolve).map_err(|error| {
+        // An import that could not be read: say why (missing, a directory, too large, not
+        // UTF-8), as for the main document, not only that it could not be resolved.
+        let why = match &error.kind {
+            duis::SchemaErrorKind::Unresolved(location) if *location != main => {
+                config::read_config_text(std::path::Path::new(location), "--schema import").err()
+            }
+            _ => None,
+        };
+        let error = match why {
+            Some(why) => anyhow::anyhow!("{error}: {why:#}"),
+            None => anyhow::Error::new(error),
+        };
+        error.context(format!("--schema {}", path.display()))
+    })
 }

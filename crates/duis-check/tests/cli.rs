@@ -818,6 +818,21 @@ fn terminal_controls_in_messages_and_excerpts_are_never_written_raw() {
 }
 
 #[test]
+fn a_schema_import_that_cannot_be_read_says_why() {
+    let dir = std::env::temp_dir().join(format!("duis-check-schema-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let main = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:m"><xs:import namespace="urn:b" schemaLocation="sub"/></xs:schema>"#;
+    std::fs::write(dir.join("main.xsd"), main).unwrap();
+    let message = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let out = run(&["--schema", dir.join("main.xsd").to_str().unwrap(), message.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot resolve schema document \"") && stderr.contains("cannot read"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn sign_names_the_finding_a_misfit_certificate_brings() {
     let unsigned = std::fs::read(testdata("signed/7.4_unsigned_sig.missing.xml")).unwrap();
     let (key, cert) = (testdata("pki/wrong-key-usage.key"), testdata("pki/wrong-key-usage.pem"));

@@ -88,7 +88,7 @@ pub use message::{
 pub use parties::{Parties, PartyRegistry, RoleSet};
 pub use pki::{Certificate, CertificateError, LoadIssue, LoadIssueKind, Misfit, TrustStore};
 pub use report::{Basis, Code, Detail, Finding, Message, Position, Report, Severity, Skipped, Span, XmlSigner};
-pub use schema::{Schema, SchemaError};
+pub use schema::{Schema, SchemaError, SchemaErrorKind};
 pub use validator::{Validator, ValidatorBuilder, validate};
 pub use xml::Limits;
 

@@ -30,6 +30,9 @@ enum Inner {
 /// Why an XSD did not compile: the construct and its line and column.
 pub type SchemaError = duis_xsd::CompileError;
 
+/// What kind of [`SchemaError`] it is.
+pub type SchemaErrorKind = duis_xsd::CompileErrorKind;
+
 impl Schema {
     /// The built-in DUIS 5.4 schema set (DUIS, MMC and xmldsig), from static tables.
     pub fn duis_5_4() -> Schema {
