@@ -142,7 +142,8 @@ impl Validator {
             };
             xml_signer = rules::mp104::check(sig.finish(input), &context, &mut findings);
             if let Some(response) = &extraction.response {
-                rules::response::check(response, &mut findings);
+                let smets1 = extraction.kind == Some(crate::MessageKind::Smets1Response);
+                rules::response::check(response, smets1, &mut findings);
                 rules::wan_matrix::check(response, &mut findings);
             }
             if let Some(request) = &extraction.request {

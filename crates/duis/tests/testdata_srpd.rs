@@ -119,6 +119,8 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
                 .replace(">12.1</sr:ServiceReference>", ">12.2</sr:ServiceReference>"),
         ),
         ("valid/smets1-reply_4.1.1_valid.xml", smets1_reply("4.1", "4.1.1")),
+        // A 12.1 reply is a ResponseMessage carrying DSPWANMatrix; a SMETS1 reply cannot be one.
+        ("invalid/smets1-reply_12.1_response.content-mismatch.xml", smets1_reply("12.1", "12.1")),
         (
             "invalid/smets1-reply_service-reference-4.1-variant-12.1_response.srv-not-in-sr.xml",
             smets1_reply("4.1", "12.1"),

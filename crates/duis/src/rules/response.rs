@@ -6,10 +6,14 @@
 use crate::message::ResponseFacts;
 use crate::report::{Code, Detail, Findings};
 
-/// Runs the `response.*` rules.
-pub(crate) fn check(response: &ResponseFacts<'_>, findings: &mut Findings) {
+/// Runs the `response.*` rules; `smets1` for a reply whose body is a `SMETS1ResponseMessage`.
+pub(crate) fn check(response: &ResponseFacts<'_>, smets1: bool, findings: &mut Findings) {
+    let srv_in_sr = match (&response.service_reference, &response.service_reference_variant) {
+        (Some(sr), Some(srv)) => sr.value == srv.value.service_reference,
+        _ => true,
+    };
     if let (Some(sr), Some(srv)) = (&response.service_reference, &response.service_reference_variant)
-        && sr.value != srv.value.service_reference
+        && !srv_in_sr
     {
         findings.push(
             Code::ResponseSrvNotInSr,
@@ -19,7 +23,17 @@ pub(crate) fn check(response: &ResponseFacts<'_>, findings: &mut Findings) {
     }
 
     // DUIS-FACTS §10 [C]: the 12.1 response is ResponseMessage/DSPWANMatrix; the matrix echoes
-    // a RequestWANMatrix, which no other SRV sends [inferred].
+    // a RequestWANMatrix, which no other SRV sends [inferred]. A SMETS1 reply cannot carry it.
+    // (An SRV outside its SR is that finding alone: which SRV was meant is unclear.)
+    if smets1
+        && srv_in_sr
+        && let Some(srv) = response.service_reference_variant.as_ref().filter(|srv| srv.value.id == "12.1")
+    {
+        let detail =
+            Detail::Content { element: "SMETS1ResponseMessage", srv: srv.value.id, expected: Some("DSPWANMatrix") };
+        findings.push(Code::ResponseContentMismatch, srv.span, detail);
+        return;
+    }
     if let (Some(srv), Some(content)) = (&response.service_reference_variant, &response.content) {
         let wan_reply = srv.value.id == "12.1";
         let is_matrix = content.value == "DSPWANMatrix";
