@@ -485,6 +485,13 @@ fn signing_refuses_a_key_that_is_not_the_certificates() {
     assert_eq!(duis::sign(supply_status().as_bytes(), &other, &cert), Err(duis::SignError::KeyMismatch));
     let (cert, key) = crate::pki::load("user-xml-sign");
     assert!(matches!(duis::sign(b"<a", &key, &cert), Err(duis::SignError::Malformed(_))));
+    // The MMC schema gives its responses no signature.
+    let mmc =
+        br#"<ra:GBCSResponse xmlns:ra="http://www.dccinterface.co.uk/ResponseAndAlert"><ra:X/></ra:GBCSResponse>"#;
+    match duis::sign(mmc, &key, &cert) {
+        Err(duis::SignError::Malformed(why)) => assert!(why.contains("takes no signature"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 // --- signature wrapping: each attempt fails with the test PKI ---

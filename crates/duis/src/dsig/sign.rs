@@ -102,6 +102,13 @@ fn layout(message: &[u8]) -> Result<Layout, SignError> {
         match event {
             Event::Start(start) => {
                 depth = depth.saturating_add(1);
+                // The MMC schema gives its responses no signature: a signed one is refused.
+                if depth == 1 && start.ns == Ns::Ra {
+                    return Err(SignError::Malformed(format!(
+                        "an MMC {} (in the ResponseAndAlert namespace) takes no signature",
+                        start.local
+                    )));
+                }
                 if depth == 2 && start.ns == Ns::Ds && start.local == "Signature" && old_signature.is_none() {
                     signature_start = Some(start.span.start);
                 }
