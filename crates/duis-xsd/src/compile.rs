@@ -124,23 +124,35 @@ fn check_entities(loc: &str, text: &str) -> Result<(), CompileError> {
         kind: CompileErrorKind::Unsupported(what),
         location: Location { schema: loc.to_owned(), line: 1, column: 1 },
     };
-    let mut expansion = 0usize;
+    // The general entities declared, by name, with their values' lengths.
+    let mut lengths: HashMap<&str, usize> = HashMap::new();
     for declaration in text.split("<!ENTITY").skip(1) {
         let rest = declaration.trim_start();
         if rest.starts_with('%') {
             continue;
         }
-        let name: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-        let body = rest.get(name.len()..).unwrap_or_default().trim_start();
+        let name_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let name = rest.get(..name_len).unwrap_or_default();
+        let body = rest.get(name_len..).unwrap_or_default().trim_start();
         let Some(quote) = body.chars().next().filter(|c| matches!(c, '\'' | '"')) else { continue };
         let value = body.get(1..).and_then(|v| v.split(quote).next()).unwrap_or_default();
         if value.contains('&') {
             return Err(refuse(format!("entity {name:?} refers to another entity in its value")));
         }
-        let uses = text.matches(&format!("&{name};")).count();
-        expansion = expansion.saturating_add(value.len().saturating_mul(uses));
-        if expansion > MAX_ENTITY_EXPANSION {
-            return Err(refuse(format!("entities expanding into more than {MAX_ENTITY_EXPANSION} bytes")));
+        lengths.insert(name, value.len());
+    }
+    if lengths.is_empty() {
+        return Ok(());
+    }
+    // One pass over the references: each `&name;` of a declared entity adds its length.
+    let mut expansion = 0usize;
+    for after in text.split('&').skip(1) {
+        let Some(name) = after.split_once(';').map(|(name, _)| name) else { continue };
+        if let Some(&length) = lengths.get(name) {
+            expansion = expansion.saturating_add(length);
+            if expansion > MAX_ENTITY_EXPANSION {
+                return Err(refuse(format!("entities expanding into more than {MAX_ENTITY_EXPANSION} bytes")));
+            }
         }
     }
     Ok(())
