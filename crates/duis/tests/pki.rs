@@ -376,7 +376,7 @@ fn certificates_outside_the_extension_serial_and_role_profile_are_kept_aside() {
             integer(&[9]),
             ou87(),
             profile(vec![not_ca(), is_ca()]),
-            Some(Misfit::BadExtension { oid: "2.5.29.19".into(), why: "twice".into() }),
+            Some(Misfit::DuplicateExtension { oid: "2.5.29.19".into() }),
             "pki.bad-profile",
         ),
         (

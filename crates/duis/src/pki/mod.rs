@@ -81,11 +81,16 @@ pub enum Misfit {
         /// The extension's OID.
         oid: String,
     },
-    /// An extension appears twice (RFC 5280 §4.2 forbids it), or does not parse.
+    /// An extension appears twice (RFC 5280 §4.2 forbids it).
+    DuplicateExtension {
+        /// The extension's OID.
+        oid: String,
+    },
+    /// An extension does not parse.
     BadExtension {
         /// The extension's OID.
         oid: String,
-        /// `twice` or the parse error.
+        /// The parse error.
         why: String,
     },
     /// The serial number is negative or zero (RFC 5280 §4.1.2.2: a positive integer).
@@ -125,7 +130,7 @@ impl fmt::Display for Misfit {
             Misfit::Conflicting => f.write_str("a different certificate in the store has the same issuer and serial"),
             Misfit::NotCritical { extension } => write!(f, "its {extension} extension is not marked critical"),
             Misfit::UnknownCritical { oid } => write!(f, "it has a critical extension {oid} the profile does not know"),
-            Misfit::BadExtension { oid, why } if why == "twice" => write!(f, "its extension {oid} appears twice"),
+            Misfit::DuplicateExtension { oid } => write!(f, "its extension {oid} appears twice"),
             Misfit::BadExtension { oid, why } => write!(f, "its extension {oid} does not parse: {why}"),
             Misfit::SerialNotPositive => f.write_str("its serial number is not a positive integer"),
             Misfit::RoleNotText { tag } => write!(f, "its subject OU is not a text string (DER tag {tag:#04x})"),
@@ -748,7 +753,7 @@ fn extension_fault(extensions: &[x509_parser::extensions::X509Extension<'_>]) ->
             .find(|e| Some(&e.oid.as_bytes()) == pair.first())
             .map(|e| e.oid.to_id_string())
             .unwrap_or_default();
-        return Some(Misfit::BadExtension { oid, why: "twice".to_owned() });
+        return Some(Misfit::DuplicateExtension { oid });
     }
     extensions.iter().find_map(|e| match e.parsed_extension() {
         x509_parser::extensions::ParsedExtension::ParseError { error } => {
