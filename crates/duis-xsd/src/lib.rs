@@ -60,7 +60,7 @@
 //! Attribution); a repeated `sequence`/`choice` is unrolled up to 64 times. A particle its
 //! group repeats with counts the automaton could not tell apart (`(a{2,3})+`, `(a{1,2}){2}`:
 //! legal XSD) is refused as unsupported rather than judged greedily. At run time `xsi:type`
-//! (even naming the declared type) and `xsi:nil` are reported as unsupported,
+//! (even naming the declared type) is reported as unsupported and `xsi:nil` as not nillable;
 //! `xsi:schemaLocation` is ignored.
 //! `anyURI` takes RFC 3986 URI references after XLink escaping, as libxml2 reads them
 //! (see `uri.rs` for where that differs from XSD 1.0's RFC 2396).

@@ -185,7 +185,13 @@ pub enum FindingKind {
         /// The element.
         element: Name,
     },
-    /// `xsi:type` or `xsi:nil`, which the schema subset does not support.
+    /// `xsi:nil` on an element that is not nillable (cvc-elt.3.1): the subset compiles no
+    /// nillable declaration, so any `xsi:nil`, even `"false"`, is this.
+    NotNillable {
+        /// The element.
+        element: Name,
+    },
+    /// `xsi:type`, which the schema subset does not support.
     UnsupportedXsi {
         /// The attribute.
         attribute: Name,
@@ -208,6 +214,7 @@ impl Finding {
             FindingKind::MissingAttribute { .. } => "schema.missing-attribute",
             FindingKind::UnexpectedText { .. } => "schema.unexpected-text",
             FindingKind::AbstractType { .. } => "schema.abstract-type",
+            FindingKind::NotNillable { .. } => "schema.not-nillable",
             FindingKind::UnsupportedXsi { .. } => "schema.unsupported-xsi",
             FindingKind::Usage(_) => "usage",
         }
@@ -318,6 +325,9 @@ impl fmt::Display for Finding {
             }
             FindingKind::AbstractType { element } => {
                 write!(f, "element {element} has an abstract type")
+            }
+            FindingKind::NotNillable { element } => {
+                write!(f, "element {element} is not nillable: xsi:nil is not allowed on it")
             }
             FindingKind::UnsupportedXsi { attribute } => {
                 write!(f, "attribute {attribute} is not supported")
@@ -636,7 +646,12 @@ impl<'s> Validator<'s> {
             if a.ns == XSI {
                 match a.local {
                     "schemaLocation" | "noNamespaceSchemaLocation" => continue,
-                    "type" | "nil" => {
+                    "nil" => {
+                        let element = self.decl_name(Some(decl));
+                        self.report(sink, FindingKind::NotNillable { element }, a.span);
+                        continue;
+                    }
+                    "type" => {
                         let attribute = Name::new(a.ns, a.local);
                         self.report(sink, FindingKind::UnsupportedXsi { attribute }, a.span);
                         continue;

@@ -457,6 +457,13 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
         supply_status(1).render().replace("<sr:Header>", "<sr:Header priority=\"high\">"),
     );
     add(
+        "invalid/7.4_xsi-nil-on-body_schema.not-nillable.xml",
+        supply_status(1).render().replace(
+            "<sr:Body>",
+            "<sr:Body xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"false\">",
+        ),
+    );
+    add(
         "invalid/envelope_text-in-body_schema.unexpected-text.xml",
         supply_status(1).render().replace("<sr:Body>", "<sr:Body>urgent"),
     );

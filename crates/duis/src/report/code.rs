@@ -188,7 +188,10 @@ codes! {
     SchemaUnexpectedText = "schema.unexpected-text", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.3 (element-only content), 2.1 (empty content)";
     /// An element whose declared type is abstract, used without a concrete type.
     SchemaAbstractType = "schema.abstract-type", Error, Certain, "XSD 1.0 Part 1 cvc-type.2";
-    /// `xsi:type` or `xsi:nil`, which no DUIS message needs and the engine does not support.
+    /// `xsi:nil` on an element: no DUIS element is nillable, so the attribute is not allowed,
+    /// whatever its value.
+    SchemaNotNillable = "schema.not-nillable", Error, Certain, "XSD 1.0 Part 1 cvc-elt.3.1";
+    /// `xsi:type`, which no DUIS message needs and the engine does not support.
     SchemaUnsupportedXsi = "schema.unsupported-xsi", Error, Certain, "XSD 1.0 Part 1 §2.6 (schema-related markup); duis-xsd subset";
     /// The schema engine reached a state it should not; please report the input.
     SchemaInternal = "schema.internal", Error, Certain, "this project (internal consistency)";

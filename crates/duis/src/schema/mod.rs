@@ -214,6 +214,7 @@ fn code_of(kind: &duis_xsd::FindingKind) -> Code {
         K::MissingAttribute { .. } => Code::SchemaMissingAttribute,
         K::UnexpectedText { .. } => Code::SchemaUnexpectedText,
         K::AbstractType { .. } => Code::SchemaAbstractType,
+        K::NotNillable { .. } => Code::SchemaNotNillable,
         K::UnsupportedXsi { .. } => Code::SchemaUnsupportedXsi,
         _ => Code::SchemaInternal,
     }
