@@ -444,6 +444,23 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
          format=\"plain\" sequence=\"0\" name=\"x\" type=\"gbcs\">3QAAAAAAAEURAAAAAN8JAgAA</ra:GBCSData>\n"
             .to_owned(),
     );
+    // An MMC response whose header names an SRV of another SR (11.2 with 4.1.1).
+    let mmc = |sr: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ra:GBCSResponse xmlns:ra=\"http://www.dccinterface.co.uk/ResponseAndAlert\" schemaVersion=\"5.4\">\n\
+             \x20 <ra:Header>\n\
+             \x20   <ra:BusinessOriginatorID>00-DB-12-34-56-78-90-A0</ra:BusinessOriginatorID>\n\
+             \x20   <ra:BusinessTargetID>90-B3-D5-1F-30-01-00-00</ra:BusinessTargetID>\n\
+             \x20   <ra:OriginatorCounter>1000</ra:OriginatorCounter>\n\
+             \x20   <ra:ServiceReference>{sr}</ra:ServiceReference>\n\
+             \x20   <ra:ServiceReferenceVariant>4.1.1</ra:ServiceReferenceVariant>\n\
+             \x20 </ra:Header>\n\
+             \x20 <ra:Body><ra:ResponseMessage/></ra:Body>\n\
+             </ra:GBCSResponse>\n"
+        )
+    };
+    add("valid/mmc_4.1.1_valid.xml", mmc("4.1"));
+    add("invalid/mmc_srv-of-another-sr_response.srv-not-in-sr.xml", mmc("11.2"));
     add(
         "invalid/6.13_log-to-read-typo_schema.bad-value.xml",
         Request::new("6.13", 1, &element("ReadEventOrSecurityLog", &[

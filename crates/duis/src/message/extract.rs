@@ -154,6 +154,8 @@ struct Capture<'a> {
 enum Root {
     Request,
     Response,
+    /// An MMC `GBCSResponse`: only its header's SR and SRV are read.
+    Mmc,
     Other,
 }
 
@@ -266,6 +268,13 @@ impl<'a> Extractor<'a> {
             match (self.parent(start.depth), start.ns, start.local) {
                 (Node::Root, Ns::Sr, "Header") => Node::Header,
                 (Node::Root, Ns::Sr, "Body") => Node::Body,
+                (Node::Root, Ns::Ra, "Header") if self.root == Some(Root::Mmc) => Node::Header,
+                // An MMC header carries the SR and SRV of the request answered, both optional.
+                (Node::Header, Ns::Ra, local) if self.root == Some(Root::Mmc) => match local {
+                    "ServiceReference" => Node::Field(Field::ServiceReference),
+                    "ServiceReferenceVariant" => Node::Field(Field::ServiceReferenceVariant),
+                    _ => Node::Skip,
+                },
                 (Node::Root, Ns::Ds, "Signature") if self.facts.signature.is_none() => Node::Signature,
                 (Node::Header, Ns::Sr, local) if self.root == Some(Root::Request) => match local {
                     "RequestID" => Node::Field(Field::RequestId),
@@ -373,13 +382,15 @@ impl<'a> Extractor<'a> {
             // part of a response.
             (Ns::Ra, "GBCSResponse") => {
                 self.kind = Some(MessageKind::Mmc);
-                Root::Other
+                Root::Mmc
             }
             _ => Root::Other,
         };
         self.root = Some(root);
-        if root == Root::Other {
-            return Node::Skip;
+        match root {
+            Root::Other => return Node::Skip,
+            Root::Mmc => return Node::Root,
+            Root::Request | Root::Response => {}
         }
         self.kind = Some(MessageKind::Incomplete);
         if root == Root::Request
@@ -470,7 +481,7 @@ impl<'a> Extractor<'a> {
 
     /// Parses the captured fields and returns the facts.
     pub(crate) fn finish(mut self, findings: &mut Findings) -> Extraction<'a> {
-        if self.root == Some(Root::Response) {
+        if matches!(self.root, Some(Root::Response | Root::Mmc)) {
             let response = self.finish_response();
             return Extraction { kind: self.kind, request: None, response: Some(response) };
         }

@@ -992,7 +992,8 @@ impl<'a> Report<'a> {
         self.gbcs.as_ref()
     }
 
-    /// The header facts of a reply (Service Response, Device Alert, DCC Alert).
+    /// The header facts of a reply (Service Response, Device Alert, DCC Alert; of an MMC
+    /// `GBCSResponse`, its header's ServiceReference and ServiceReferenceVariant only).
     pub fn response(&self) -> Option<&ResponseFacts<'a>> {
         self.response.as_ref()
     }

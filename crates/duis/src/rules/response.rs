@@ -1,5 +1,6 @@
-//! `response.*`: a reply's own consistency (DUIS-FACTS §5). A `ResponseMessage` echoes the
-//! ServiceReference and ServiceReferenceVariant of the request it answers, so the two must fit
+//! `response.*`: a reply's own consistency (DUIS-FACTS §5). A `ResponseMessage` (and an MMC
+//! `GBCSResponse`'s header) echoes the ServiceReference and ServiceReferenceVariant of the
+//! request it answers, so the two must fit
 //! together as they must in a request (§3.2 rule 1), and its content must answer that SRV: the
 //! one pairing the facts state is 12.1 with `DSPWANMatrix` (§10).
 
