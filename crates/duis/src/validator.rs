@@ -142,7 +142,10 @@ impl Validator {
             };
             xml_signer = rules::mp104::check(sig.finish(input), &context, &mut findings);
             if let Some(response) = &extraction.response {
-                let smets1 = extraction.kind == Some(crate::MessageKind::Smets1Response);
+                let smets1 = matches!(
+                    extraction.kind,
+                    Some(crate::MessageKind::Smets1Response | crate::MessageKind::Smets1SignedResponse)
+                );
                 rules::response::check(response, smets1, &mut findings);
                 rules::wan_matrix::check(response, &mut findings);
             }

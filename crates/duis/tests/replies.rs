@@ -183,3 +183,48 @@ fn only_the_mmc_response_root_is_an_mmc_message() {
     assert_eq!(errors(&part), vec![Code::SchemaNotAMessage], "{:?}", part.findings());
     assert_eq!(part.kind(), None);
 }
+
+/// A stand-alone `SMETS1SignedResponse` (the SMETS1 service provider's signed device reply)
+/// whose header names `sr`/`srv`.
+fn smets1_signed_response(sr: &str, srv: &str) -> String {
+    format!(
+        "<sr:SMETS1SignedResponse xmlns:sr=\"http://www.dccinterface.co.uk/ServiceUserGateway\" \
+         xmlns:ra=\"http://www.dccinterface.co.uk/ResponseAndAlert\" schemaVersion=\"5.4\"><sr:SMETS1Response><sr:Header>\
+         <ra:BusinessOriginatorID>00-DB-12-34-56-78-90-A0</ra:BusinessOriginatorID>\
+         <ra:BusinessTargetID>90-B3-D5-1F-30-01-00-00</ra:BusinessTargetID>\
+         <ra:OriginatorCounter>1000</ra:OriginatorCounter>\
+         <ra:ServiceReference>{sr}</ra:ServiceReference><ra:ServiceReferenceVariant>{srv}</ra:ServiceReferenceVariant>\
+         </sr:Header><sr:Body><sr:ResponseMessage/></sr:Body></sr:SMETS1Response>\
+         <ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
+         <ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
+         <ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/>\
+         <ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms>\
+         <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>\
+         <ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo>\
+         <ds:SignatureValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==</ds:SignatureValue>\
+         <ds:KeyInfo><ds:X509Data><ds:X509IssuerSerial><ds:X509IssuerName>CN=S1SP</ds:X509IssuerName>\
+         <ds:X509SerialNumber>1</ds:X509SerialNumber></ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo></ds:Signature>\
+         </sr:SMETS1SignedResponse>"
+    )
+}
+
+#[test]
+fn a_stand_alone_smets1_signed_response_s_header_pair_must_fit() {
+    let validator = Validator::new();
+    let good = smets1_signed_response("4.1", "4.1.1");
+    let report = validator.validate(good.as_bytes());
+    assert_eq!(errors(&report), vec![], "{:?}", report.findings());
+    assert_eq!(report.kind(), Some(MessageKind::Smets1SignedResponse));
+    let facts = report.response().unwrap();
+    assert_eq!(facts.smets1_service_reference.as_ref().unwrap().value, "4.1");
+    assert_eq!(facts.smets1_service_reference_variant.as_ref().unwrap().value.id, "4.1.1");
+    assert!(facts.service_reference.is_none());
+
+    let broken = smets1_signed_response("4.1", "12.1");
+    let report = validator.validate(broken.as_bytes());
+    assert_eq!(errors(&report), vec![Code::ResponseSrvNotInSr], "{:?}", report.findings());
+    // A SMETS1 device reply never answers 12.1 Request WAN Matrix.
+    let wan = smets1_signed_response("12.1", "12.1");
+    let report = validator.validate(wan.as_bytes());
+    assert_eq!(errors(&report), vec![Code::ResponseContentMismatch], "{:?}", report.findings());
+}

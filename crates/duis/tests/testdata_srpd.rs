@@ -86,6 +86,19 @@ fn smets1_reply(sr: &str, srv: &str) -> String {
     )
 }
 
+/// A SMETS1 reply whose device reply's own header names `sr`/`srv` too.
+fn smets1_reply_with_device_pair(outer: (&str, &str), inner: (&str, &str)) -> String {
+    let counter = "<ra:OriginatorCounter>1000</ra:OriginatorCounter>";
+    smets1_reply(outer.0, outer.1).replace(
+        counter,
+        &format!(
+            "{counter}\n            <ra:ServiceReference>{}</ra:ServiceReference>\n            \
+             <ra:ServiceReferenceVariant>{}</ra:ServiceReferenceVariant>",
+            inner.0, inner.1
+        ),
+    )
+}
+
 /// (file name under testdata/, text). Valid files may name the warning or info code they
 /// must give just before `_valid.xml`.
 pub(crate) fn vectors() -> Vec<(&'static str, String)> {
@@ -124,6 +137,21 @@ pub(crate) fn vectors() -> Vec<(&'static str, String)> {
         (
             "invalid/smets1-reply_service-reference-4.1-variant-12.1_response.srv-not-in-sr.xml",
             smets1_reply("4.1", "12.1"),
+        ),
+        ("valid/smets1-reply_4.1.1-in-both-headers_valid.xml", smets1_reply_with_device_pair(("4.1", "4.1.1"), ("4.1", "4.1.1"))),
+        // The device reply's own header and the reply around it name two requests.
+        (
+            "invalid/smets1-reply_device-header-11.2_response.smets1-header-mismatch.xml",
+            smets1_reply_with_device_pair(("4.1", "4.1.1"), ("11.2", "11.2")),
+        ),
+        (
+            "invalid/smets1-reply_device-header-7.4-variant-4.1.1_response.srv-not-in-sr.xml",
+            smets1_reply_with_device_pair(("4.1", "4.1.1"), ("7.4", "4.1.1")),
+        ),
+        // SR 12.1 alone (its SRV is optional) names the WAN matrix service as surely.
+        (
+            "invalid/smets1-reply_sr-12.1-alone_response.content-mismatch.xml",
+            smets1_reply("12.1", "12.1").replace("      <sr:ServiceReferenceVariant>12.1</sr:ServiceReferenceVariant>\n", ""),
         ),
         ("invalid/7.4_other-user_eligibility.role.xml", supply_status_from("00-DB-12-34-56-78-00-04")),
         ("invalid/7.4_unregistered-party_eligibility.unknown-party.xml", supply_status_from("90-B3-D5-1F-30-09-00-00")),

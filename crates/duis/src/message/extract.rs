@@ -43,6 +43,10 @@ enum Field {
     ScheduledDeviceId,
     /// A field of the current `DSPWANMatrixResponse`.
     Wan(WanField),
+    /// `ServiceReference` in a SMETS1 device reply's own header.
+    Smets1ServiceReference,
+    /// `ServiceReferenceVariant` in a SMETS1 device reply's own header.
+    Smets1ServiceReferenceVariant,
 }
 
 /// The fields of a `DSPWANMatrixResponse`.
@@ -90,12 +94,14 @@ impl Field {
             Field::ScheduledServiceReference => 9,
             Field::ScheduledServiceReferenceVariant => 10,
             Field::ScheduledDeviceId => 11,
+            Field::Smets1ServiceReference => 12,
+            Field::Smets1ServiceReferenceVariant => 13,
             Field::Wan(_) => return None,
         })
     }
 }
 
-const FIELDS: usize = 12;
+const FIELDS: usize = 14;
 
 /// Text being collected for a field: borrowed while it is one chunk.
 #[derive(Debug)]
@@ -156,6 +162,8 @@ enum Root {
     Response,
     /// An MMC `GBCSResponse`: only its header's SR and SRV are read.
     Mmc,
+    /// A stand-alone `SMETS1SignedResponse`: only its header's SR and SRV are read.
+    Smets1,
     Other,
 }
 
@@ -170,13 +178,18 @@ enum Node {
     BodyElement,
     WanMatrix,
     WanEntry,
+    /// `SMETS1SignedResponse`, `SMETS1Response` and its `Header`: a SMETS1 device reply.
+    Smets1Signed,
+    Smets1Response,
+    Smets1Header,
     Skip,
 }
 
 /// Depths the extractor tracks: root (1), header/body (2), fields and body element (3),
-/// ExecutionDateTime, GBCSPayload, a reply's SR/SRV and DSPWANMatrix (4), its entries (5) and
-/// their fields (6).
-const TRACKED: usize = 6;
+/// ExecutionDateTime, GBCSPayload, a reply's SR/SRV, DSPWANMatrix and SMETS1SignedResponse (4),
+/// matrix entries and SMETS1Response (5), entry fields and the SMETS1 header (6), its SR and
+/// SRV (7).
+const TRACKED: usize = 7;
 
 /// What the extractor found.
 #[derive(Debug)]
@@ -297,6 +310,7 @@ impl<'a> Extractor<'a> {
                     match local {
                         "ServiceReference" => Node::Field(Field::ServiceReference),
                         "ServiceReferenceVariant" => Node::Field(Field::ServiceReferenceVariant),
+                        "SMETS1SignedResponse" if self.kind == Some(MessageKind::Smets1Response) => Node::Smets1Signed,
                         local => {
                             if self.kind == Some(MessageKind::Response) && self.response_content.is_none() {
                                 self.response_content = Some(Located { value: local, span: start.span });
@@ -309,6 +323,12 @@ impl<'a> Extractor<'a> {
                             }
                         }
                     }
+                }
+                (Node::Smets1Signed, Ns::Sr, "SMETS1Response") => Node::Smets1Response,
+                (Node::Smets1Response, Ns::Sr, "Header") => Node::Smets1Header,
+                (Node::Smets1Header, Ns::Ra, "ServiceReference") => Node::Field(Field::Smets1ServiceReference),
+                (Node::Smets1Header, Ns::Ra, "ServiceReferenceVariant") => {
+                    Node::Field(Field::Smets1ServiceReferenceVariant)
                 }
                 (Node::WanMatrix, Ns::Sr, "DSPWANMatrixResponse") => {
                     if let Some(matrix) = &mut self.wan {
@@ -372,7 +392,7 @@ impl<'a> Extractor<'a> {
             (Ns::Sr, "Response") => Root::Response,
             (Ns::Sr, "SMETS1SignedResponse") => {
                 self.kind = Some(MessageKind::Smets1SignedResponse);
-                Root::Other
+                Root::Smets1
             }
             (Ns::Sr, "S1SPAlert") => {
                 self.kind = Some(MessageKind::S1spAlert);
@@ -390,6 +410,7 @@ impl<'a> Extractor<'a> {
         match root {
             Root::Other => return Node::Skip,
             Root::Mmc => return Node::Root,
+            Root::Smets1 => return Node::Smets1Signed,
             Root::Request | Root::Response => {}
         }
         self.kind = Some(MessageKind::Incomplete);
@@ -470,7 +491,13 @@ impl<'a> Extractor<'a> {
                 }
             }
             Node::Signature => self.facts.signature = Some(whole),
-            Node::Root | Node::Header | Node::Body | Node::Skip => {}
+            Node::Root
+            | Node::Header
+            | Node::Body
+            | Node::Smets1Signed
+            | Node::Smets1Response
+            | Node::Smets1Header
+            | Node::Skip => {}
         }
         if let Some(i) = slot
             && let Some(place) = self.nodes.get_mut(i)
@@ -481,14 +508,14 @@ impl<'a> Extractor<'a> {
 
     /// Parses the captured fields and returns the facts.
     pub(crate) fn finish(mut self, findings: &mut Findings) -> Extraction<'a> {
-        if matches!(self.root, Some(Root::Response | Root::Mmc)) {
+        if matches!(self.root, Some(Root::Response | Root::Mmc | Root::Smets1)) {
             let response = self.finish_response();
             return Extraction { kind: self.kind, request: None, response: Some(response) };
         }
         if self.root != Some(Root::Request) {
             return Extraction { kind: self.kind, request: None, response: None };
         }
-        let [request_id, cv, sr, srv, edt, payload, _, _, _, scheduled_sr, scheduled_srv, scheduled_device] =
+        let [request_id, cv, sr, srv, edt, payload, _, _, _, scheduled_sr, scheduled_srv, scheduled_device, _, _] =
             core::mem::take(&mut self.raw);
         if self.facts.body.is_some_and(|b| b.element == "CreateSchedule") {
             self.facts.schedule = Some(Schedule {
@@ -537,7 +564,14 @@ impl<'a> Extractor<'a> {
     }
 
     fn finish_response(&mut self) -> ResponseFacts<'a> {
-        let [request_id, _, sr, srv, _, _, response_id, code, date_time, ..] = core::mem::take(&mut self.raw);
+        let [request_id, _, sr, srv, _, _, response_id, code, date_time, _, _, _, smets1_sr, smets1_srv] =
+            core::mem::take(&mut self.raw);
+        let sr_of = |raw: Option<(Located<Cow<'a, str>>, usize)>| {
+            raw.map(|(located, _)| located).filter(|sr| catalogue::is_service_reference(&sr.value))
+        };
+        let srv_of = |raw: Option<(Located<Cow<'a, str>>, usize)>| {
+            raw.and_then(|(Located { value, span }, _)| catalogue::srv(&value).map(|value| Located { value, span }))
+        };
         let id = |raw: Option<(Located<Cow<'a, str>>, usize)>| {
             raw.and_then(|(Located { value, span }, _)| {
                 RequestId::parse(trim_xml(&value)).ok().map(|value| Located { value, span })
@@ -551,13 +585,12 @@ impl<'a> Extractor<'a> {
             response_date_time: date_time.and_then(|(Located { value, span }, _)| {
                 DateTime::parse(&value).ok().map(|value| Located { value, span })
             }),
-            service_reference: sr
-                .map(|(Located { value, span }, _)| Located { value, span })
-                .filter(|sr| catalogue::is_service_reference(&sr.value)),
-            service_reference_variant: srv
-                .and_then(|(Located { value, span }, _)| catalogue::srv(&value).map(|value| Located { value, span })),
+            service_reference: sr_of(sr),
+            service_reference_variant: srv_of(srv),
             wan_matrix: self.wan.take(),
             content: self.response_content.take(),
+            smets1_service_reference: sr_of(smets1_sr),
+            smets1_service_reference_variant: srv_of(smets1_srv),
         }
     }
 }

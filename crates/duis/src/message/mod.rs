@@ -178,7 +178,8 @@ impl ResponseCode<'_> {
     }
 }
 
-/// The facts of a DUIS reply (`sr:Response`: a Service Response, Device Alert or DCC Alert).
+/// The facts of a DUIS reply (`sr:Response`: a Service Response, Device Alert or DCC Alert; a
+/// stand-alone `SMETS1SignedResponse`; an MMC `GBCSResponse`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ResponseFacts<'a> {
@@ -199,6 +200,11 @@ pub struct ResponseFacts<'a> {
     /// The content element of a `ResponseMessage` (what follows its SR and SRV), by local
     /// name, at its start tag.
     pub content: Option<Located<&'a str>>,
+    /// The `ServiceReference` in the header of a SMETS1 device reply (`SMETS1Response/Header`,
+    /// inside a `SMETS1ResponseMessage` or a stand-alone `SMETS1SignedResponse`).
+    pub smets1_service_reference: Option<Located<Cow<'a, str>>>,
+    /// The `ServiceReferenceVariant` in the header of a SMETS1 device reply.
+    pub smets1_service_reference_variant: Option<Located<&'static Srv>>,
 }
 
 /// A free-text field of an SR 12.1 WAN matrix entry. DUIS (SEC modification MP106) sends a

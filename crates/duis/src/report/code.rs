@@ -247,6 +247,10 @@ codes! {
     /// A reply's `ServiceReferenceVariant` does not belong to its `ServiceReference`
     /// (`ResponseMessage` with 4.1 and 12.1): a reply echoes the request's pair, which must fit.
     ResponseSrvNotInSr = "response.srv-not-in-sr", Error, Inferred, "DUIS-FACTS §5 (ResponseMessage), §3.2 rule 1";
+    /// A SMETS1 device reply's own header (`SMETS1Response/Header`) names another
+    /// ServiceReference or ServiceReferenceVariant than the `SMETS1ResponseMessage` around it:
+    /// both name the request answered.
+    ResponseSmets1HeaderMismatch = "response.smets1-header-mismatch", Error, Inferred, "DUIS-FACTS §5 (SMETS1ResponseMessage), §3.2 rule 1";
     /// A reply's content does not fit its ServiceReferenceVariant: a `DSPWANMatrix`, the answer
     /// to SR 12.1 Request WAN Matrix, under another SRV, or a 12.1 reply with other content.
     ResponseContentMismatch = "response.content-mismatch", Error, Inferred, "DUIS-FACTS §10 (the 12.1 response is ResponseMessage/DSPWANMatrix)";

@@ -104,6 +104,15 @@ pub enum Detail {
         /// The content the SRV calls for, when there is one to name.
         expected: Option<&'static str>,
     },
+    /// A SMETS1 device reply's header names another SR or SRV than the reply around it.
+    Smets1Header {
+        /// `ServiceReference` or `ServiceReferenceVariant`.
+        field: &'static str,
+        /// The value in the `SMETS1ResponseMessage`.
+        outer: String,
+        /// The value in the device reply's own header.
+        inner: String,
+    },
     /// A scheduled SRV outside the scheduled SR (5.1 Create Schedule).
     ScheduledSrvNotInSr {
         /// `DSPScheduledServiceReference` as written.
@@ -518,6 +527,10 @@ impl fmt::Display for Detail {
             Detail::Content { element, srv, expected: None } => {
                 write!(f, "{element} answers 12.1 Request WAN Matrix, not ServiceReferenceVariant {srv}")
             }
+            Detail::Smets1Header { field, outer, inner } => write!(
+                f,
+                "the SMETS1 device reply's header names {field} {inner:?}; the SMETS1ResponseMessage around it names {outer:?}"
+            ),
             Detail::ScheduledSrvNotInSr { sr, srv } => write!(
                 f,
                 "the scheduled ServiceReferenceVariant {srv} does not belong to the scheduled ServiceReference {sr:?}"
