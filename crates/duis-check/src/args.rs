@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "duis-check", version, args_conflicts_with_subcommands = true)]
 pub(crate) struct Args {
-    /// Files, directories (searched recursively for files ending .xml, in any case), or - for
-    /// standard input (once).
+    /// Files, directories (searched recursively for files ending .xml, in any case; hidden
+    /// files and folders passed over), or - for standard input (once).
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 

@@ -21,14 +21,20 @@ impl Input {
     /// The name shown in output.
     pub(crate) fn display_name(&self) -> String {
         match self {
-            Input::Stdin => "<stdin>".to_owned(),
+            Input::Stdin => STDIN.to_owned(),
+            // A file that is itself named `<stdin>` is shown as `./<stdin>`, the same file.
+            Input::File(path) | Input::Unreadable(path, _) if path.as_os_str() == STDIN => format!("./{STDIN}"),
             Input::File(path) | Input::Unreadable(path, _) => lossless(path),
         }
     }
 }
 
-/// A path as text, its bytes that are not UTF-8 written as `\xNN`: `a\xFF.xml` and `a\xFE.xml`
-/// stay two names (a lossy conversion would show both with U+FFFD).
+/// The name standard input is shown under.
+const STDIN: &str = "<stdin>";
+
+/// A path as text, its bytes that are not UTF-8 written as `\xNN` and a backslash as `\\`:
+/// `a\xFF.xml` (a byte 0xFF) and `a\\xFF.xml` (a backslash and `xFF`) stay two names (a lossy
+/// conversion would show every bad byte as U+FFFD).
 fn lossless(path: &std::path::Path) -> String {
     #[cfg(unix)]
     {
@@ -36,7 +42,7 @@ fn lossless(path: &std::path::Path) -> String {
         use std::os::unix::ffi::OsStrExt as _;
         let mut out = String::new();
         for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-            out.push_str(chunk.valid());
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
             for byte in chunk.invalid() {
                 let _ = write!(out, "\\x{byte:02X}");
             }
@@ -81,7 +87,12 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
                     Ok(_) => {}
                     Err(error) => {
                         let at = error.path().unwrap_or(path).to_path_buf();
+                        // A link that resolves to nothing (dangling, or a loop of links) can be
+                        // neither a message nor a folder of them.
+                        let unresolvable = std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+                            && std::fs::metadata(&at).is_err();
                         let broken = error.loop_ancestor().is_some()
+                            || unresolvable
                             || error.io_error().is_some_and(|e| e.kind() == io::ErrorKind::NotFound);
                         if broken && !is_xml(&at) {
                             crate::note(format_args!("duis-check: note: {}: skipped: {error}", at.display()));
@@ -101,8 +112,9 @@ pub(crate) fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
-fn is_hidden(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+/// A name starting with `.`, whether or not the rest is UTF-8.
+pub(crate) fn is_hidden(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n.as_encoded_bytes().first() == Some(&b'.'))
 }
 
 fn is_xml(path: &Path) -> bool {

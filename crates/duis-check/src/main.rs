@@ -45,8 +45,31 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }
 
+/// Help and version go to stdout and must reach it: a failed write is an I/O error (exit 2),
+/// as for every other output. Other command-line errors are clap's (usage, exit 2).
+fn clap_exit(error: clap::Error) -> anyhow::Result<ExitCode> {
+    use clap::error::ErrorKind;
+    if !matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = error.print();
+        return Ok(ExitCode::from(2));
+    }
+    if io::stdout().is_terminal() {
+        // Styled for a person; a terminal that fails to take it has no one to tell.
+        error.print().context("cannot write to standard output")?;
+    } else {
+        let mut out = io::stdout().lock();
+        let text = error.to_string();
+        let end = if text.ends_with('\n') { "" } else { "\n" };
+        write!(out, "{text}{end}").and_then(|()| out.flush()).context("cannot write to standard output")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) => return clap_exit(error),
+    };
     if let Some(Command::Sign(sign_args)) = &args.command {
         return sign::run(sign_args);
     }
@@ -99,76 +122,61 @@ fn run() -> anyhow::Result<ExitCode> {
     let colour = args.format == Format::Human && io::stdout().is_terminal() && !no_colour;
     let progress = progress_bar(&args, inputs.len());
 
-    // Check in parallel, print in input order. With a counter store the order of acceptance
-    // matters (a counter must exceed the last one accepted), so inputs are then checked one
-    // by one, in the order given.
+    // Check in parallel, print in input order as soon as each result and all before it are
+    // ready. With a counter store the order of acceptance matters (a counter must exceed the
+    // last one accepted), so inputs are then checked one by one, in the order given.
     let options = Options { format: args.format, colour, quiet: args.quiet, issued: issued.as_deref() };
-    let one = |input: &Input| {
-        let outcome = check(input, &validator, &options);
+    let printer = std::sync::Mutex::new(Printer::new(args.format, progress.clone()));
+    let room = std::sync::Condvar::new();
+    let one = |(index, input): (usize, &Input)| {
+        // Output that can no longer be written ends the run: nothing more is checked.
+        if printer.lock().map_or(true, |p| p.failed.is_some()) {
+            return;
+        }
+        // A panic would leave a hole in the output order; the library never panics on any
+        // input (fuzzed), but a hole would stop every later line.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(input, &validator, &options)))
+            .unwrap_or_else(|_| Outcome::Failed {
+                name: input.display_name(),
+                message: format!("{}: internal error while checking it; please report the input", input.display_name()),
+            });
         if let Some(bar) = &progress {
             bar.inc(1);
         }
-        outcome
+        let Ok(mut p) = printer.lock() else { return };
+        p.take(index, outcome);
+        room.notify_all();
+        // Bounded look-ahead: results finished early wait for an earlier, slower one, but no
+        // more than LOOK_AHEAD of them; this worker takes no new input until there is room.
+        while p.pending.len() >= LOOK_AHEAD && p.failed.is_none() {
+            p = match room.wait(p) {
+                Ok(p) => p,
+                Err(_) => return,
+            };
+        }
     };
-    let results: Vec<Outcome> =
-        if args.counters.is_some() { inputs.iter().map(one).collect() } else { inputs.par_iter().map(one).collect() };
+    // `par_bridge` hands inputs out in order, so the results waiting for an earlier one stay
+    // few and memory follows -j, not the number of inputs.
+    if args.counters.is_some() {
+        inputs.iter().enumerate().for_each(one);
+    } else {
+        inputs.iter().enumerate().par_bridge().for_each(one);
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-
-    // Block-buffered: stdout is line-buffered, which would cost one write per message, made
-    // one after another after the parallel checking is done.
-    let mut stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let (mut valid, mut invalid, mut errors) = (0usize, 0usize, 0usize);
-    // The counter store failing (a full disk, say) is an I/O error of the run, not a fault of
-    // the messages: they are reported invalid (never accepted unchecked), and the run exits 2.
-    let store_failed = results.iter().any(|r| matches!(r, Outcome::Checked { store_failed: true, .. }));
-    for result in &results {
-        match result {
-            Outcome::Checked { valid: true, text, .. } => {
-                valid += 1;
-                stdout.write_all(text.as_bytes())?;
-            }
-            Outcome::Checked { valid: false, text, .. } => {
-                invalid += 1;
-                stdout.write_all(text.as_bytes())?;
-            }
-            Outcome::Failed { name, message } => {
-                errors += 1;
-                // Every input gets its JSON line, so a script sees each one it asked for.
-                if args.format == Format::Json {
-                    stdout.write_all(output::json_unreadable(name, message).as_bytes())?;
-                }
-                stdout.flush()?;
-                note(format_args!("duis-check: {}", output::printable(message)));
-            }
-        }
+    let mut printer = printer.into_inner().map_err(|_| anyhow::anyhow!("internal error: output lock poisoned"))?;
+    if let Some(error) = printer.failed.take() {
+        return Err(error.into());
     }
-    stdout.flush()?;
-    if args.format == Format::Human {
-        let skipped: Vec<&str> = results
-            .iter()
-            .filter_map(|r| match r {
-                Outcome::Checked { skipped, .. } => Some(skipped),
-                Outcome::Failed { .. } => None,
-            })
-            .flatten()
-            .map(|s| match s {
-                duis::Skipped::Eligibility => "eligibility (give --parties)",
-                duis::Skipped::ReplayProtection => "replay protection (give --counters)",
-                duis::Skipped::GbcsSignature => "GBCS signatures of Signed Pre-Commands (give --trust)",
-                duis::Skipped::Clock => "dating against the clock",
-                _ => "a check this version cannot name",
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        if !skipped.is_empty() {
-            note(format_args!("note: not checked: {}", skipped.join(", ")));
-        }
+    printer.out.flush()?;
+    let Tally { valid, invalid, errors, skipped, store_failed } = printer.tally;
+    if args.format == Format::Human && !skipped.is_empty() {
+        let skipped: Vec<&str> = skipped.into_iter().collect();
+        note(format_args!("note: not checked: {}", skipped.join(", ")));
     }
-    if args.format == Format::Human && results.len() > 1 {
-        note(format_args!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", results.len()));
+    if args.format == Format::Human && inputs.len() > 1 {
+        note(format_args!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", inputs.len()));
     }
     if store_failed {
         note(format_args!("duis-check: the counter store could not be used (counter.unavailable): exit 2"));
@@ -182,9 +190,118 @@ fn run() -> anyhow::Result<ExitCode> {
     })
 }
 
+/// How many finished results may wait for an earlier input still being checked. Their
+/// rendered reports are the memory the run holds beyond the inputs being read: a report with
+/// a thousand findings renders to about 400 KB, so at most about 100 MB in the worst case, and
+/// a few hundred KB for ordinary messages.
+const LOOK_AHEAD: usize = 256;
+
+/// Counts over the run, for the summary and the exit status.
+#[derive(Default)]
+struct Tally {
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+    /// Checks some input skipped, named for the human summary.
+    skipped: std::collections::BTreeSet<&'static str>,
+    /// The counter store failing (a full disk, say) is an I/O error of the run, not a fault
+    /// of the messages: they are reported invalid (never accepted unchecked), and the run
+    /// exits 2.
+    store_failed: bool,
+}
+
+/// Prints results in input order as they arrive from the workers.
+struct Printer {
+    format: Format,
+    /// The index of the next input to print.
+    next: usize,
+    /// Results that arrived before an earlier one.
+    pending: std::collections::BTreeMap<usize, Outcome>,
+    /// Block-buffered: line buffering would cost one write per message. Flushed per result
+    /// on a terminal, where someone watches.
+    out: io::BufWriter<io::Stdout>,
+    eager: bool,
+    bar: Option<indicatif::ProgressBar>,
+    tally: Tally,
+    /// The first write that failed (a reader gone away, a full disk): printing stops.
+    failed: Option<io::Error>,
+}
+
+impl Printer {
+    fn new(format: Format, bar: Option<indicatif::ProgressBar>) -> Printer {
+        Printer {
+            format,
+            next: 0,
+            pending: std::collections::BTreeMap::new(),
+            out: io::BufWriter::with_capacity(64 * 1024, io::stdout()),
+            eager: io::stdout().is_terminal(),
+            bar,
+            tally: Tally::default(),
+            failed: None,
+        }
+    }
+
+    /// Takes the result for input `index` and prints every result now in order.
+    fn take(&mut self, index: usize, outcome: Outcome) {
+        self.pending.insert(index, outcome);
+        while let Some(outcome) = self.pending.remove(&self.next) {
+            self.next = self.next.saturating_add(1);
+            if self.failed.is_none() {
+                let printed = match self.bar.clone() {
+                    Some(bar) => bar.suspend(|| self.print(outcome)),
+                    None => self.print(outcome),
+                };
+                if let Err(error) = printed {
+                    self.failed = Some(error);
+                }
+            }
+        }
+    }
+
+    fn print(&mut self, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Checked { valid, text, skipped, store_failed, notes } => {
+                if valid {
+                    self.tally.valid += 1;
+                } else {
+                    self.tally.invalid += 1;
+                }
+                self.tally.store_failed |= store_failed;
+                self.tally.skipped.extend(skipped.iter().map(|s| match s {
+                    duis::Skipped::Eligibility => "eligibility (give --parties)",
+                    duis::Skipped::ReplayProtection => "replay protection (give --counters)",
+                    duis::Skipped::GbcsSignature => "GBCS signatures of Signed Pre-Commands (give --trust)",
+                    duis::Skipped::Clock => "dating against the clock",
+                    _ => "a check this version cannot name",
+                }));
+                self.out.write_all(text.as_bytes())?;
+                if !notes.is_empty() {
+                    self.out.flush()?;
+                    for line in notes {
+                        note(format_args!("{line}"));
+                    }
+                }
+            }
+            Outcome::Failed { name, message } => {
+                self.tally.errors += 1;
+                // Every input gets its JSON line, so a script sees each one it asked for.
+                if self.format == Format::Json {
+                    self.out.write_all(output::json_unreadable(&name, &message).as_bytes())?;
+                }
+                self.out.flush()?;
+                note(format_args!("duis-check: {}", output::printable(&message)));
+            }
+        }
+        if self.eager {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+}
+
 /// What checking one input gave: its rendered report, or why it could not be read.
 enum Outcome {
-    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped>, store_failed: bool },
+    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped>, store_failed: bool, notes: Vec<String> },
     Failed { name: String, message: String },
 }
 
@@ -210,6 +327,15 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
         None => validator.validate(&bytes),
     };
     let name = input.display_name();
+    let mut notes = Vec::new();
+    // Only a Signed Pre-Command is compared with the issued Pre-Command: say so for any other
+    // message, or the comparison asked for would seem to have passed.
+    if options.issued.is_some() && report.kind() != Some(duis::MessageKind::SignedPreCommand) {
+        notes.push(format!(
+            "duis-check: note: {}: not a Signed Pre-Command: --pre-command compared nothing",
+            output::printable(&name)
+        ));
+    }
     let text = match options.format {
         Format::Human => output::human(&name, &report, options.colour, options.quiet),
         Format::Json => output::json(&name, &report),
@@ -219,6 +345,7 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
         text,
         skipped: report.skipped().to_vec(),
         store_failed: report.has(duis::Code::CounterUnavailable),
+        notes,
     }
 }
 

@@ -10,12 +10,12 @@ use crate::args::SignArgs;
 use crate::config::{MAX_CONFIG_BYTES, read_bounded};
 
 /// Signs every FILE: to standard output, to `--out FILE` (one input), or into `--out DIR`
-/// under the input's file name (several inputs).
+/// under the input's file name (several inputs). A FILE that cannot be signed is reported and
+/// the others are still signed; the exit status is then 2.
 pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
-    let key_bytes = read_bounded(&args.key, "--key", MAX_CONFIG_BYTES)?;
-    let key = duis::SigningKey::from_pkcs8(&key_bytes).with_context(|| format!("--key {}", args.key.display()))?;
     let cert_bytes = read_bounded(&args.cert, "--cert", MAX_CONFIG_BYTES)?;
-    let cert = if !is_pem(&cert_bytes) && cert_bytes.first() == Some(&0x30) {
+    let pem = is_pem(&cert_bytes);
+    let cert = if !pem && cert_bytes.first() == Some(&0x30) {
         duis::Certificate::from_der(&cert_bytes)
     } else {
         duis::Certificate::from_pem(&cert_bytes)
@@ -23,23 +23,38 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("--cert {}", args.cert.display()))?;
     // Signing still works with a certificate the receiver will refuse: say so now.
     let warn = |why: &str| crate::note(format_args!("duis-check: warning: --cert {}: {why}", args.cert.display()));
+    if pem {
+        let count = duis::Certificate::all_from_pem(&cert_bytes).len();
+        if count > 1 {
+            warn(&format!(
+                "{count} certificates in the file: signing with the first (serial {}), whose issuer and serial the \
+                 signature names",
+                cert.serial_decimal()
+            ));
+        }
+    }
+    let key_bytes = read_bounded(&args.key, "--key", MAX_CONFIG_BYTES)?;
+    let key =
+        duis::SigningKey::from_pkcs8_for(&key_bytes, &cert).with_context(|| format!("--key {}", args.key.display()))?;
+    if cert.public_key() != Some(key.public_key()) {
+        bail!("--key {} does not belong to --cert {}: their public keys differ", args.key.display(), args.cert.display());
+    }
     if let Some(misfit) = cert.misfit() {
         // The receiver refuses the certificate before it looks at the role.
         warn(&format!("{misfit}: the message will be refused ({})", misfit.code()));
-    } else if !matches!(cert.role(), Some(0x87 | 0x89)) {
-        // MP104: requests are signed with a User XML-signing certificate (87), replies with
-        // the DCC's (89); a role key signs GBCS commands, never XML.
-        warn(&format!(
-            "role {:?} is not XML signing (87, or 89 for the DCC): the message will be refused (mp104.role)",
-            cert.role_text().unwrap_or("")
-        ));
     }
+    // Which role may sign depends on the message (MP104: a User's 87 for requests, the DCC's
+    // 89 for replies, with the DCC's legacy 04 and decimal 137 accepted with a warning): each
+    // signed copy is judged below as a receiver holding this certificate would.
     let now = crate::system_now();
     let (from, to) = (cert.not_before(), cert.not_after());
     if from.partial_cmp_xsd(now) == Some(std::cmp::Ordering::Greater) {
         warn(&format!("not valid before {from}: the message will be refused until then (pki.not-yet-valid)"));
     } else if to.partial_cmp_xsd(now) == Some(std::cmp::Ordering::Less) {
         warn(&format!("expired at {to}: the message will be refused (pki.expired)"));
+    }
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        bail!("- (standard input) given twice");
     }
     let to_dir = args.out.as_deref().filter(|out| out.is_dir());
     if args.files.len() > 1 && to_dir.is_none() {
@@ -50,63 +65,93 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     if to_dir.is_some() {
         let mut names = std::collections::HashSet::new();
         for file in &args.files {
+            if file.as_os_str() == "-" {
+                bail!("-: standard input has no file name to write under --out DIR");
+            }
             let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;
             if !names.insert(name) {
                 bail!("{}: another FILE has the same name; its signed copy would overwrite one", file.display());
             }
         }
     }
-    // Who may sign which message (MP104: a request's originator, the DCC's replies) depends on
-    // the message: each signed copy is judged as a receiver holding this certificate would.
     let mut own = duis::TrustStore::new();
     own.add_der("--cert", cert.der());
     let judge = duis::Validator::builder().trust(own).now(now).build();
+    let mut failed = 0usize;
     for file in &args.files {
-        // A message as large as the checker reads, and no larger.
-        let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);
-        let message = if file.as_os_str() == "-" {
-            // Standard input, read to the same bound; it has no name to write under.
-            if to_dir.is_some() {
-                bail!("-: standard input has no file name to write under --out DIR");
+        if let Err(error) = sign_one(file, &key, &cert, &judge, args.out.as_deref(), to_dir) {
+            // Output that can no longer be written ends the run (main says nothing more).
+            if error.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return Err(error);
             }
-            crate::config::read_to_bound(std::io::stdin().lock(), "-", max)?
-        } else {
-            read_bounded(file, "message", max)?
-        };
-        let signed = duis::sign(&message, &key, &cert).with_context(|| format!("{}", file.display()))?;
-        for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
-            // A misfit certificate was warned of above; the judge stops at it.
-            if finding.severity == duis::Severity::Error {
-                crate::note(format_args!(
-                    "duis-check: warning: {}: the message will be refused ({}): {}",
-                    crate::output::printable(&file.display().to_string()),
-                    finding.code,
-                    finding.message()
-                ));
-            }
-        }
-        match (&args.out, to_dir) {
-            (_, Some(dir)) => {
-                let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;
-                write(&dir.join(name), &signed)?;
-            }
-            (Some(out), None) => write(out, &signed)?,
-            (None, None) => {
-                use std::io::Write as _;
-                let mut stdout = std::io::stdout().lock();
-                stdout.write_all(&signed)?;
-                stdout.flush()?;
-            }
+            crate::note(format_args!("duis-check: {}", crate::output::printable(&format!("{error:#}"))));
+            failed += 1;
         }
     }
+    if failed > 0 {
+        if args.files.len() > 1 {
+            crate::note(format_args!("duis-check: {failed} of {} FILEs not signed", args.files.len()));
+        }
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Signs one FILE and writes it where `--out` says.
+fn sign_one(
+    file: &Path,
+    key: &duis::SigningKey,
+    cert: &duis::Certificate,
+    judge: &duis::Validator,
+    out: Option<&Path>,
+    to_dir: Option<&Path>,
+) -> anyhow::Result<()> {
+    // A message as large as the checker reads, and no larger.
+    let max = u64::try_from(duis::Limits::default().max_input_bytes).unwrap_or(u64::MAX);
+    let message = if file.as_os_str() == "-" {
+        // Standard input, read to the same bound.
+        crate::config::read_to_bound(std::io::stdin().lock(), "-", max)?
+    } else {
+        read_bounded(file, "message", max)?
+    };
+    let signed = duis::sign(&message, key, cert).with_context(|| format!("{}", file.display()))?;
+    for finding in judge.validate(&signed).findings().iter().filter(|f| f.code.family() == "mp104") {
+        // A misfit certificate was warned of above; the judge stops at it.
+        let outcome = match finding.severity {
+            duis::Severity::Error => "the message will be refused",
+            _ => "the message will be accepted with a warning",
+        };
+        crate::note(format_args!(
+            "duis-check: warning: {}: {outcome} ({}): {}",
+            crate::output::printable(&file.display().to_string()),
+            finding.code,
+            finding.message()
+        ));
+    }
+    match (out, to_dir) {
+        (_, Some(dir)) => {
+            let name = file.file_name().with_context(|| format!("{}: no file name", file.display()))?;
+            write(&dir.join(name), &signed)
+        }
+        (Some(out), None) => write(out, &signed),
+        (None, None) => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&signed)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
 }
 
 /// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
 /// over it. Signing in place on a full disk (or killed half-way) leaves the original message.
 /// A symbolic link is followed (its target is rewritten, the link stays), an existing file
 /// keeps its permissions, and a path that is not a regular file (a device, a FIFO, a socket)
-/// is written into as it is, never replaced by a file.
+/// is written into as it is, never replaced by a file. The temporary file is created
+/// exclusively under a random short name (`tempfile`): never through a link planted at a
+/// name that could be guessed, and never too long for the file system when the target's own
+/// name is long.
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let context = || format!("{}: cannot write", path.display());
@@ -124,20 +169,23 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         None => path.to_path_buf(),
     };
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.duis-check-{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        match &existing {
-            Some(meta) => file.set_permissions(meta.permissions()),
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".duis-check-").suffix(".tmp");
+    // A new file gets the permissions `File::create` would give it (0666 less the umask), not
+    // the temporary file's private 0600; an existing one keeps its own.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(dir).with_context(context)?;
+    temporary
+        .write_all(bytes)
+        .and_then(|()| temporary.as_file().sync_all())
+        .and_then(|()| match &existing {
+            Some(meta) => temporary.as_file().set_permissions(meta.permissions()),
             None => Ok(()),
-        }
-    });
-    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, &target)) {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error).with_context(context);
-    }
+        })
+        .with_context(context)?;
+    // On any failure the temporary file is removed when dropped.
+    temporary.persist(&target).map_err(|e| e.error).with_context(context)?;
     Ok(())
 }
 
@@ -169,7 +217,7 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
             // Hidden folders are passed over, as for inputs; a link to nothing or a folder that
             // cannot be read is noted, and the other certificates still load.
             let walk = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter();
-            let visible = walk.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+            let visible = walk.filter_entry(|e| e.depth() == 0 || !crate::inputs::is_hidden(e.path()));
             for entry in visible {
                 let entry = match entry {
                     Ok(entry) => entry,
@@ -186,8 +234,16 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| ["pem", "crt", "cer"].iter().any(|x| e.eq_ignore_ascii_case(x)));
                 if entry.file_type().is_file() && is_pem {
-                    let bytes = read_bounded(entry.path(), "--trust", MAX_CONFIG_BYTES)?;
-                    add_certificates(&mut store, entry.path(), &bytes);
+                    // A file that cannot be read in a folder is noted like a folder that
+                    // cannot be: the other certificates still load (DESIGN §6).
+                    match read_bounded(entry.path(), "--trust", MAX_CONFIG_BYTES) {
+                        Ok(bytes) => add_certificates(&mut store, entry.path(), &bytes),
+                        Err(error) => {
+                            let why = format!("{error:#}");
+                            let shown = crate::output::printable(&why);
+                            crate::note(format_args!("duis-check: note: {shown}: skipped"));
+                        }
+                    }
                 }
             }
         } else {

@@ -892,3 +892,215 @@ fn sign_reads_standard_input_as_the_checker_does() {
         run_stdin(&["--trust", testdata("pki").to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", "-"], &signed);
     assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
 }
+
+/// A scratch folder of this test's own, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("duis-check-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn sign_args<'a>(key: &'a str, cert: &'a str) -> Vec<&'a str> {
+    vec!["sign", "--key", key, "--cert", cert]
+}
+
+#[test]
+fn sign_goes_on_past_a_file_it_cannot_sign_and_says_so() {
+    let dir = scratch("sign-several");
+    let out_dir = dir.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    std::fs::copy(&unsigned, dir.join("a.xml")).unwrap();
+    std::fs::copy(&unsigned, dir.join("c.xml")).unwrap();
+    let doctype = testdata("invalid/xml_doctype_xml.doctype.xml");
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    let (a, c) = (dir.join("a.xml"), dir.join("c.xml"));
+    args.extend(["--out", out_dir.to_str().unwrap(), a.to_str().unwrap(), doctype.to_str().unwrap(), c.to_str().unwrap()]);
+    let out = run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot sign: error xml.doctype"), "{stderr}");
+    assert!(stderr.contains("1 of 3 FILEs not signed"), "{stderr}");
+    for name in ["a.xml", "c.xml"] {
+        assert!(std::fs::read_to_string(out_dir.join(name)).unwrap().contains("<ds:SignatureValue>"), "{name}");
+    }
+    assert!(!out_dir.join("xml_doctype_xml.doctype.xml").exists());
+    // Standard input twice is refused before anything is read.
+    let mut twice = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    twice.extend(["-", "-"]);
+    let out = run_stdin(&twice, b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("- (standard input) given twice"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn sign_out_writes_through_an_exclusive_temporary_file_and_any_legal_name() {
+    let dir = scratch("sign-temporary");
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    // Links planted at the names an earlier version used for its temporary file lead nowhere
+    // now: the victim is untouched and the target is a plain file.
+    std::fs::write(dir.join("victim.txt"), "precious").unwrap();
+    for pid in 0..64u32 {
+        let _ = std::os::unix::fs::symlink("victim.txt", dir.join(format!(".target.xml.duis-check-{pid}.tmp")));
+    }
+    let target = dir.join("target.xml");
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    args.extend(["--out", target.to_str().unwrap(), unsigned.to_str().unwrap()]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.join("victim.txt")).unwrap(), "precious");
+    assert!(!std::fs::symlink_metadata(&target).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().contains("<ds:SignatureValue>"));
+    // A 250-byte name (the file system allows 255) is signed in place.
+    let long = dir.join(format!("{}.xml", "L".repeat(246)));
+    std::fs::copy(&unsigned, &long).unwrap();
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    args.extend(["--out", long.to_str().unwrap(), long.to_str().unwrap()]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&long).unwrap().contains("<ds:SignatureValue>"));
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp") && !e.file_type().unwrap().is_symlink())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The PKCS#8 DER of a test key with its optional public key left out (RFC 5915 §3): the
+/// key file's 32-byte private scalar in a minimal `PrivateKeyInfo`.
+fn pkcs8_without_public_key(pem: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    // ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING (32) privateKey, ... }.
+    let at = der.windows(5).position(|w| w == [0x02, 0x01, 0x01, 0x04, 0x20]).unwrap() + 5;
+    let scalar = &der[at..at + 32];
+    let mut out = vec![0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+    out.extend([0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01]);
+    out.extend([0x04, 0x20]);
+    out.extend(scalar);
+    out
+}
+
+#[test]
+fn sign_takes_a_key_without_its_public_key_from_the_certificate() {
+    let dir = scratch("sign-no-public-key");
+    let key = dir.join("nopub.der");
+    std::fs::write(&key, pkcs8_without_public_key(&std::fs::read_to_string(testdata("pki/user-xml-sign.key")).unwrap()))
+        .unwrap();
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    let cert = testdata("pki/user-xml-sign.pem");
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    args.push(unsigned.to_str().unwrap());
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let checked =
+        run_stdin(&["--trust", testdata("pki").to_str().unwrap(), "--now", "2026-01-01T00:00:00Z", "-"], &out.stdout);
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+    // With another certificate the key has no public key to check against but that one, and
+    // it does not fit.
+    let other = testdata("pki/user2-xml-sign.pem");
+    let mut args = sign_args(key.to_str().unwrap(), other.to_str().unwrap());
+    args.push(unsigned.to_str().unwrap());
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong to the signing key"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sign_names_what_a_reply_signer_s_role_brings() {
+    let reply = testdata("signed/response_unsigned_sig.reply-unsigned.xml");
+    let (key, cert) = (testdata("pki/dcc-legacy-acb.key"), testdata("pki/dcc-legacy-acb.pem"));
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    args.push(reply.to_str().unwrap());
+    let out = run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("the message will be accepted with a warning (mp104.dcc-legacy-role)"), "{stderr}");
+    assert!(!stderr.contains("mp104.role"), "{stderr}");
+    // A User's key on a reply: refused, under the reply's own code.
+    let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
+    let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
+    args.push(reply.to_str().unwrap());
+    let stderr = String::from_utf8_lossy(&run(&args).stderr).into_owned();
+    assert!(stderr.contains("the message will be refused (mp104.dcc-signer)"), "{stderr}");
+    assert!(!stderr.contains("mp104.role"), "{stderr}");
+    // Several certificates in --cert: the first signs, and that is said.
+    let dir = scratch("sign-two-certs");
+    let two = dir.join("two.pem");
+    let pems = [testdata("pki/user-xml-sign.pem"), testdata("pki/user2-xml-sign.pem")];
+    std::fs::write(&two, pems.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<String>()).unwrap();
+    let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
+    let mut args = sign_args(key.to_str().unwrap(), two.to_str().unwrap());
+    args.push(unsigned.to_str().unwrap());
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 certificates in the file: signing with the first"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_pass_over_hidden_names_and_unresolvable_links_and_names_stay_distinct() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = scratch("walk");
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let invalid = testdata("invalid/7.2_cv9_request.cv-reserved.xml");
+    std::fs::copy(&valid, dir.join("a.xml")).unwrap();
+    // Hidden, whether or not the name is UTF-8.
+    std::fs::copy(&invalid, dir.join(std::ffi::OsStr::from_bytes(b".h\xFF.xml"))).unwrap();
+    std::fs::create_dir_all(dir.join(std::ffi::OsStr::from_bytes(b".d\xFF"))).unwrap();
+    std::fs::copy(&invalid, dir.join(std::ffi::OsStr::from_bytes(b".d\xFF/x.xml"))).unwrap();
+    // A link to itself and a loop of two: noted, not inputs.
+    std::os::unix::fs::symlink("self", dir.join("self")).unwrap();
+    std::os::unix::fs::symlink("loop2", dir.join("loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", dir.join("loop2")).unwrap();
+    let out = run(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_lines(&out).len(), 1, "{}", stdout(&out));
+    // A byte that is not UTF-8 and a backslash written out are two names.
+    let names = scratch("walk-names");
+    std::fs::copy(&valid, names.join("b\\xFF.xml")).unwrap();
+    std::fs::copy(&invalid, names.join(std::ffi::OsStr::from_bytes(b"b\xFF.xml"))).unwrap();
+    let out = run(&["--format", "json", names.to_str().unwrap()]);
+    let files: Vec<String> = json_lines(&out).iter().map(|v| v["file"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(files.len(), 2);
+    assert_ne!(files[0], files[1], "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("b\\\\xFF.xml")) && files.iter().any(|f| f.ends_with("b\\xFF.xml")));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&names);
+}
+
+#[test]
+fn pre_command_says_when_an_input_had_nothing_to_compare() {
+    let dir = scratch("pre-nothing");
+    let hex = dir.join("issued.hex");
+    std::fs::write(&hex, "DF11").unwrap();
+    let plain = testdata("valid/7.2_disable-supply-cv4_valid.xml");
+    let out = run(&["--pre-command", hex.to_str().unwrap(), plain.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a Signed Pre-Command: --pre-command compared nothing"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_and_version_that_cannot_be_written_exit_two() {
+    for flag in ["--help", "--version"] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = bin().arg(flag).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+    }
+    let out = run(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).ends_with('\n'));
+}

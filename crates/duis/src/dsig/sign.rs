@@ -45,35 +45,110 @@ impl SigningKey {
     /// Java write it).
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, SignError> {
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der, &SystemRandom::new())
-            .map_err(|e| SignError::Key(e.to_string()))?;
+            .map_err(|e| SignError::Key(why_not_pkcs8(der, &e.to_string())))?;
         Ok(SigningKey { pair })
     }
 
     /// A key from a PEM `PRIVATE KEY` block (PKCS#8), or from PKCS#8 DER when the bytes are
     /// not PEM.
     pub fn from_pkcs8(bytes: &[u8]) -> Result<SigningKey, SignError> {
-        if !bytes.starts_with(b"-----") && bytes.first() == Some(&0x30) {
-            return SigningKey::from_pkcs8_der(bytes);
-        }
-        for block in x509_parser::pem::Pem::iter_from_buffer(bytes) {
-            match block {
-                Ok(block) if block.label == "PRIVATE KEY" => return SigningKey::from_pkcs8_der(&block.contents),
-                Ok(block) if block.label == "EC PRIVATE KEY" => {
-                    return Err(SignError::Key(
-                        "a SEC1 `EC PRIVATE KEY` block; convert it with `openssl pkcs8 -topk8 -nocrypt`".into(),
-                    ));
-                }
-                Ok(_) => {}
-                Err(error) => return Err(SignError::Key(error.to_string())),
-            }
-        }
-        Err(SignError::Key("no PEM PRIVATE KEY block".into()))
+        SigningKey::from_pkcs8_der(&pkcs8_der(bytes)?)
+    }
+
+    /// A key (PEM or DER PKCS#8, as [`SigningKey::from_pkcs8`]) for signing with `cert`. The
+    /// key's own copy of its public key is optional (RFC 5915 §3) and some tools leave it out:
+    /// then the certificate's public key is taken, and ring checks that it is the private
+    /// key's.
+    pub fn from_pkcs8_for(bytes: &[u8], cert: &Certificate) -> Result<SigningKey, SignError> {
+        let der = pkcs8_der(bytes)?;
+        let refused = match SigningKey::from_pkcs8_der(&der) {
+            Ok(key) => return Ok(key),
+            Err(refused) => refused,
+        };
+        let (Some(scalar), Some(public)) = (pkcs8_scalar(&der), cert.public_key()) else { return Err(refused) };
+        let pair = EcdsaKeyPair::from_private_key_and_public_key(
+            &ECDSA_P256_SHA256_FIXED_SIGNING,
+            scalar,
+            public,
+            &SystemRandom::new(),
+        )
+        .map_err(|_| SignError::KeyMismatch)?;
+        Ok(SigningKey { pair })
     }
 
     /// The uncompressed public key point (65 bytes).
     pub fn public_key(&self) -> &[u8] {
         self.pair.public_key().as_ref()
     }
+}
+
+/// The PKCS#8 DER of a key file: the bytes themselves when they are DER, else the first PEM
+/// `PRIVATE KEY` block, with a clear refusal for the other key formats.
+fn pkcs8_der(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, SignError> {
+    if !bytes.starts_with(b"-----") && bytes.first() == Some(&0x30) {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    for block in x509_parser::pem::Pem::iter_from_buffer(bytes) {
+        match block {
+            Ok(block) if block.label == "PRIVATE KEY" => return Ok(std::borrow::Cow::Owned(block.contents)),
+            Ok(block) if block.label == "EC PRIVATE KEY" => {
+                return Err(SignError::Key(
+                    "a SEC1 `EC PRIVATE KEY` block; convert it with `openssl pkcs8 -topk8 -nocrypt`".into(),
+                ));
+            }
+            Ok(block) if block.label == "ENCRYPTED PRIVATE KEY" => return Err(SignError::Key(ENCRYPTED.into())),
+            Ok(_) => {}
+            Err(error) => return Err(SignError::Key(error.to_string())),
+        }
+    }
+    Err(SignError::Key("no PEM PRIVATE KEY block".into()))
+}
+
+const ENCRYPTED: &str =
+    "an encrypted PKCS#8 key, which is not supported; decrypt it first (`openssl pkcs8 -in KEY -out PLAIN.key`)";
+
+/// Why ring refused PKCS#8 DER, in words: an encrypted key, a key without its public key, or
+/// ring's own reason.
+fn why_not_pkcs8(der: &[u8], ring_says: &str) -> String {
+    use x509_parser::der_parser::ber::BerObjectContent as C;
+    let Ok((_, info)) = x509_parser::der_parser::der::parse_der(der) else { return ring_says.to_owned() };
+    let C::Sequence(items) = &info.content else { return ring_says.to_owned() };
+    // EncryptedPrivateKeyInfo (RFC 5958 §3) starts with an AlgorithmIdentifier, not a version.
+    if matches!(items.first().map(|i| &i.content), Some(C::Sequence(_))) {
+        return ENCRYPTED.to_owned();
+    }
+    if pkcs8_scalar(der).is_some() && !has_public_key(der) {
+        return format!("{ring_says}: the key leaves out its public key (give the certificate with it: `sign --cert`)");
+    }
+    ring_says.to_owned()
+}
+
+/// The `ECPrivateKey` (RFC 5915) inside a PKCS#8 `PrivateKeyInfo` (RFC 5208), as DER objects.
+fn ec_private_key(der: &[u8]) -> Option<Vec<x509_parser::der_parser::ber::BerObject<'_>>> {
+    use x509_parser::der_parser::ber::BerObjectContent as C;
+    let (_, info) = x509_parser::der_parser::der::parse_der(der).ok()?;
+    let C::Sequence(items) = info.content else { return None };
+    let C::OctetString(inner) = items.get(2)?.content else { return None };
+    let (_, key) = x509_parser::der_parser::der::parse_der(inner).ok()?;
+    let C::Sequence(fields) = key.content else { return None };
+    Some(fields)
+}
+
+/// The private scalar of a PKCS#8 EC key.
+fn pkcs8_scalar(der: &[u8]) -> Option<&[u8]> {
+    use x509_parser::der_parser::ber::BerObjectContent as C;
+    match ec_private_key(der)?.get(1)?.content {
+        C::OctetString(scalar) => Some(scalar),
+        _ => None,
+    }
+}
+
+/// Whether a PKCS#8 EC key carries its optional `[1] publicKey`.
+fn has_public_key(der: &[u8]) -> bool {
+    use x509_parser::der_parser::ber::Class;
+    ec_private_key(der).is_some_and(|fields| {
+        fields.iter().skip(2).any(|f| f.header.class() == Class::ContextSpecific && f.header.tag().0 == 1)
+    })
 }
 
 /// Where the root's content ends and any existing root-child signature lies.
