@@ -129,11 +129,7 @@ impl Validator {
             // dsig (issue 5): signature profile, verification with the trust store, MP104.
             let context = rules::mp104::Context {
                 kind: extraction.kind,
-                originator: extraction
-                    .request
-                    .as_ref()
-                    .and_then(|r| r.request_id.as_ref())
-                    .map(|id| id.value.originator),
+                originator: extraction.request.as_ref().and_then(|r| r.ends()).map(|ends| ends.value.0),
                 trust: self.trust.as_deref(),
                 now: self.now,
                 dcc: self.dcc,
@@ -152,7 +148,7 @@ impl Validator {
             if let Some(request) = &extraction.request {
                 rules::dates::check(request, self.now, &mut findings);
                 if let Some(parties) = &self.parties {
-                    rules::eligibility::check(request, parties.as_ref(), &mut findings);
+                    rules::eligibility::check(request, parties.as_ref(), self.dcc, &mut findings);
                 }
             }
             rules::supersede(&mut findings);

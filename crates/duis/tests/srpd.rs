@@ -304,3 +304,34 @@ fn an_execution_date_time_with_a_bad_value_is_present_not_missing() {
         );
     }
 }
+
+#[test]
+fn a_counter_beyond_u64_leaves_the_rules_on_who_sends_to_whom_running() {
+    // 7.4 aimed at the DCC, its counter one past u64: both faults are named.
+    let dcc = "90-B3-D5-1F-30-00-00-02";
+    let message = sample("7.4_read-supply-status-cv1_valid.xml").replace(
+        "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000",
+        &format!("{SUPPLIER}:{dcc}:18446744073709551616"),
+    );
+    let report = Validator::new().validate(message.as_bytes());
+    assert_eq!(codes(&report), [Code::RequestCounterOverflow, Code::RequestTargetIsDcc], "{:?}", report.findings());
+    assert!(report.request().unwrap().request_id.is_none());
+    // Eligibility runs on the originator all the same.
+    let overflowed = sample("7.4_read-supply-status-cv1_valid.xml")
+        .replace(":1000</sr:RequestID>", ":99999999999999999999</sr:RequestID>");
+    let other_user = Validator::builder().parties(supplier_as(&[UserRole::OtherUser])).build();
+    let report = other_user.validate(overflowed.as_bytes());
+    assert!(codes(&report).contains(&Code::RequestCounterOverflow), "{:?}", report.findings());
+    assert!(codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
+}
+
+#[test]
+fn a_registry_that_lists_the_dcc_does_not_make_the_dcc_a_user_target() {
+    let dcc = "90-B3-D5-1F-30-00-00-02";
+    let message = sample("7.4_read-supply-status-cv1_valid.xml")
+        .replace(":00-DB-12-34-56-78-90-A0:", &format!(":{dcc}:"));
+    let mut parties = supplier_as(&[UserRole::ImportSupplier]);
+    parties.insert(dcc.parse().unwrap(), RoleSet::of(&[UserRole::OtherUser]));
+    let report = Validator::builder().parties(parties).build().validate(message.as_bytes());
+    assert_eq!(errors(&report), [Code::RequestTargetIsDcc], "{:?}", report.findings());
+}

@@ -533,9 +533,10 @@ impl<'a> Extractor<'a> {
         if let Some((Located { value, span }, _)) = request_id {
             match RequestId::parse(trim_xml(&value)) {
                 Ok(id) => self.facts.request_id = Some(Located { value: id, span }),
-                Err(RequestIdError::Overflow) => {
+                Err(RequestIdError::Overflow { originator, target }) => {
                     let digits = trim_xml(&value).rsplit(':').next().unwrap_or_default().to_owned();
                     findings.push(Code::RequestCounterOverflow, span, Detail::Counter { digits });
+                    self.facts.ends_of_overflowed_id = Some(Located { value: (originator, target), span });
                 }
                 // The schema engine reports the pattern mismatch.
                 Err(RequestIdError::Syntax) => {}

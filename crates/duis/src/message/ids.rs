@@ -88,8 +88,9 @@ pub struct RequestId {
 pub(crate) enum RequestIdError {
     /// Not `EUI64:EUI64:digits`, or a counter with a leading zero or more than 20 digits.
     Syntax,
-    /// Well formed, but the counter is above u64::MAX.
-    Overflow,
+    /// Well formed, but the counter is above u64::MAX: the originator and target, which the
+    /// rules that do not need the counter still judge.
+    Overflow { originator: Eui64, target: Eui64 },
 }
 
 impl RequestId {
@@ -109,7 +110,7 @@ impl RequestId {
         if !well_formed {
             return Err(RequestIdError::Syntax);
         }
-        let counter = counter.parse::<u64>().map_err(|_| RequestIdError::Overflow)?;
+        let counter = counter.parse::<u64>().map_err(|_| RequestIdError::Overflow { originator, target })?;
         Ok(RequestId { originator, target, counter })
     }
 }
@@ -241,7 +242,10 @@ mod tests {
         assert_eq!(id.map(|i| i.counter), Ok(u64::MAX));
         assert_eq!(
             RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551616"),
-            Err(RequestIdError::Overflow)
+            Err(RequestIdError::Overflow {
+                originator: Eui64::parse("90-B3-D5-1F-30-01-00-00").unwrap(),
+                target: Eui64::parse("00-DB-12-34-56-78-90-A4").unwrap()
+            })
         );
         assert_eq!(RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:0").map(|i| i.counter), Ok(0));
         for bad in [

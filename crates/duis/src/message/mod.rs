@@ -120,6 +120,20 @@ pub struct RequestFacts<'a> {
     pub signature: Option<Span>,
     /// For a 5.1 Create Schedule, the request it schedules.
     pub schedule: Option<Schedule<'a>>,
+    /// The originator and target of a RequestID whose counter is beyond u64 (it is then
+    /// absent from `request_id`).
+    pub(crate) ends_of_overflowed_id: Option<Located<(Eui64, Eui64)>>,
+}
+
+impl RequestFacts<'_> {
+    /// The RequestID's originator and target, at the RequestID: also when its counter is
+    /// beyond u64, since the rules on who sends to whom do not need the counter.
+    pub(crate) fn ends(&self) -> Option<Located<(Eui64, Eui64)>> {
+        match &self.request_id {
+            Some(id) => Some(Located { value: (id.value.originator, id.value.target), span: id.span }),
+            None => self.ends_of_overflowed_id.clone(),
+        }
+    }
 }
 
 /// The request a 5.1 Create Schedule (`CreateSchedule`, type `DSPSchedule`) asks the DCC to

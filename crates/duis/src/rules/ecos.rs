@@ -120,29 +120,33 @@ pub(crate) fn check_header(apdu: &Apdu<'_>, facts: &RequestFacts<'_>, span: Span
             Detail::GbcsByte { field: "CRA flag", offset: 2, found: apdu.cra_flag, expected: "01 (command)" },
         );
     }
-    if let Some(id) = &facts.request_id {
-        let id = id.value;
-        if apdu.originator != id.originator {
+    // Originator and recipient are judged also when the RequestID's counter is beyond u64; the
+    // counter then has its own finding and no GBCS counter (8 bytes) could equal it.
+    if let Some(ends) = facts.ends() {
+        let (originator, target) = ends.value;
+        if apdu.originator != originator {
             findings.push(
                 Code::GbcsOriginatorMismatch,
                 span,
-                Detail::GbcsIdentity { field: "originator", apdu: apdu.originator, request: id.originator },
+                Detail::GbcsIdentity { field: "originator", apdu: apdu.originator, request: originator },
             );
         }
-        if apdu.recipient != id.target {
+        if apdu.recipient != target {
             findings.push(
                 Code::GbcsRecipientMismatch,
                 span,
-                Detail::GbcsIdentity { field: "recipient", apdu: apdu.recipient, request: id.target },
+                Detail::GbcsIdentity { field: "recipient", apdu: apdu.recipient, request: target },
             );
         }
-        if apdu.counter != id.counter {
-            findings.push(
-                Code::GbcsCounterMismatch,
-                span,
-                Detail::GbcsCounter { apdu: apdu.counter, request: id.counter },
-            );
-        }
+    }
+    if let Some(id) = &facts.request_id
+        && apdu.counter != id.value.counter
+    {
+        findings.push(
+            Code::GbcsCounterMismatch,
+            span,
+            Detail::GbcsCounter { apdu: apdu.counter, request: id.value.counter },
+        );
     }
     if let Some(srv) = facts.srv()
         && !srv.has_message_code(apdu.message_code)

@@ -5,14 +5,16 @@
 //! eligibility among the checks it skipped.
 
 use crate::catalogue::Srv;
-use crate::message::{Located, RequestFacts};
+use crate::message::{Eui64, Located, RequestFacts};
 use crate::parties::{PartyRegistry, RoleSet};
 use crate::report::{Code, Detail, Findings};
 
-/// Runs the `eligibility.*` rules.
-pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, findings: &mut Findings) {
-    let Some(id) = &facts.request_id else { return };
-    let originator = id.value.originator;
+/// Runs the `eligibility.*` rules; `dcc` is the DCC's EUI-64.
+pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, dcc: Eui64, findings: &mut Findings) {
+    // Who sends to whom does not need the counter: a RequestID whose counter is beyond u64
+    // (its own finding) is judged too.
+    let Some(id) = facts.ends() else { return };
+    let (originator, target) = id.value;
     // An unregistered originator is refused whatever it asks for, an SRV the catalogue does
     // not know included.
     let Some(held) = registry.roles(originator) else {
@@ -21,11 +23,12 @@ pub(crate) fn check(facts: &RequestFacts<'_>, registry: &dyn PartyRegistry, find
     };
     // A device request (any CommandVariant but 8) names a device as its target; a party the
     // registry lists is a DCC User [inferred; docs/rules.md]. The originator itself and the
-    // DCC have findings of their own (`request.target-is-originator`, `request.target-is-dcc`).
-    let target = id.value.target;
+    // DCC have findings of their own (`request.target-is-originator`, `request.target-is-dcc`),
+    // also when a registry lists the DCC.
     if let Some(cv) = &facts.command_variant
         && cv.value.get() != 8
         && target != originator
+        && target != dcc
         && registry.roles(target).is_some()
     {
         findings.push(Code::EligibilityTargetIsParty, id.span, Detail::TargetParty { target, cv: cv.value });

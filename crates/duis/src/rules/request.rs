@@ -102,15 +102,15 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
     }
 
     // Rule 5: CV 8 targets the DCC; every other CV targets a device, never the DCC.
-    if let (Some(id), Some(cv)) = (&facts.request_id, cv) {
-        let target = id.value.target;
+    if let (Some(ends), Some(cv)) = (facts.ends(), cv) {
+        let (originator, target) = ends.value;
         if cv.value.get() == 8 && target != dcc {
-            findings.push(Code::RequestTargetNotDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
+            findings.push(Code::RequestTargetNotDcc, ends.span, Detail::Target { target, dcc, cv: cv.value });
         } else if cv.value.get() != 8 && target == dcc {
-            findings.push(Code::RequestTargetIsDcc, id.span, Detail::Target { target, dcc, cv: cv.value });
-        } else if cv.value.get() != 8 && target == id.value.originator {
+            findings.push(Code::RequestTargetIsDcc, ends.span, Detail::Target { target, dcc, cv: cv.value });
+        } else if cv.value.get() != 8 && target == originator {
             // The originator is a DCC User: field 2 of a device request is the Device ID.
-            findings.push(Code::RequestTargetIsOriginator, id.span, Detail::TargetParty { target, cv: cv.value });
+            findings.push(Code::RequestTargetIsOriginator, ends.span, Detail::TargetParty { target, cv: cv.value });
         }
     }
 
