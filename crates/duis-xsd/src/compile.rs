@@ -165,12 +165,24 @@ fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
     // trusted input chosen by the operator, unlike messages, which refuse any DTD.
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
     Document::parse_with_options(text, opts).map_err(|e| {
-        let pos = e.pos();
+        // roxmltree has no position for a document cut short: it ends where the text does.
+        let pos = match e {
+            roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => text_end(text),
+            _ => e.pos(),
+        };
         CompileError {
             kind: CompileErrorKind::Xml(e.to_string()),
             location: Location { schema: loc.to_owned(), line: pos.row, column: pos.col },
         }
     })
+}
+
+/// The line and column just past the last character of `text` (lines end at LF).
+fn text_end(text: &str) -> roxmltree::TextPos {
+    let line = text.matches('\n').count().saturating_add(1);
+    let last = text.rsplit('\n').next().unwrap_or_default();
+    let column = last.chars().count().saturating_add(1);
+    roxmltree::TextPos::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
 }
 
 fn location(loc: &str, doc: &Document<'_>, node: Node<'_, '_>) -> Location {
@@ -216,6 +228,75 @@ enum FacetB {
     Bound(fn(u32) -> Facet, String),
     Enumeration(Vec<String>),
     Pattern(Vec<(String, String)>),
+}
+
+/// Facets of one type (its own and its bases') that XSD 1.0 Part 2 forbids together: a
+/// minimum length above the maximum or two lengths (§4.3.1-4.3.3), fractionDigits above
+/// totalDigits (§4.3.12), and bounds out of order (§4.3.7-4.3.10: minInclusive > maxInclusive,
+/// minExclusive > maxExclusive, minInclusive >= maxExclusive, minExclusive >= maxInclusive).
+fn contradiction(facets: &[FacetB]) -> Option<String> {
+    let mut length: Option<u64> = None;
+    let (mut min_len, mut max_len) = (None::<u64>, None::<u64>);
+    let (mut total, mut fraction) = (None::<u32>, None::<u32>);
+    // The tightest of each bound kind, with its text.
+    let mut bounds: [Option<(value::Decimal<'_>, &str)>; 4] = [None; 4];
+    for facet in facets {
+        match facet {
+            FacetB::Plain(Facet::Length(n)) => {
+                if length.is_some_and(|l| l != *n) {
+                    return Some(format!("two xs:length facets, {} and {n}", length.unwrap_or_default()));
+                }
+                length = Some(*n);
+            }
+            FacetB::Plain(Facet::MinLength(n)) => min_len = Some(min_len.map_or(*n, |m| m.max(*n))),
+            FacetB::Plain(Facet::MaxLength(n)) => max_len = Some(max_len.map_or(*n, |m| m.min(*n))),
+            FacetB::Plain(Facet::TotalDigits(n)) => total = Some(total.map_or(*n, |m| m.min(*n))),
+            FacetB::Plain(Facet::FractionDigits(n)) => fraction = Some(fraction.map_or(*n, |m| m.min(*n))),
+            FacetB::Bound(make, text) => {
+                let (slot, lower) = match make(0) {
+                    Facet::MinInclusive(_) => (0, true),
+                    Facet::MinExclusive(_) => (1, true),
+                    Facet::MaxInclusive(_) => (2, false),
+                    _ => (3, false),
+                };
+                let Some(v) = value::Decimal::parse(text, false) else { continue };
+                if let Some(place) = bounds.get_mut(slot) {
+                    let tighter = place.is_none_or(|(old, _)| if lower { v > old } else { v < old });
+                    if tighter {
+                        *place = Some((v, text.as_str()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let min = min_len.into_iter().chain(length).max();
+    let max = max_len.into_iter().chain(length).min();
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return Some(format!("a minimum length of {min} above the maximum {max}: no value fits"));
+    }
+    if let (Some(total), Some(fraction)) = (total, fraction)
+        && fraction > total
+    {
+        return Some(format!("xs:fractionDigits {fraction} above xs:totalDigits {total}"));
+    }
+    let [min_in, min_ex, max_in, max_ex] = bounds;
+    let pairs = [
+        (min_in, max_in, "xs:minInclusive", "xs:maxInclusive", false),
+        (min_ex, max_ex, "xs:minExclusive", "xs:maxExclusive", false),
+        (min_in, max_ex, "xs:minInclusive", "xs:maxExclusive", true),
+        (min_ex, max_in, "xs:minExclusive", "xs:maxInclusive", true),
+    ];
+    for (low, high, low_name, high_name, strict) in pairs {
+        if let (Some((low, low_text)), Some((high, high_text))) = (low, high)
+            && (low > high || (strict && low == high))
+        {
+            return Some(format!("{low_name} {low_text} is not below {high_name} {high_text}"));
+        }
+    }
+    None
 }
 
 #[derive(Clone)]
@@ -643,6 +724,9 @@ impl<'d, 't> Builder<'d, 't> {
                 other => return Err(self.unsupported(d, f, &format!("facet xs:{other}"))),
             };
             st.facets.push(facet);
+        }
+        if let Some(why) = contradiction(&st.facets) {
+            return Err(self.invalid(d, r, why));
         }
         if !enums.is_empty() {
             st.facets.push(FacetB::Enumeration(enums));

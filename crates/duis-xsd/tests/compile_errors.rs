@@ -76,6 +76,11 @@ fn bad_patterns_and_references() {
     assert_eq!(e.kind, CompileErrorKind::Unresolved("x.xsd".into()));
     let e = compile("<xs:element name='E'").unwrap_err();
     assert!(matches!(e.kind, CompileErrorKind::Xml(_)), "{e}");
+    // A document cut short is reported where it ends, not at its start.
+    let cut = "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n  <xs:element name=\"E\"/>\n  <xs:elem";
+    let e = duis_xsd::compile("cut.xsd", &|_: &str| Some(cut.to_owned())).unwrap_err();
+    assert!(matches!(e.kind, CompileErrorKind::Xml(_)), "{e}");
+    assert_eq!((e.location.line, e.location.column), (3, 11), "{e}");
 }
 
 #[test]
@@ -223,4 +228,38 @@ fn imports_resolve_against_the_importing_document() {
     });
     assert!(schema.is_ok(), "{:?}", schema.err().map(|e| e.to_string()));
     assert_eq!(*asked.borrow(), ["dir/main.xsd", "dir/sub/b.xsd", "dir/sub/c.xsd"]);
+}
+
+#[test]
+fn facets_no_value_can_satisfy_are_refused() {
+    let restriction = |base: &str, facets: &str| {
+        format!(r#"<xs:simpleType name="S"><xs:restriction base="{base}">{facets}</xs:restriction></xs:simpleType>"#)
+    };
+    for (base, facets) in [
+        ("xs:string", r#"<xs:minLength value="5"/><xs:maxLength value="2"/>"#),
+        ("xs:string", r#"<xs:length value="3"/><xs:maxLength value="2"/>"#),
+        ("xs:decimal", r#"<xs:totalDigits value="2"/><xs:fractionDigits value="3"/>"#),
+        ("xs:integer", r#"<xs:minInclusive value="5"/><xs:maxInclusive value="2"/>"#),
+        ("xs:integer", r#"<xs:minExclusive value="5"/><xs:maxExclusive value="-2"/>"#),
+        ("xs:decimal", r#"<xs:minInclusive value="2.0"/><xs:maxExclusive value="2"/>"#),
+        ("xs:integer", r#"<xs:minExclusive value="7"/><xs:maxInclusive value="7"/>"#),
+    ] {
+        let e = compile(&restriction(base, facets)).unwrap_err();
+        assert!(matches!(e.kind, CompileErrorKind::Invalid(_)), "{facets}: {e}");
+    }
+    // Across a derivation: the derived type's minimum above its base's maximum.
+    let e = compile(&format!(
+        "{}{}",
+        restriction("xs:string", r#"<xs:maxLength value="2"/>"#),
+        r#"<xs:simpleType name="D"><xs:restriction base="t:S"><xs:minLength value="5"/></xs:restriction></xs:simpleType>"#
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("a minimum length of 5 above the maximum 2"), "{e}");
+    // Legal, if narrow: one value, or (exclusive bounds equal) none, which XSD allows.
+    for facets in [
+        r#"<xs:minInclusive value="2"/><xs:maxInclusive value="2"/>"#,
+        r#"<xs:minExclusive value="2"/><xs:maxExclusive value="2"/>"#,
+    ] {
+        assert!(compile(&restriction("xs:integer", facets)).is_ok(), "{facets}");
+    }
 }

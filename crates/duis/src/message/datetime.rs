@@ -65,6 +65,12 @@ impl DateTime {
             return Err(ParseDateTimeError);
         }
         if leap {
+            // RFC 3339 §5.7: a leap second ends a UTC day, 23:59:60Z (or that instant with an
+            // offset); second 60 of any other minute is no time.
+            let offset = i64::from(value.offset_minutes.unwrap_or(0)) * 60;
+            if value.local_seconds.saturating_sub(offset).rem_euclid(86_400) != 86_399 {
+                return Err(ParseDateTimeError);
+            }
             value.nanos = 999_999_999;
             value.beyond_nanos = true;
         }
@@ -348,6 +354,12 @@ mod tests {
         let after = DateTime::parse_rfc3339("2017-01-01T00:00:00Z").unwrap();
         assert_eq!(leap.partial_cmp_xsd(before), Some(Ordering::Greater));
         assert_eq!(leap.partial_cmp_xsd(after), Some(Ordering::Less));
+        // The same instant with an offset; second 60 of any other minute is refused.
+        assert!(DateTime::parse_rfc3339("2017-01-01T00:59:60+01:00").is_ok());
+        assert!(DateTime::parse_rfc3339("2016-12-31T18:29:60-05:30").is_ok());
+        for not_leap in ["2026-01-01T00:00:60Z", "2026-01-01T00:59:60Z", "2016-12-31T23:59:60+01:00"] {
+            assert!(DateTime::parse_rfc3339(not_leap).is_err(), "{not_leap}");
+        }
     }
 
     #[test]
