@@ -301,7 +301,15 @@ pub(crate) fn verify(apdu: &Apdu<'_>, keys: &dyn RoleKeys, srv: Option<&Srv>) ->
     } else if let Some((key, _, _, role)) = found(&other) {
         SignerCheck::WrongRole { label: key.label, role }
     } else {
-        SignerCheck::BadSignature(candidates.into_iter().map(|k| k.label.into_owned()).collect())
+        // None verified. XML-signing certificates (OU 87, 89) and OUs that name no role were
+        // tried only in case they did; they are no Digital Signing keys of the originator.
+        // Without any of those, the signature may well be good: its key is not listed.
+        let tried: Vec<String> = candidates
+            .into_iter()
+            .filter(|k| k.role_ou.is_some_and(|role| !matches!(role, 0x87 | 0x89)))
+            .map(|k| k.label.into_owned())
+            .collect();
+        if tried.is_empty() { SignerCheck::NoKey } else { SignerCheck::BadSignature(tried) }
     }
 }
 

@@ -596,10 +596,8 @@ fn signature_outcomes_each_have_their_code() {
     assert_eq!(verified, None);
     assert_eq!(
         findings[0].detail,
-        Detail::GbcsSigner {
-            originator: SUPPLIER,
-            tried: vec!["supplier-ds".to_owned(), "supplier-xml-sign".to_owned()]
-        }
+        // The XML-signing key was tried too, but it is no key a command is signed with.
+        Detail::GbcsSigner { originator: SUPPLIER, tried: vec!["supplier-ds".to_owned()] }
     );
 
     // Signed with the XML-signing key (OU 87): it verifies, with the wrong key.
@@ -658,6 +656,11 @@ fn signature_outcomes_each_have_their_code() {
     // Signed by a key the store does not hold for this EUI.
     let stranger = TestKey::generate();
     assert_eq!(check(&stranger.sign_pre_command(&pre), &world.keys).0, [Code::GbcsBadSignature]);
+
+    // Only the originator's XML-signing certificate is listed: it was tried and did not
+    // verify, but the signature's Digital Signing key is simply not there.
+    let xml_only = Keys::default().with(SUPPLIER, 0x87, world.xml.public(), "supplier-xml-sign");
+    assert_eq!(check(&fields.signed(&world.role), &xml_only).0, [Code::GbcsUnknownSigner]);
 
     // No key at all for the originator.
     let (codes_found, _, findings) = check(&fields.signed(&world.role), &Keys::default());
@@ -1275,4 +1278,32 @@ fn data_after_the_padding_is_named_as_such() {
         decode("AA*A"),
         ["GBCSPayload text offset 2: found '*'; expected A-Z, a-z, 0-9, '+', '/' or white space"]
     );
+}
+
+#[test]
+fn a_signature_no_key_can_verify_is_bad_without_a_trust_store() {
+    let world = World::new();
+    let fields = Fields::disable_supply();
+    let signed = fields.signed(&world.role);
+    let end = signed.len();
+    let order: [u8; 32] = [
+        0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6,
+        0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+    ];
+    for (name, at, value) in
+        [("r = 0", end - 64, [0u8; 32]), ("r = n", end - 64, order), ("s = 0", end - 32, [0; 32]), ("s > n", end - 32, [0xFF; 32])]
+    {
+        let mut bad = signed.clone();
+        bad[at..at + 32].copy_from_slice(&value);
+        let (findings, _) = run(&facts_for(&fields, &bad), None, None);
+        assert_eq!(codes(&findings), [Code::GbcsBadSignature], "{name}");
+        assert!(findings[0].detail.to_string().contains("not below the P-256 group order"), "{name}");
+    }
+    // n - 1 is in range: without keys nothing more is said.
+    let mut top = signed.clone();
+    let mut below = order;
+    below[31] -= 1;
+    top[end - 32..].copy_from_slice(&below);
+    assert_eq!(codes(&run(&facts_for(&fields, &top), None, None).0), []);
+    assert_eq!(codes(&run(&facts_for(&fields, &signed), None, None).0), []);
 }

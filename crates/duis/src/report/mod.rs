@@ -327,6 +327,12 @@ pub enum Detail {
         /// The SRV's message codes.
         expected: Vec<u16>,
     },
+    /// A GBCS signature whose r or s is 0 or not below the P-256 group order: no key can
+    /// verify it (SEC 1 §4.1.4 step 1).
+    GbcsSignatureRange {
+        /// `r` or `s`.
+        part: &'static str,
+    },
     /// A GBCS signature no trusted key verifies.
     GbcsSigner {
         /// The APDU originator, whose keys were looked up.
@@ -658,6 +664,10 @@ impl fmt::Display for Detail {
                     "no trusted Digital Signing certificate for originator {originator} to check the GBCS signature"
                 )
             }
+            Detail::GbcsSignatureRange { part } => write!(
+                f,
+                "the GBCS signature's {part} is 0 or not below the P-256 group order: no key can verify it"
+            ),
             Detail::GbcsSigner { originator, tried } => {
                 write!(
                     f,

@@ -212,9 +212,27 @@ pub(crate) fn check_signature(
 /// `gbcs.unsigned` when the payload is a Pre-Command without its signature. Runs without a
 /// trust store too: a missing signature needs no key to be seen.
 pub(crate) fn check_signed(apdu: &Apdu<'_>, span: Span, findings: &mut Findings) {
-    if !matches!(apdu.signature, Signature::Signed(_)) {
+    let Signature::Signed(signature) = apdu.signature else {
         push_unsigned(apdu, span, findings);
+        return;
+    };
+    // ECDSA's r and s lie in [1, n-1] (SEC 1 §4.1.4 step 1): outside it, no key verifies the
+    // signature, so it is bad without a trust store to say whose it should be.
+    let (r, s) = signature.split_at(signature.len() / 2);
+    if let Some(part) = [("r", r), ("s", s)].into_iter().find_map(|(name, x)| (!in_scalar_range(x)).then_some(name)) {
+        findings.push(Code::GbcsBadSignature, span, Detail::GbcsSignatureRange { part });
     }
+}
+
+/// The P-256 group order n, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA,
+    0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+];
+
+/// A 32-byte big-endian scalar in [1, n-1].
+fn in_scalar_range(x: &[u8]) -> bool {
+    x.len() == P256_ORDER.len() && x.iter().any(|&b| b != 0) && x < P256_ORDER.as_slice()
 }
 
 fn push_unsigned(apdu: &Apdu<'_>, span: Span, findings: &mut Findings) {
