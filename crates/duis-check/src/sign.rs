@@ -37,7 +37,11 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     let key =
         duis::SigningKey::from_pkcs8_for(&key_bytes, &cert).with_context(|| format!("--key {}", args.key.display()))?;
     if cert.public_key() != Some(key.public_key()) {
-        bail!("--key {} does not belong to --cert {}: their public keys differ", args.key.display(), args.cert.display());
+        bail!(
+            "--key {} does not belong to --cert {}: their public keys differ",
+            args.key.display(),
+            args.cert.display()
+        );
     }
     if let Some(misfit) = cert.misfit() {
         // The receiver refuses the certificate before it looks at the role.
@@ -81,7 +85,10 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         if let Err(error) = sign_one(file, &key, &cert, &judge, args.out.as_deref(), to_dir) {
             // Output that can no longer be written ends the run (main says nothing more).
-            if error.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if error
+                .chain()
+                .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+            {
                 return Err(error);
             }
             crate::note(format_args!("duis-check: {}", crate::output::printable(&format!("{error:#}"))));

@@ -917,7 +917,13 @@ fn sign_goes_on_past_a_file_it_cannot_sign_and_says_so() {
     let (key, cert) = (testdata("pki/user-xml-sign.key"), testdata("pki/user-xml-sign.pem"));
     let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());
     let (a, c) = (dir.join("a.xml"), dir.join("c.xml"));
-    args.extend(["--out", out_dir.to_str().unwrap(), a.to_str().unwrap(), doctype.to_str().unwrap(), c.to_str().unwrap()]);
+    args.extend([
+        "--out",
+        out_dir.to_str().unwrap(),
+        a.to_str().unwrap(),
+        doctype.to_str().unwrap(),
+        c.to_str().unwrap(),
+    ]);
     let out = run(&args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -994,8 +1000,11 @@ fn pkcs8_without_public_key(pem: &str) -> Vec<u8> {
 fn sign_takes_a_key_without_its_public_key_from_the_certificate() {
     let dir = scratch("sign-no-public-key");
     let key = dir.join("nopub.der");
-    std::fs::write(&key, pkcs8_without_public_key(&std::fs::read_to_string(testdata("pki/user-xml-sign.key")).unwrap()))
-        .unwrap();
+    std::fs::write(
+        &key,
+        pkcs8_without_public_key(&std::fs::read_to_string(testdata("pki/user-xml-sign.key")).unwrap()),
+    )
+    .unwrap();
     let unsigned = testdata("signed/7.4_unsigned_sig.missing.xml");
     let cert = testdata("pki/user-xml-sign.pem");
     let mut args = sign_args(key.to_str().unwrap(), cert.to_str().unwrap());

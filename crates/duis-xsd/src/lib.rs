@@ -95,6 +95,12 @@ pub use model::Schema;
 pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Namespace, Sink, Validator, quoted};
 pub use value::FacetKind;
 
+/// True when `v` is a URI reference as libxml2 reads `xs:anyURI` (RFC 3986, after XLink §5.4
+/// escaping): the check behind `xs:anyURI`, for callers that judge other URIs the same way.
+pub fn is_uri_reference(v: &str) -> bool {
+    uri::is_any_uri(v)
+}
+
 impl Schema {
     /// A reusable streaming validator for this schema.
     pub fn validator(&self) -> Validator<'_> {

@@ -153,7 +153,9 @@ fn attributes() {
     );
     // No declaration the subset compiles is nillable: xsi:nil is refused whatever its value.
     for nil in ["true", "false", "1", "x"] {
-        let xml = format!(r#"<t:R xmlns:t="urn:t" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" n="1" xsi:nil="{nil}"/>"#);
+        let xml = format!(
+            r#"<t:R xmlns:t="urn:t" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" n="1" xsi:nil="{nil}"/>"#
+        );
         let found = validate(&s, &xml).unwrap();
         assert_eq!(found.iter().map(Finding::code).collect::<Vec<_>>(), ["schema.not-nillable"], "xsi:nil=\"{nil}\"");
         assert_eq!(found[0].to_string(), "element {urn:t}R is not nillable: xsi:nil is not allowed on it");

@@ -427,14 +427,32 @@ fn signing_refuses_a_relative_namespace_uri() {
     let error = duis::sign(relative.as_bytes(), &key, &cert).unwrap_err();
     assert!(error.to_string().contains("relative"), "{error}");
     // Nor a namespace name that is no URI: libxml2 and xmlsec1 cannot canonicalise it.
-    for name in ["urn:a b", "http://x/%zz", "urn:\u{e9}", "urn:a<b"] {
+    // Nor one whose structure libxml2 cannot parse: two fragments, a port that is no number
+    // (or empty), a bracket outside an IP literal, two user-information parts.
+    for name in [
+        "urn:a b",
+        "http://x/%zz",
+        "urn:\u{e9}",
+        "urn:a<b",
+        "urn:a#b#c",
+        "http://x:abc/",
+        "http://h:/",
+        "http://[x",
+        "urn:a]",
+        "http://a@b@c",
+    ] {
         let text = replace(&supply_status(), "<sr:Body>", &format!("<sr:Body xmlns:f=\"{name}\">"));
         assert!(duis::sign(text.as_bytes(), &key, &cert).is_err(), "{name}");
     }
     // An absolute URI of any scheme, or an undeclaration, is fine.
-    for declaration in
-        ["xmlns:f=\"urn:f\"", "xmlns:f=\"http://example.com/f%20g?q=1#x\"", "xmlns:f=\"urn:a&amp;b\"", "xmlns=\"\""]
-    {
+    for declaration in [
+        "xmlns:f=\"urn:f\"",
+        "xmlns:f=\"http://example.com/f%20g?q=1#x\"",
+        "xmlns:f=\"urn:a&amp;b\"",
+        "xmlns=\"\"",
+        "xmlns:f=\"http://[::1]:8080/a\"",
+        "xmlns:f=\"http://u@h/\"",
+    ] {
         let text = replace(&supply_status(), "<sr:Body>", &format!("<sr:Body {declaration}>"));
         assert!(duis::sign(text.as_bytes(), &key, &cert).is_ok(), "{declaration}");
     }
@@ -906,4 +924,25 @@ fn a_key_info_out_of_order_is_reported_as_such() {
     assert_eq!(found, vec![Code::SigObject, Code::SchemaUnexpectedElement, Code::SigStructure], "{found:?}");
     let structure = report.findings().iter().find(|f| f.code == Code::SigStructure).unwrap();
     assert!(structure.message().to_string().contains("out of order"), "{}", structure.message());
+}
+
+#[test]
+fn a_document_declared_in_another_encoding_is_neither_signed_nor_called_tampered() {
+    let (cert, key) = crate::pki::load("user-xml-sign");
+    let latin1 = supply_status().replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    match duis::sign(latin1.as_bytes(), &key, &cert) {
+        Err(duis::SignError::Malformed(why)) => assert!(why.contains("xml.encoding"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // Signed as UTF-8, declared otherwise after, then changed: the digest of text read other
+    // than as declared proves nothing either way, so only the encoding is reported.
+    let signed = String::from_utf8(duis::sign(supply_status().as_bytes(), &key, &cert).unwrap()).unwrap();
+    let declared = signed.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    let validator = test_pki_validator();
+    assert_eq!(codes(&validator.validate(declared.as_bytes())), [Code::XmlEncoding]);
+    let changed = declared.replace(":1000</sr:RequestID>", ":1001</sr:RequestID>");
+    assert_eq!(codes(&validator.validate(changed.as_bytes())), [Code::XmlEncoding]);
+    // Declared as UTF-8, the same change is tampering.
+    let changed = signed.replace(":1000</sr:RequestID>", ":1001</sr:RequestID>");
+    assert_eq!(codes(&validator.validate(changed.as_bytes())), [Code::SigDigestMismatch]);
 }

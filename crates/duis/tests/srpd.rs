@@ -328,8 +328,8 @@ fn a_counter_beyond_u64_leaves_the_rules_on_who_sends_to_whom_running() {
 #[test]
 fn a_registry_that_lists_the_dcc_does_not_make_the_dcc_a_user_target() {
     let dcc = "90-B3-D5-1F-30-00-00-02";
-    let message = sample("7.4_read-supply-status-cv1_valid.xml")
-        .replace(":00-DB-12-34-56-78-90-A0:", &format!(":{dcc}:"));
+    let message =
+        sample("7.4_read-supply-status-cv1_valid.xml").replace(":00-DB-12-34-56-78-90-A0:", &format!(":{dcc}:"));
     let mut parties = supplier_as(&[UserRole::ImportSupplier]);
     parties.insert(dcc.parse().unwrap(), RoleSet::of(&[UserRole::OtherUser]));
     let report = Validator::builder().parties(parties).build().validate(message.as_bytes());

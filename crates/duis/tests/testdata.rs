@@ -648,6 +648,17 @@ fn sign_all(files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
             } else {
                 (&user, &user_key)
             };
+            // The XML declaration is no signed content: a message declaring another encoding
+            // (which `sign` refuses) is signed as UTF-8 and its declaration changed after, as a
+            // faulty serialiser would.
+            let (latin1, utf8) = (b"encoding=\"ISO-8859-1\"".as_slice(), b"encoding=\"UTF-8\"".as_slice());
+            if let Some(at) = bytes.windows(latin1.len()).position(|w| w == latin1) {
+                let as_utf8 = [&bytes[..at], utf8, &bytes[at + latin1.len()..]].concat();
+                if let Ok(signed) = duis::sign(&as_utf8, key, cert) {
+                    let at = signed.windows(utf8.len()).position(|w| w == utf8).unwrap();
+                    return (name, [&signed[..at], latin1, &signed[at + utf8.len()..]].concat());
+                }
+            }
             let signed = duis::sign(&bytes, key, cert).unwrap_or(bytes);
             (name, signed)
         })

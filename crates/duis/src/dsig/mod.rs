@@ -998,7 +998,7 @@ impl SigPass {
 /// True for an absolute URI (RFC 3986 §4.3): a scheme (§3.1: a letter, then letters, digits,
 /// `+`, `-` or `.`), a colon, and only characters a URI may hold (unreserved, reserved, and
 /// `%` with two hex digits). Canonical XML fails on any other non-empty namespace URI
-/// (Canonical XML 1.0 §2.2), as Apache Santuario and libxml2 do for relative ones; libxml2,
+/// (Canonical XML 1.0 §2.1), as Apache Santuario and libxml2 do for relative ones; libxml2,
 /// and so xmlsec1, also fails on a name that is no URI (`urn:a b`, `urn:é`, `http://x/%zz`).
 fn is_absolute_uri(uri: &str) -> bool {
     // The namespaces of every DUIS message, checked without a scan.
@@ -1020,7 +1020,9 @@ fn is_absolute_uri(uri: &str) -> bool {
         b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' => true,
         _ => false,
     });
-    scheme_ok && characters_ok
+    // Then the structure (one `#`, brackets only around an IP literal, a numeric port...), as
+    // libxml2 parses it: xmlsec1 cannot canonicalise a namespace name it cannot parse.
+    scheme_ok && characters_ok && duis_xsd::is_uri_reference(uri)
 }
 
 /// The SHA-256 digest and exclusive canonical `SignedInfo` of a document, by the same pass the

@@ -205,8 +205,11 @@ fn layout(message: &[u8]) -> Result<Layout, SignError> {
             _ => {}
         }
     }
+    // A fault the reader reads past (an XML declaration naming another encoding) still makes
+    // the message one the verifier refuses: it is not signed either.
+    let faulty = findings.list().iter().any(|f| f.severity == crate::Severity::Error);
     match root_end {
-        Some(root_end) if reader.is_complete() => Ok(Layout { root_end, old_signature }),
+        Some(root_end) if reader.is_complete() && !faulty => Ok(Layout { root_end, old_signature }),
         _ => Err(malformed(&findings)),
     }
 }

@@ -1290,9 +1290,12 @@ fn a_signature_no_key_can_verify_is_bad_without_a_trust_store() {
         0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6,
         0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
     ];
-    for (name, at, value) in
-        [("r = 0", end - 64, [0u8; 32]), ("r = n", end - 64, order), ("s = 0", end - 32, [0; 32]), ("s > n", end - 32, [0xFF; 32])]
-    {
+    for (name, at, value) in [
+        ("r = 0", end - 64, [0u8; 32]),
+        ("r = n", end - 64, order),
+        ("s = 0", end - 32, [0; 32]),
+        ("s > n", end - 32, [0xFF; 32]),
+    ] {
         let mut bad = signed.clone();
         bad[at..at + 32].copy_from_slice(&value);
         let (findings, _) = run(&facts_for(&fields, &bad), None, None);

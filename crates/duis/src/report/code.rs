@@ -381,7 +381,7 @@ codes! {
     SigCommentInValue = "sig.comment-in-value", Error, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments); XMLDSig §3.1.1";
     /// A namespace declaration with a relative URI (`xmlns:f="relative"`) in a signed document.
     /// Canonical XML cannot process it, so no conforming verifier can check the signature.
-    SigRelativeNamespace = "sig.relative-namespace", Error, Certain, "Canonical XML 1.0 §2.2 (relative namespace URIs make canonicalization fail)";
+    SigRelativeNamespace = "sig.relative-namespace", Error, Certain, "Canonical XML 1.0 §2.1 (relative namespace URIs make canonicalization fail)";
     /// A comment between elements in the signed content of a document. The digest does not cover
     /// it (canonical XML without comments drops it); it changes no value, so it is a warning.
     SigComment = "sig.comment", Warning, Inferred, "DUIS-FACTS §8.2 step 1 (C14N without comments)";

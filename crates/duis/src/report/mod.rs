@@ -664,10 +664,9 @@ impl fmt::Display for Detail {
                     "no trusted Digital Signing certificate for originator {originator} to check the GBCS signature"
                 )
             }
-            Detail::GbcsSignatureRange { part } => write!(
-                f,
-                "the GBCS signature's {part} is 0 or not below the P-256 group order: no key can verify it"
-            ),
+            Detail::GbcsSignatureRange { part } => {
+                write!(f, "the GBCS signature's {part} is 0 or not below the P-256 group order: no key can verify it")
+            }
             Detail::GbcsSigner { originator, tried } => {
                 write!(
                     f,

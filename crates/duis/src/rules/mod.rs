@@ -19,7 +19,9 @@ use crate::report::{Code, Detail, Finding, Findings};
 /// - `request.counter-overflow` for the RequestID pattern failure it explains;
 /// - `request.execution-date-time-not-allowed` for the schema's unexpected `ExecutionDateTime`;
 /// - `request.execution-date-time-required` for the schema's missing `ExecutionDateTime`;
-/// - `gbcs.base64` for the `xs:base64Binary` failure of the same `GBCSPayload`.
+/// - `gbcs.base64` for the `xs:base64Binary` failure of the same `GBCSPayload`;
+/// - `xml.encoding` for `sig.digest-mismatch`: a document declared in another encoding was
+///   read as UTF-8, so its digest says nothing about whether it was changed.
 pub(crate) fn supersede(findings: &mut Findings) {
     let specific: Vec<(Code, crate::report::Span)> = findings
         .list()
@@ -31,6 +33,7 @@ pub(crate) fn supersede(findings: &mut Findings) {
                     | Code::RequestExecutionDateTimeNotAllowed
                     | Code::RequestExecutionDateTimeRequired
                     | Code::GbcsBase64
+                    | Code::XmlEncoding
             )
         })
         .map(|f| (f.code, f.span))
@@ -49,6 +52,7 @@ pub(crate) fn supersede(findings: &mut Findings) {
                     && generic.span.start < span.end
             }
             Code::RequestExecutionDateTimeRequired => expects_execution_date_time(generic),
+            Code::XmlEncoding => generic.code == Code::SigDigestMismatch,
             _ => false,
         })
     });
