@@ -81,6 +81,11 @@ fn every_message_we_sign_verifies_under_xmlsec1() {
     files.extend(common::files(&root.join("signed"), |n| n.ends_with("_valid.xml")));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
+        if !text.contains("<ds:Signature") {
+            // The MMC schema gives its responses no signature: the one valid kind unsigned.
+            assert!(text.contains("<ra:GBCSResponse"), "{}: a valid message without a signature", file.display());
+            continue;
+        }
         xmlsec_verifies(&file, &signer_cert(&text));
     }
 }
