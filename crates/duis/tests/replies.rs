@@ -228,3 +228,26 @@ fn a_stand_alone_smets1_signed_response_s_header_pair_must_fit() {
     let report = validator.validate(wan.as_bytes());
     assert_eq!(errors(&report), vec![Code::ResponseContentMismatch], "{:?}", report.findings());
 }
+
+#[test]
+fn an_sr_specific_code_of_another_sr_is_a_warning() {
+    let validator = Validator::new();
+    let with_code = |code: &str| wan_reply("true", "4G", None, None).replace(">I0<", &format!(">{code}<"));
+    for (code, warned) in [("E120201", true), ("W050201", true), ("E120101", false), ("I0", false), ("E65", false)] {
+        let text = with_code(code);
+        let report = validator.validate(text.as_bytes());
+        assert_eq!(has(&report, Code::ResponseCodeOfAnotherSr), usize::from(warned), "{code}: {:?}", report.findings());
+        assert!(errors(&report).is_empty(), "{code}: {:?}", report.findings());
+    }
+    let text = with_code("E120201");
+    let report = validator.validate(text.as_bytes());
+    let finding = report.findings().iter().find(|f| f.code == Code::ResponseCodeOfAnotherSr).unwrap();
+    assert_eq!(
+        finding.message().to_string(),
+        "ResponseCode E120201 is one of ServiceReference 12.2's codes; the reply names 12.1"
+    );
+    let code = report.response().unwrap().response_code.as_ref().unwrap();
+    assert_eq!(code.value.service_reference().as_deref(), Some("12.2"));
+    assert_eq!(duis::ResponseCode("E061501".into()).service_reference().as_deref(), Some("6.15"));
+    assert_eq!(duis::ResponseCode("E080405".into()).service_reference().as_deref(), Some("8.4"));
+}

@@ -104,6 +104,11 @@ fn smets1_reply_with_device_pair(outer: (&str, &str), inner: (&str, &str)) -> St
 pub(crate) fn vectors() -> Vec<(&'static str, String)> {
     vec![
         ("valid/12.1-reply_plain_valid.xml", wan_reply("true", "4G", Some("None"), Some("Mast planned"))),
+        // A 12.2 code (its digits spell the SR) in a 12.1 reply: a warning, never invalid.
+        (
+            "valid/12.1-reply_12.2-code_response.code-of-another-sr_valid.xml",
+            wan_reply("true", "4G", None, None).replace("<sr:ResponseCode>I0<", "<sr:ResponseCode>E120201<"),
+        ),
         (
             "valid/12.1-reply_unknown-in-three-fields_wan-matrix.unknown_valid.xml",
             wan_reply("false", " ", Some(" "), Some(" ")),

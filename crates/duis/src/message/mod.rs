@@ -190,6 +190,18 @@ impl ResponseCode<'_> {
             _ => None,
         }
     }
+
+    /// The ServiceReference an SR-specific code's digits spell (`E120101` is 12.1's, `E061501`
+    /// 6.15's: DUIS-FACTS §11); `None` for the short codes (`I0`, `E65`...).
+    pub fn service_reference(&self) -> Option<String> {
+        let code = self.0.as_bytes();
+        let ([b'E' | b'W'], digits) = code.split_at_checked(1)? else { return None };
+        if digits.len() != 6 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let number = |pair: &[u8]| pair.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        Some(format!("{}.{}", number(&digits[..2]), number(&digits[2..4])))
+    }
 }
 
 /// The facts of a DUIS reply (`sr:Response`: a Service Response, Device Alert or DCC Alert; a

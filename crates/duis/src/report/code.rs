@@ -251,6 +251,9 @@ codes! {
     /// ServiceReference or ServiceReferenceVariant than the `SMETS1ResponseMessage` around it:
     /// both name the request answered.
     ResponseSmets1HeaderMismatch = "response.smets1-header-mismatch", Error, Inferred, "DUIS-FACTS §5 (SMETS1ResponseMessage), §3.2 rule 1";
+    /// A reply's ResponseCode is one of another SR's codes (its digits spell the SR: `E120201`
+    /// is 12.2's) than the ServiceReference the reply names.
+    ResponseCodeOfAnotherSr = "response.code-of-another-sr", Warning, Inferred, "DUIS-FACTS §11 (SR-specific codes, grouped by the SR their digits spell)";
     /// A reply's content does not fit its ServiceReferenceVariant: a `DSPWANMatrix`, the answer
     /// to SR 12.1 Request WAN Matrix, under another SRV, or a 12.1 reply with other content.
     ResponseContentMismatch = "response.content-mismatch", Error, Inferred, "DUIS-FACTS §10 (the 12.1 response is ResponseMessage/DSPWANMatrix)";

@@ -104,6 +104,15 @@ pub enum Detail {
         /// The content the SRV calls for, when there is one to name.
         expected: Option<&'static str>,
     },
+    /// A reply's SR-specific ResponseCode belongs to another SR than the one it names.
+    CodeOfAnotherSr {
+        /// The ResponseCode.
+        code: String,
+        /// The SR its digits spell.
+        code_sr: String,
+        /// The SR the reply names.
+        sr: String,
+    },
     /// A SMETS1 device reply's header names another SR or SRV than the reply around it.
     Smets1Header {
         /// `ServiceReference` or `ServiceReferenceVariant`.
@@ -532,6 +541,9 @@ impl fmt::Display for Detail {
             }
             Detail::Content { element, srv, expected: None } => {
                 write!(f, "{element} answers 12.1 Request WAN Matrix, not ServiceReferenceVariant {srv}")
+            }
+            Detail::CodeOfAnotherSr { code, code_sr, sr } => {
+                write!(f, "ResponseCode {code} is one of ServiceReference {code_sr}'s codes; the reply names {sr}")
             }
             Detail::Smets1Header { field, outer, inner } => write!(
                 f,

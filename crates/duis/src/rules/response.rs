@@ -46,6 +46,21 @@ pub(crate) fn check(response: &ResponseFacts<'_>, smets1: bool, findings: &mut F
         return;
     }
 
+    // An SR-specific code answers its own SR [inferred from how §11 groups them]: a warning.
+    let named = response
+        .service_reference
+        .as_ref()
+        .map(|sr| sr.value.clone().into_owned())
+        .or_else(|| response.service_reference_variant.as_ref().map(|srv| srv.value.service_reference.to_owned()))
+        .or_else(|| response.smets1_service_reference.as_ref().map(|sr| sr.value.clone().into_owned()));
+    if let (Some(code), Some(sr)) = (&response.response_code, named)
+        && let Some(code_sr) = code.value.service_reference()
+        && code_sr != sr
+    {
+        let detail = Detail::CodeOfAnotherSr { code: code.value.0.clone().into_owned(), code_sr, sr };
+        findings.push(Code::ResponseCodeOfAnotherSr, code.span, detail);
+    }
+
     // DUIS-FACTS §10 [C]: the 12.1 response is ResponseMessage/DSPWANMatrix; the matrix echoes
     // a RequestWANMatrix, which no other SRV sends [inferred]. A SMETS1 reply cannot carry it,
     // whether 12.1 is named by an SRV or by the SR alone (12.1 is its only variant).
