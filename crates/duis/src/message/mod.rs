@@ -200,7 +200,7 @@ impl ResponseCode<'_> {
             return None;
         }
         let number = |pair: &[u8]| pair.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-        Some(format!("{}.{}", number(&digits[..2]), number(&digits[2..4])))
+        Some(format!("{}.{}", number(digits.get(..2)?), number(digits.get(2..4)?)))
     }
 }
 
