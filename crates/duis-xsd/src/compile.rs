@@ -70,8 +70,9 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
                 return Err(err_at(loc, &doc, root, CompileErrorKind::Invalid("root element is not xs:schema".into())));
             }
             let tns = root.attribute("targetNamespace").unwrap_or("").to_owned();
-            let qualified = root.attribute("elementFormDefault") == Some("qualified");
-            let attr_qualified = root.attribute("attributeFormDefault") == Some("qualified");
+            let invalid = |why: String| err_at(loc, &doc, root, CompileErrorKind::Invalid(why));
+            let qualified = form(root, "elementFormDefault").map_err(invalid)?.unwrap_or(false);
+            let attr_qualified = form(root, "attributeFormDefault").map_err(invalid)?.unwrap_or(false);
             Ok(Doc { loc: loc.as_str(), tns, qualified, attr_qualified, doc })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -86,6 +87,31 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
     b.compile_all()?;
     b.finish()
 }
+
+/// An attribute of type `xs:boolean` (`true`, `false`, `1`, `0`, white space collapsed):
+/// `Ok(None)` when absent, `Err` with the value when it is none of those.
+fn boolean(node: Node<'_, '_>, name: &str) -> Result<Option<bool>, String> {
+    match node.attribute(name).map(|v| v.trim_matches(XML_SPACE)) {
+        None => Ok(None),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
+        Some(other) => Err(format!("{name}={other:?} is not an xs:boolean")),
+    }
+}
+
+/// A `form`, `elementFormDefault` or `attributeFormDefault` value (white space collapsed):
+/// true for `qualified`.
+fn form(node: Node<'_, '_>, name: &str) -> Result<Option<bool>, String> {
+    match node.attribute(name).map(|v| v.trim_matches(XML_SPACE)) {
+        None => Ok(None),
+        Some("qualified") => Ok(Some(true)),
+        Some("unqualified") => Ok(Some(false)),
+        Some(other) => Err(format!("bad {name} {other:?}")),
+    }
+}
+
+/// XML white space, which the XSD attributes' types collapse.
+const XML_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// `location` as written in an `xs:import` of the document at `base`: an absolute path or a
 /// URI as it is; a relative one joined to `base`'s folder, with `.` and `..` segments
@@ -643,6 +669,9 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn apply_facets(&mut self, d: usize, r: Node<'_, '_>, st: &mut SimpleB) -> Result<(), CompileError> {
+        // Enumeration values are values of the base type (XSD 1.0 Part 2 §4.3.5.4): read with
+        // its white-space rule, whatever xs:whiteSpace this restriction adds, in any order.
+        let base_whitespace = st.whitespace;
         let mut enums = Vec::new();
         let mut pats = Vec::new();
         for f in children(r) {
@@ -681,7 +710,7 @@ impl<'d, 't> Builder<'d, 't> {
             };
             let facet = match kind {
                 "enumeration" => {
-                    enums.push(value::normalize(v, st.whitespace).into_owned());
+                    enums.push(value::normalize(v, base_whitespace).into_owned());
                     continue;
                 }
                 "pattern" => {
@@ -755,11 +784,13 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn element_decl(&mut self, d: usize, node: Node<'_, '_>, name: u32) -> Result<ElementDecl, CompileError> {
-        for (attr, bad) in [("substitutionGroup", None), ("abstract", Some("false")), ("nillable", Some("false"))] {
-            if let Some(v) = node.attribute(attr)
-                && Some(v.trim()) != bad
-            {
-                return Err(self.unsupported(d, node, &format!("xs:element {attr}={v:?}")));
+        if let Some(v) = node.attribute("substitutionGroup") {
+            return Err(self.unsupported(d, node, &format!("xs:element substitutionGroup={v:?}")));
+        }
+        for attr in ["abstract", "nillable"] {
+            match boolean(node, attr).map_err(|why| self.invalid(d, node, why))? {
+                Some(true) => return Err(self.unsupported(d, node, &format!("xs:element {attr}=\"true\""))),
+                Some(false) | None => {}
             }
         }
         let mut inline = None;
@@ -849,7 +880,7 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
-        let is_abstract = node.attribute("abstract").map(str::trim) == Some("true");
+        let is_abstract = boolean(node, "abstract").map_err(|why| self.invalid(d, node, why))?.unwrap_or(false);
         let location = location(self.doc(d).loc, &self.doc(d).doc, node);
         let id = push_id(
             &mut self.complexes,
@@ -858,7 +889,7 @@ impl<'d, 't> Builder<'d, 't> {
         if let Some((_, key)) = named {
             self.complex_memo.insert(key, id);
         }
-        let mut mixed = node.attribute("mixed").map(str::trim) == Some("true");
+        let mut mixed = boolean(node, "mixed").map_err(|why| self.invalid(d, node, why))?.unwrap_or(false);
         let mut done = ComplexDone { derivation: 0, simple: None, particle: None, mixed, attributes: Vec::new() };
         for c in children(node) {
             let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
@@ -894,9 +925,11 @@ impl<'d, 't> Builder<'d, 't> {
                     self.extension_rest(d, ext, &mut done, false)?;
                 }
                 "complexContent" => {
-                    if c.attribute("mixed").map(str::trim) == Some("true") {
-                        mixed = true;
-                        done.mixed = true;
+                    // complexContent's own `mixed`, when given, overrides the type's (XSD 1.0
+                    // Part 1 §3.4.2, {content type} clause 1.1).
+                    if let Some(own) = boolean(c, "mixed").map_err(|why| self.invalid(d, c, why))? {
+                        mixed = own;
+                        done.mixed = own;
                     }
                     let ext = self.derivation(d, c)?;
                     let base = self.content_base(d, ext)?;
@@ -1000,12 +1033,8 @@ impl<'d, 't> Builder<'d, 't> {
         let Some(name) = node.attribute("name") else {
             return Err(self.invalid(d, node, "xs:attribute without a name".into()));
         };
-        let qualified = match node.attribute("form") {
-            Some("qualified") => true,
-            Some("unqualified") => false,
-            Some(v) => return Err(self.invalid(d, node, format!("bad form {v:?}"))),
-            None => self.doc(d).attr_qualified,
-        };
+        let qualified =
+            form(node, "form").map_err(|why| self.invalid(d, node, why))?.unwrap_or(self.doc(d).attr_qualified);
         let ns = if qualified { self.doc(d).tns.clone() } else { String::new() };
         let name = self.intern(&ns, name);
         let inline = children(node).find(|c| is_xs(*c, "simpleType"));
@@ -1067,12 +1096,8 @@ impl<'d, 't> Builder<'d, 't> {
                     let Some(name) = node.attribute("name") else {
                         return Err(self.invalid(d, node, "xs:element without name or ref".into()));
                     };
-                    let qualified = match node.attribute("form") {
-                        Some("qualified") => true,
-                        Some("unqualified") => false,
-                        Some(v) => return Err(self.invalid(d, node, format!("bad form {v:?}"))),
-                        None => self.doc(d).qualified,
-                    };
+                    let qualified =
+                        form(node, "form").map_err(|why| self.invalid(d, node, why))?.unwrap_or(self.doc(d).qualified);
                     let ns = if qualified { self.doc(d).tns.clone() } else { String::new() };
                     let name = self.intern(&ns, name);
                     let decl = self.element_decl(d, node, name)?;
@@ -1459,7 +1484,9 @@ fn glushkov(p: &Particle, b: &mut Build) -> Frag {
             acc
         }
         Particle::Choice(parts) => {
-            let mut acc = Frag { first: vec![], last: vec![], nullable: parts.is_empty() };
+            // A choice of nothing matches nothing, not even empty content (XSD 1.0 Part 1
+            // §3.8.4): only a member that is itself optional makes it optional.
+            let mut acc = Frag { first: vec![], last: vec![], nullable: false };
             for part in parts {
                 let f = glushkov(part, b);
                 acc.first.extend(f.first);

@@ -506,9 +506,10 @@ mod datetime {
     }
 
     fn leap(y: i64) -> bool {
-        // Negative years count with year 0 absent (XSD 1.0): -1 behaves as 1 BCE = 0.
-        let y = if y < 0 { y + 1 } else { y };
-        y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        // XSD 1.0 Appendix E (`maximumDayInMonthFor`) takes the year value as written, negative
+        // ones too: -0004 is a leap year and -0001 is not, as libxml2 and Xerces read them
+        // (and XSD 1.1, whose year 0000 makes -0004 the astronomical year -4).
+        y.rem_euclid(4) == 0 && (y.rem_euclid(100) != 0 || y.rem_euclid(400) == 0)
     }
 
     fn days_in(y: Option<i64>, m: u32) -> u32 {
@@ -736,6 +737,12 @@ mod tests {
         }
         assert!(lexical_ok(Builtin::Date, "2024-02-29Z"));
         assert!(!lexical_ok(Builtin::Date, "2024-02-30"));
+        // Negative years by XSD 1.0 Appendix E, the value as written (libxml2, Xerces).
+        assert!(lexical_ok(Builtin::Date, "-0004-02-29"));
+        assert!(!lexical_ok(Builtin::Date, "-0001-02-29"));
+        assert!(!lexical_ok(Builtin::Date, "-0005-02-29"));
+        assert!(lexical_ok(Builtin::Date, "-0400-02-29"));
+        assert!(!lexical_ok(Builtin::Date, "-0100-02-29"));
         assert!(lexical_ok(Builtin::Time, "13:20:00.5-05:00"));
         assert!(lexical_ok(Builtin::Time, "24:00:00"));
         assert!(!lexical_ok(Builtin::Time, "13:20"));

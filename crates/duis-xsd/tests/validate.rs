@@ -394,3 +394,66 @@ fn a_long_list_of_expected_elements_is_cut_in_the_message_not_in_the_finding() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_empty_choice_matches_nothing() {
+    // XSD 1.0 Part 1 §3.8.4: a choice with no members (or none that may occur) is never satisfied.
+    for content in [
+        r#"<xs:choice/>"#,
+        r#"<xs:choice><xs:element name="a" type="xs:int" minOccurs="0" maxOccurs="0"/></xs:choice>"#,
+    ] {
+        let s = root(content);
+        assert_eq!(codes(&s, ""), ["schema.missing-element"], "{content}");
+    }
+    // Made optional, it is satisfied by nothing.
+    assert!(codes(&root(r#"<xs:choice minOccurs="0"/>"#), "").is_empty());
+    assert!(codes(&root(r#"<xs:sequence/>"#), "").is_empty());
+}
+
+#[test]
+fn boolean_and_form_attributes_are_read_as_their_types() {
+    // abstract="1" is abstract; mixed="1" is mixed; white space around a form is collapsed.
+    let abstract_one = schema(
+        r#"<xs:complexType name="A" abstract="1"><xs:sequence/></xs:complexType><xs:element name="R" type="t:A"/>"#,
+    );
+    assert_eq!(codes(&abstract_one, ""), ["schema.abstract-type"]);
+    let mixed = schema(
+        r#"<xs:element name="R"><xs:complexType mixed="1"><xs:sequence><xs:element name="a" type="xs:int" minOccurs="0"/></xs:sequence></xs:complexType></xs:element>"#,
+    );
+    assert!(codes(&mixed, "text <t:a>1</t:a> more").is_empty());
+    let spaced = duis_xsd::compile("s.xsd", &|_| {
+        Some(
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" elementFormDefault=" qualified ">
+                 <xs:element name="R"><xs:complexType><xs:sequence><xs:element name="a" type="xs:int"/></xs:sequence></xs:complexType></xs:element>
+               </xs:schema>"#
+                .to_owned(),
+        )
+    })
+    .unwrap();
+    assert!(validate(&spaced, r#"<t:R xmlns:t="urn:t"><t:a>1</t:a></t:R>"#).unwrap().is_empty());
+    let bad = duis_xsd::compile("s.xsd", &|_| {
+        Some(r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="Qualified"/>"#.to_owned())
+    });
+    assert!(bad.is_err());
+    // complexContent's own mixed="false" overrides the type's mixed="true".
+    let overridden = schema(
+        r#"<xs:complexType name="B"><xs:sequence><xs:element name="a" type="xs:int" minOccurs="0"/></xs:sequence></xs:complexType>
+           <xs:element name="R"><xs:complexType mixed="true"><xs:complexContent mixed="false"><xs:extension base="t:B"/></xs:complexContent></xs:complexType></xs:element>"#,
+    );
+    assert_eq!(codes(&overridden, "text"), ["schema.unexpected-text"]);
+}
+
+#[test]
+fn enumeration_values_keep_the_base_type_s_white_space_whatever_the_facet_order() {
+    for facets in [
+        r#"<xs:whiteSpace value="collapse"/><xs:enumeration value=" a "/>"#,
+        r#"<xs:enumeration value=" a "/><xs:whiteSpace value="collapse"/>"#,
+    ] {
+        let s = schema(&format!(
+            r#"<xs:simpleType name="E"><xs:restriction base="xs:string">{facets}</xs:restriction></xs:simpleType><xs:element name="R" type="t:E"/>"#
+        ));
+        let xml = r#"<t:R xmlns:t="urn:t">a</t:R>"#;
+        let found: Vec<_> = validate(&s, xml).unwrap().iter().map(Finding::code).collect();
+        assert_eq!(found, ["schema.bad-value"], "{facets}");
+    }
+}
