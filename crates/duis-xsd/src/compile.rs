@@ -788,9 +788,8 @@ impl<'d, 't> Builder<'d, 't> {
             return Err(self.unsupported(d, node, &format!("xs:element substitutionGroup={v:?}")));
         }
         for attr in ["abstract", "nillable"] {
-            match boolean(node, attr).map_err(|why| self.invalid(d, node, why))? {
-                Some(true) => return Err(self.unsupported(d, node, &format!("xs:element {attr}=\"true\""))),
-                Some(false) | None => {}
+            if boolean(node, attr).map_err(|why| self.invalid(d, node, why))? == Some(true) {
+                return Err(self.unsupported(d, node, &format!("xs:element {attr}=\"true\"")));
             }
         }
         let mut inline = None;
