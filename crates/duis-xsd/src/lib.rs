@@ -71,7 +71,13 @@
 //! Not checked at compile time: that a default or fixed value, an enumeration member or a
 //! bound is a value of its type (an instance meets the bad value instead); `fixed` is
 //! compared in the value space of numbers, booleans and binary types, as text otherwise
-//! (dates and times included).
+//! (dates and times included). Nor these constraints on schemas (XSD 1.0 Part 1 §3.14.6,
+//! Part 2 §4.3): that a derived type's facets only narrow its base's (a looser one is applied
+//! beside the base's, so the base's still holds), that a `fixed` facet is not changed, that
+//! derived enumeration members are base members, at most one `xs:ID` attribute per type,
+//! `default` with `use="required"`, and that a type extending a mixed base is itself mixed.
+//! Facets no value can satisfy together (a minimum length above the maximum, bounds out of
+//! order, fractionDigits above totalDigits) are refused.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
