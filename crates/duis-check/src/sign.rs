@@ -85,10 +85,7 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         if let Err(error) = sign_one(file, &key, &cert, &judge, args.out.as_deref(), to_dir) {
             // Output that can no longer be written ends the run (main says nothing more).
-            if error
-                .chain()
-                .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
-            {
+            if crate::is_broken_pipe(&error) {
                 return Err(error);
             }
             crate::note(format_args!("duis-check: {}", crate::output::printable(&format!("{error:#}"))));

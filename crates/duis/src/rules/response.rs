@@ -47,17 +47,20 @@ pub(crate) fn check(response: &ResponseFacts<'_>, smets1: bool, findings: &mut F
     }
 
     // An SR-specific code answers its own SR [inferred from how §11 groups them]: a warning.
+    // Short codes (`I0`, most replies) allocate nothing here.
     let named = response
         .service_reference
         .as_ref()
-        .map(|sr| sr.value.clone().into_owned())
-        .or_else(|| response.service_reference_variant.as_ref().map(|srv| srv.value.service_reference.to_owned()))
-        .or_else(|| response.smets1_service_reference.as_ref().map(|sr| sr.value.clone().into_owned()));
-    if let (Some(code), Some(sr)) = (&response.response_code, named)
+        .map(|sr| sr.value.as_ref())
+        .or_else(|| response.service_reference_variant.as_ref().map(|srv| srv.value.service_reference))
+        .or_else(|| response.smets1_service_reference.as_ref().map(|sr| sr.value.as_ref()));
+    if let Some(code) = &response.response_code
         && let Some(code_sr) = code.value.service_reference()
+        && let Some(sr) = named
         && code_sr != sr
     {
-        let detail = Detail::CodeOfAnotherSr { code: code.value.0.clone().into_owned(), code_sr, sr };
+        let code_text = code.value.0.clone().into_owned();
+        let detail = Detail::CodeOfAnotherSr { code: code_text, code_sr, sr: sr.to_owned() };
         findings.push(Code::ResponseCodeOfAnotherSr, code.span, detail);
     }
 
