@@ -377,10 +377,31 @@ fn explain(name: &str) -> anyhow::Result<ExitCode> {
     writeln!(stdout, "{code} ({}, {basis})", code.severity())?;
     writeln!(stdout, "clause: {}", code.clause())?;
     writeln!(stdout)?;
-    for line in code.explanation().lines() {
-        writeln!(stdout, "{}", line.trim())?;
+    match rules_section(code.as_str()) {
+        Some(section) => writeln!(stdout, "{section}")?,
+        None => {
+            for line in code.explanation().lines() {
+                writeln!(stdout, "{}", line.trim())?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `docs/rules.md`, built in: `--explain` prints a code's whole section, so the two never say
+/// different things.
+const RULES: &str = include_str!("../../../docs/rules.md");
+
+/// The text of a code's section in `docs/rules.md`, after its severity line, up to the next
+/// heading; `None` if the code has no section (a test keeps every code documented).
+fn rules_section(name: &str) -> Option<&'static str> {
+    let heading = format!("### `{name}`\n");
+    let start = RULES.find(&heading)?.saturating_add(heading.len());
+    let rest = RULES.get(start..)?;
+    // The severity, basis and clause line is printed above in the terminal's own words.
+    let body = rest.trim_start().split_once('\n').map_or("", |(_, body)| body);
+    let end = body.find("\n#").unwrap_or(body.len());
+    Some(body.get(..end)?.trim())
 }
 
 pub(crate) fn system_now() -> duis::DateTime {

@@ -230,6 +230,22 @@ fn explain_prints_the_code_and_its_clause() {
 }
 
 #[test]
+fn explain_prints_the_whole_section_of_docs_rules_md() {
+    let rules = std::fs::read_to_string(testdata("").parent().unwrap().join("docs/rules.md")).unwrap();
+    for code in duis::Code::ALL {
+        let heading = format!("### `{code}`\n");
+        let start = rules.find(&heading).unwrap_or_else(|| panic!("{code} has no section")) + heading.len();
+        let section = &rules[start..];
+        let section = &section[..section.find("\n#").unwrap_or(section.len())];
+        // Every paragraph after the severity line, in full.
+        let body = section.trim().split_once("\n\n").map_or("", |(_, body)| body.trim());
+        let text = stdout(&run(&["--explain", code.as_str()]));
+        assert!(text.starts_with(&format!("{code} ({}", code.severity())), "{text}");
+        assert!(!body.is_empty() && text.contains(body), "{code}: {text}");
+    }
+}
+
+#[test]
 fn every_invalid_sample_gives_its_code_through_the_cli() {
     let out = run(&[
         "--format",
@@ -651,7 +667,7 @@ fn configuration_files_are_read_to_a_bound() {
 #[test]
 #[ignore = "needs ../shared/corpus"]
 fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
-    // The DUIS 5.4 schema with one more SRV, 7.99, as a newer DUIS version would add one.
+    // The DUIS 5.4 schema with two more SRVs, 7.99 and 7.4.9, as a newer DUIS version would add.
     let corpus = shared().join("corpus/xsd");
     let dir = std::env::temp_dir().join(format!("duis-check-newer-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -662,7 +678,8 @@ fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
     let main = dir.join("DUIS-Schema-V5.4.xsd");
     let text = std::fs::read_to_string(&main).unwrap();
     let srv = text.match_indices("<xs:enumeration value=\"7.4\"/>").nth(1).map(|(at, _)| at).unwrap();
-    std::fs::write(&main, format!("{}<xs:enumeration value=\"7.99\"/>{}", &text[..srv], &text[srv..])).unwrap();
+    let added = "<xs:enumeration value=\"7.99\"/><xs:enumeration value=\"7.4.9\"/>";
+    std::fs::write(&main, format!("{}{added}{}", &text[..srv], &text[srv..])).unwrap();
     let message = testdata("invalid").join("envelope_unknown-srv_schema.bad-value.xml");
     let args = ["--format", "json", "--now", "2015-01-01T00:00:00Z"];
     let built_in = stdout(&run(&[&args[..], &[message.to_str().unwrap()]].concat()));
@@ -675,6 +692,14 @@ fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
         newer.contains("\"code\":\"request.srv-not-in-catalogue\"") && !newer.contains("\"code\":\"schema."),
         "{newer}"
     );
+    // SR/SRV rule 1 needs no catalogue: 7.99 is not SR 7.4's, 7.4.9 is.
+    assert!(newer.contains("\"code\":\"request.srv-not-in-sr\""), "{newer}");
+    assert!(newer.contains("ServiceReferenceVariant \\\"7.99\\\" is not in the DUIS 5.4 catalogue"), "{newer}");
+    let fitting = dir.join("fitting.xml");
+    let text = std::fs::read_to_string(&message).unwrap();
+    std::fs::write(&fitting, text.replace(">7.99<", ">7.4.9<")).unwrap();
+    let newer = stdout(&run(&[&args[..], &["--schema", main.to_str().unwrap(), fitting.to_str().unwrap()]].concat()));
+    assert!(newer.contains("\"code\":\"request.srv-not-in-catalogue\"") && !newer.contains("srv-not-in-sr"), "{newer}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

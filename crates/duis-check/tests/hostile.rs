@@ -173,10 +173,10 @@ fn hostile_classes_on_stdin() {
     let text = Generated::new("<r>", "x", 100_000_000, "</r>");
     let read = check("100 MB text", &text, "limit.input-size", 1, INPUT_LIMIT as u64 + 1);
     assert!(read < INPUT_LIMIT + 2 * MIB, "{read}");
-    // A 20 MB attribute value: within the input limit, over the text limit (16 MiB); located
-    // at the attribute.
+    // A 20 MB attribute value: within the input limit, over the attribute limit (64 KiB);
+    // located at the attribute.
     let attribute = Generated::new("<r a=\"", "x", 20_000_000, "\"/>");
-    check("20 MB attribute", &attribute, "limit.text-length", 1, 4);
+    check("20 MB attribute", &attribute, "limit.attribute-length", 1, 4);
 
     // Encoding and characters, with the position of the offending byte.
     check_both("invalid UTF-8 in text", &Generated::small(b"<r>\n ab\xFFc</r>"), "xml.not-utf8", 2, 4);

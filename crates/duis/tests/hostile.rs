@@ -259,17 +259,26 @@ fn text_limit_counts_every_piece_of_one_element() {
 }
 
 #[test]
-fn attribute_values_count_against_the_text_limit() {
-    // A 10 MB attribute is under the default text limit (16 MiB): read in full, and judged by
-    // the schema (`r` is no DUIS root), not refused as a limit.
+fn attribute_values_have_a_limit_of_their_own() {
+    // A 10 MB attribute: refused at the attribute (default 64 KiB), however much text the
+    // text limit would allow.
     let ten = repeat("<r a=\"", "x", 10_000_000, "\"/>");
-    let report = duis::validate(&ten);
-    assert_eq!(errors(&report), [Code::SchemaUnknownRoot], "{:?}", report.findings());
-    // Scaled down to 1 MiB, the same value is refused.
-    let limits = Limits::default().max_text_bytes(1024 * 1024);
-    assert_eq!(only(&with(limits).validate(&ten), Code::LimitTextLength, "1 MiB").span.start, 3);
-    // At the default text limit, see `a_hundred_megabyte_text_node` (and a 20 MB attribute
-    // through the binary in `duis-check`'s hostile tests).
+    assert_eq!(only(&duis::validate(&ten), Code::LimitAttributeLength, "default").span.start, 3);
+    // In a DUIS request too: `schemaVersion` of ten million digits is a legal xs:decimal.
+    let message =
+        std::fs::read_to_string(common::repo_root().join("testdata/valid/7.4_read-supply-status-cv1_valid.xml"))
+            .unwrap()
+            .replace("schemaVersion=\"5.4\"", &format!("schemaVersion=\"5.{}\"", "4".repeat(10_000_000)));
+    let report = duis::validate(message.as_bytes());
+    assert_eq!(errors(&report), [Code::LimitAttributeLength], "{:?}", report.findings());
+    // At the limit, read; one byte over, refused.
+    let at = repeat("<r a=\"", "x", 64 * 1024, "\"/>");
+    assert!(!duis::validate(&at).has(Code::LimitAttributeLength));
+    let over = repeat("<r a=\"", "x", 64 * 1024 + 1, "\"/>");
+    only(&duis::validate(&over), Code::LimitAttributeLength, "over");
+    // The limit is the caller's to set.
+    let limits = Limits::default().max_attribute_bytes(16 * 1024 * 1024);
+    assert_eq!(errors(&with(limits).validate(&ten)), [Code::SchemaUnknownRoot]);
 }
 
 #[test]

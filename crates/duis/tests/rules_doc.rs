@@ -26,3 +26,33 @@ fn rules_doc_lists_every_code_exactly() {
         assert_eq!(documented.iter().filter(|c| *c == code).count(), 1, "{code} must be documented once");
     }
 }
+
+#[test]
+fn every_example_file_exists_and_is_named_for_its_section() {
+    let root = common::repo_root();
+    let text = std::fs::read_to_string(root.join("docs/rules.md")).unwrap();
+    let mut section: Option<&str> = None;
+    let mut checked = 0;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("### `").and_then(|r| r.strip_suffix('`')) {
+            section = Some(name);
+        } else if line.starts_with("## ") {
+            section = None;
+        }
+        for path in line.split('`').skip(1).step_by(2).filter(|p| p.starts_with("testdata/")) {
+            assert!(root.join(path).exists(), "docs/rules.md names {path}, which does not exist");
+            // An invalid sample is named for the code it gives: its section's.
+            if line.starts_with("Example:") && path.starts_with("testdata/invalid/") {
+                assert!(section.is_some(), "{path}: an example outside any code's section");
+            }
+            if let (Some(code), Some(stem)) = (section, path.strip_prefix("testdata/invalid/"))
+                && line.starts_with("Example:")
+            {
+                let named = stem.trim_end_matches(".xml").rsplit('_').next().unwrap();
+                assert_eq!(named, code, "{path} is the example of {code}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} paths");
+}

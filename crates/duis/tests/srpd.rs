@@ -323,6 +323,15 @@ fn a_counter_beyond_u64_leaves_the_rules_on_who_sends_to_whom_running() {
     let report = other_user.validate(overflowed.as_bytes());
     assert!(codes(&report).contains(&Code::RequestCounterOverflow), "{:?}", report.findings());
     assert!(codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
+    // Any number of digits beyond u64 is the same overflow, named in place of the pattern's
+    // failure, and its finding does not copy a huge counter whole.
+    let long = format!("{SUPPLIER}:{dcc}:1{}", "0".repeat(100_000));
+    let message = sample("7.4_read-supply-status-cv1_valid.xml")
+        .replace("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000", &long);
+    let report = Validator::new().validate(message.as_bytes());
+    assert_eq!(codes(&report), [Code::RequestCounterOverflow, Code::RequestTargetIsDcc], "{:?}", report.findings());
+    let detail = report.findings()[0].detail.to_string();
+    assert!(detail.contains("(100001 digits)") && detail.len() < 100, "{detail}");
 }
 
 #[test]
@@ -334,4 +343,16 @@ fn a_registry_that_lists_the_dcc_does_not_make_the_dcc_a_user_target() {
     parties.insert(dcc.parse().unwrap(), RoleSet::of(&[UserRole::OtherUser]));
     let report = Validator::builder().parties(parties).build().validate(message.as_bytes());
     assert_eq!(errors(&report), [Code::RequestTargetIsDcc], "{:?}", report.findings());
+}
+
+#[test]
+fn a_body_of_another_srv_is_underlined_by_its_whole_name() {
+    // The caret covers `<` and the qualified name, whatever the prefix's length.
+    let message = sample("7.4_read-supply-status-cv1_valid.xml").replace(
+        "<sr:ReadSupplyStatus/>",
+        "<verylongprefix:ArmSupply xmlns:verylongprefix=\"http://www.dccinterface.co.uk/ServiceUserGateway\"/>",
+    );
+    let report = Validator::new().validate(message.as_bytes());
+    let finding = report.findings().iter().find(|f| f.code == Code::RequestBodyMismatch).expect("body-mismatch");
+    assert_eq!(&message[finding.span.start..finding.span.end], "<verylongprefix:ArmSupply");
 }

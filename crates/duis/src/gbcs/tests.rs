@@ -162,7 +162,7 @@ fn make_facts(srv: Option<&str>, id: RequestId, cv: u8, payload: &[u8]) -> Reque
         }),
         service_reference_variant: srv
             .map(|s| Located { value: crate::catalogue::srv(s).unwrap(), span: Span::new(300, 310) }),
-        body: Some(Body { element: "SignedPreCommand", span: Span::new(380, 700) }),
+        body: Some(Body { element: "SignedPreCommand", qname: "sr:SignedPreCommand", span: Span::new(380, 700) }),
         gbcs_payload: Some(Located { value: Cow::Owned(text), span: PAYLOAD_SPAN }),
         ..RequestFacts::default()
     }

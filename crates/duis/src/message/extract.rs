@@ -341,7 +341,7 @@ impl<'a> Extractor<'a> {
                 (Node::WanEntry, Ns::Sr, local) => {
                     WanField::from_name(local).map_or(Node::Skip, |f| Node::Field(Field::Wan(f)))
                 }
-                (Node::Body, ns, local) => self.body_child(ns, local, start.span),
+                (Node::Body, ns, local) => self.body_child(ns, local, start.qname, start.span),
                 (Node::BodyElement, Ns::Sr, "ExecutionDateTime") if self.root == Some(Root::Request) => {
                     Node::Field(Field::ExecutionDateTime)
                 }
@@ -422,7 +422,7 @@ impl<'a> Extractor<'a> {
         Node::Root
     }
 
-    fn body_child(&mut self, ns: Ns, local: &'a str, span: Span) -> Node {
+    fn body_child(&mut self, ns: Ns, local: &'a str, qname: &'a str, span: Span) -> Node {
         self.body_children = self.body_children.saturating_add(1);
         if self.body_children > 1 || ns != Ns::Sr {
             return Node::Skip;
@@ -438,7 +438,7 @@ impl<'a> Extractor<'a> {
         };
         self.kind = Some(kind);
         if self.root == Some(Root::Request) {
-            self.facts.body = Some(Body { element: local, span });
+            self.facts.body = Some(Body { element: local, qname, span });
         }
         Node::BodyElement
     }
@@ -534,7 +534,7 @@ impl<'a> Extractor<'a> {
             match RequestId::parse(trim_xml(&value)) {
                 Ok(id) => self.facts.request_id = Some(Located { value: id, span }),
                 Err(RequestIdError::Overflow { originator, target }) => {
-                    let digits = trim_xml(&value).rsplit(':').next().unwrap_or_default().to_owned();
+                    let digits = counter_digits(trim_xml(&value).rsplit(':').next().unwrap_or_default());
                     findings.push(Code::RequestCounterOverflow, span, Detail::Counter { digits });
                     self.facts.ends_of_overflowed_id = Some(Located { value: (originator, target), span });
                 }
@@ -551,8 +551,8 @@ impl<'a> Extractor<'a> {
             self.facts.service_reference = Some(Located { value, span });
         }
         if let Some((Located { value, span }, _)) = srv {
-            self.facts.service_reference_variant_span = Some(span);
-            self.facts.service_reference_variant = catalogue::srv(&value).map(|value| Located { value, span });
+            self.facts.service_reference_variant = catalogue::srv(&value).map(|srv| Located { value: srv, span });
+            self.facts.service_reference_variant_as_written = Some(Located { value, span });
         }
         if let Some((Located { value, span }, element_start)) = edt {
             // The span covers the whole element, so a rule about its presence can stand in for
@@ -593,6 +593,15 @@ impl<'a> Extractor<'a> {
             smets1_service_reference: sr_of(smets1_sr),
             smets1_service_reference_variant: srv_of(smets1_srv),
         }
+    }
+}
+
+/// The digits of an overflowing counter for its finding: as written, or for more than 40 of
+/// them (a hostile input can send millions) the first 20, an ellipsis and the count.
+fn counter_digits(digits: &str) -> String {
+    match digits.get(..20) {
+        Some(head) if digits.len() > 40 => format!("{head}… ({} digits)", digits.len()),
+        _ => digits.to_owned(),
     }
 }
 

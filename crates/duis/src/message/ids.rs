@@ -86,7 +86,7 @@ pub struct RequestId {
 /// Why a RequestID did not parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RequestIdError {
-    /// Not `EUI64:EUI64:digits`, or a counter with a leading zero or more than 20 digits.
+    /// Not `EUI64:EUI64:digits`, or a counter with a leading zero.
     Syntax,
     /// Well formed, but the counter is above u64::MAX: the originator and target, which the
     /// rules that do not need the counter still judge.
@@ -104,12 +104,12 @@ impl RequestId {
         let target = Eui64::parse(target).ok_or(RequestIdError::Syntax)?;
         let digits = counter.as_bytes();
         let well_formed = !digits.is_empty()
-            && digits.len() <= 20
             && digits.iter().all(u8::is_ascii_digit)
             && (digits.len() == 1 || digits.first() != Some(&b'0'));
         if !well_formed {
             return Err(RequestIdError::Syntax);
         }
+        // Any number of digits with no leading zero: beyond 20 digits it is beyond u64 too.
         let counter = counter.parse::<u64>().map_err(|_| RequestIdError::Overflow { originator, target })?;
         Ok(RequestId { originator, target, counter })
     }
@@ -247,13 +247,15 @@ mod tests {
                 target: Eui64::parse("00-DB-12-34-56-78-90-A4").unwrap()
             })
         );
+        // More digits than u64 can hold is the same overflow, not a syntax error.
+        let long = format!("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:1{}", "0".repeat(10_000));
+        assert!(matches!(RequestId::parse(&long), Err(RequestIdError::Overflow { .. })));
         assert_eq!(RequestId::parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:0").map(|i| i.counter), Ok(0));
         for bad in [
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:01",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:-1",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4",
-            "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:123456789012345678901",
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:1 2",
         ] {
             assert_eq!(RequestId::parse(bad), Err(RequestIdError::Syntax), "{bad:?}");

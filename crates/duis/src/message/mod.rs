@@ -81,9 +81,12 @@ pub struct Located<T> {
 
 /// The body element of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Body<'a> {
     /// Its local name, e.g. `DisableSupply` or `SignedPreCommand`.
     pub element: &'a str,
+    /// Its name as written, prefix included (`sr:DisableSupply`).
+    pub qname: &'a str,
     /// From its start tag to the end of its end tag.
     pub span: Span,
 }
@@ -104,8 +107,9 @@ pub struct RequestFacts<'a> {
     pub service_reference: Option<Located<Cow<'a, str>>>,
     /// `ServiceReferenceVariant`, from the catalogue.
     pub service_reference_variant: Option<Located<&'static Srv>>,
-    /// Where `ServiceReferenceVariant` is written, whether or not the catalogue knows it.
-    pub service_reference_variant_span: Option<Span>,
+    /// `ServiceReferenceVariant` as written, whether or not the catalogue knows it (a schema
+    /// given at run time can allow one it does not).
+    pub service_reference_variant_as_written: Option<Located<Cow<'a, str>>>,
     /// The body element.
     pub body: Option<Body<'a>>,
     /// The body's `ExecutionDateTime`, parsed (absent when its value is no date-time, which

@@ -153,8 +153,11 @@ codes! {
     LimitAttributes = "limit.attributes", Error, Certain, "DESIGN §7 (hostile input)";
     /// More namespace declarations are in scope at once than `Limits::max_namespaces`.
     LimitNamespaces = "limit.namespaces", Error, Certain, "DESIGN §7 (hostile input)";
-    /// The text of one element, or one attribute value, is longer than `Limits::max_text_bytes`.
+    /// The text of one element is longer than `Limits::max_text_bytes`.
     LimitTextLength = "limit.text-length", Error, Certain, "DESIGN §7 (hostile input)";
+    /// One attribute value is longer than `Limits::max_attribute_bytes` (as written, before
+    /// references are resolved).
+    LimitAttributeLength = "limit.attribute-length", Error, Certain, "DESIGN §7 (hostile input)";
     /// More findings than `Limits::max_findings`; the rest were dropped. The message is judged
     /// on the findings kept.
     LimitFindings = "limit.findings", Warning, Certain, "DESIGN §7 (hostile input)";
@@ -237,8 +240,8 @@ codes! {
     /// device requests.
     RequestScheduleDeviceIsDcc = "request.schedule-device-is-dcc", Error, Inferred, "DUIS-FACTS §3.2 rule 5, applied to the request a 5.1 Create Schedule schedules";
     /// The ServiceReferenceVariant is not in this validator's catalogue (DUIS 5.4's), which a
-    /// schema given at run time (`--schema`, a newer DUIS version) can allow: its CommandVariant,
-    /// dating and eligibility rules were not applied.
+    /// schema given at run time (`--schema`, a newer DUIS version) can allow: its body element,
+    /// CommandVariant, dating and eligibility rules were not applied.
     RequestSrvNotInCatalogue = "request.srv-not-in-catalogue", Warning, Certain, "DUIS-FACTS §3 (the SRV catalogue is DUIS 5.4's)";
     /// The RequestID counter is larger than 18446744073709551615 (u64), which the schema pattern
     /// and the GBCS originator counter (8 bytes) both forbid.
@@ -427,14 +430,14 @@ codes! {
     PkiNotYetValid = "pki.not-yet-valid", Error, Certain, "RFC 5280 §4.1.2.5; DUIS-FACTS §9.3 item 3";
     /// The signer's certificate has no keyUsage, a keyUsage other than digitalSignature alone
     /// (keyAgreement certificates cannot sign), or a keyUsage not marked critical.
-    PkiKeyUsage = "pki.key-usage", Error, Certain, "DUIS-FACTS §9.1 (keyUsage), §9.3 item 3";
+    PkiKeyUsage = "pki.key-usage", Error, Inferred, "DUIS-FACTS §9.1 (keyUsage), §9.3 item 3";
     /// The signer's certificate is listed but does not fit the Organisation Certificate
     /// profile (not an EC P-256 key, a CA certificate, no role OU or one that is not text, no
     /// EUI-64 in x500UniqueIdentifier, no certificatePolicies or one not critical, a serial
     /// that is not positive, an extension twice or unreadable, a critical extension the
     /// profile does not process), or a different certificate in the store has the same issuer
     /// and serial. The store reported it when it was loaded.
-    PkiBadProfile = "pki.bad-profile", Error, Certain, "DUIS-FACTS §9.1 (profile)";
+    PkiBadProfile = "pki.bad-profile", Error, Inferred, "DUIS-FACTS §9.1 (profile)";
     /// The signer's certificate does not chain to a CA certificate in the trust store.
     /// Checked only in strict chain mode (`TrustStore::require_chain`).
     PkiNoChain = "pki.no-chain", Error, Inferred, "DESIGN §6 (optional strict mode)";

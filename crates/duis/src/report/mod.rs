@@ -4,6 +4,7 @@ mod code;
 
 use core::fmt;
 use core::ops::Range;
+use std::borrow::Cow;
 
 pub use code::{Basis, Code, Severity};
 
@@ -92,8 +93,14 @@ pub enum Detail {
     SrvNotInSr {
         /// ServiceReference as written.
         sr: String,
-        /// ServiceReferenceVariant.
-        srv: &'static str,
+        /// ServiceReferenceVariant, as written.
+        srv: Cow<'static, str>,
+    },
+    /// A ServiceReferenceVariant a schema given at run time allows and the catalogue does not
+    /// know.
+    UnknownSrv {
+        /// ServiceReferenceVariant, as written.
+        srv: String,
     },
     /// A reply's content element that does not answer its SRV.
     Content {
@@ -252,7 +259,8 @@ pub enum Detail {
     },
     /// A RequestID counter beyond u64.
     Counter {
-        /// The counter digits as written.
+        /// The counter digits as written (beyond 40 digits: the first 20, an ellipsis and the
+        /// number of digits).
         digits: String,
     },
     /// A `GBCSPayload` that is not base64.
@@ -534,8 +542,13 @@ impl fmt::Display for Detail {
             Detail::Attribute { name } => write!(f, "attribute {name:?} appears twice"),
             Detail::Schema(finding) => write!(f, "{finding}"),
             Detail::SrvNotInSr { sr, srv } => {
-                write!(f, "ServiceReferenceVariant {srv} does not belong to ServiceReference {sr:?}")
+                write!(f, "ServiceReferenceVariant {srv:?} does not belong to ServiceReference {sr:?}")
             }
+            Detail::UnknownSrv { srv } => write!(
+                f,
+                "ServiceReferenceVariant {srv:?} is not in the DUIS 5.4 catalogue: its body element, CommandVariant, \
+                 dating and eligibility rules were not applied"
+            ),
             Detail::Content { element, srv, expected: Some(expected) } => {
                 write!(f, "a {srv} reply carries {element}; its content is {expected}")
             }
@@ -844,6 +857,7 @@ fn needs_summary(code: Code) -> bool {
             | Code::LimitElements
             | Code::LimitAttributes
             | Code::LimitTextLength
+            | Code::LimitAttributeLength
             | Code::LimitFindings
             | Code::XmlUnclosed
             | Code::RequestExecutionDateTimeNotAllowed

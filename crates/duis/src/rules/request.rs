@@ -18,7 +18,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
         findings.push(
             Code::RequestSrvNotInSr,
             srv.span,
-            Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
+            Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id.into() },
         );
     }
 
@@ -36,7 +36,7 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
             if let Some(srv) = srv.filter(|srv| srv.value.body_element != body.element) {
                 findings.push(
                     Code::RequestBodyMismatch,
-                    Span::new(body.span.start, body.span.start.saturating_add(body.element.len()).saturating_add(1)),
+                    Span::new(body.span.start, body.span.start.saturating_add(body.qname.len()).saturating_add(1)),
                     Detail::BodyMismatch {
                         srv: srv.value.id,
                         expected: srv.value.body_element,
@@ -159,14 +159,32 @@ fn check_schedule(schedule: &Schedule<'_>, dcc: Eui64, findings: &mut Findings) 
 /// With a schema given at run time, an SRV it allows may be one the catalogue does not know:
 /// said, so that the rules that did not run are not taken as passed. An SRV the schema refused
 /// (the built-in schema's enumeration refuses every unknown one) has its finding already.
+///
+/// Rule 1 needs no catalogue (DUIS-FACTS §3.2: the SRV is its SR, or starts with the SR and a
+/// dot), so it is applied to the SRV as written.
 pub(crate) fn srv_not_in_catalogue(facts: &RequestFacts<'_>, findings: &mut Findings) {
-    if let (None, Some(span)) = (&facts.service_reference_variant, facts.service_reference_variant_span) {
-        let refused = findings
-            .list()
-            .iter()
-            .any(|f| f.code.family() == "schema" && f.span.start <= span.end && span.start <= f.span.end);
-        if !refused {
-            findings.push(Code::RequestSrvNotInCatalogue, span, Detail::None);
-        }
+    let (None, Some(written)) = (&facts.service_reference_variant, &facts.service_reference_variant_as_written) else {
+        return;
+    };
+    let span = written.span;
+    let refused = findings
+        .list()
+        .iter()
+        .any(|f| f.code.family() == "schema" && f.span.start <= span.end && span.start <= f.span.end);
+    if refused {
+        return;
     }
+    findings.push(Code::RequestSrvNotInCatalogue, span, Detail::UnknownSrv { srv: written.value.clone().into_owned() });
+    if let Some(sr) = &facts.service_reference
+        && !srv_is_of_sr(&written.value, &sr.value)
+    {
+        let detail =
+            Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: written.value.clone().into_owned().into() };
+        findings.push(Code::RequestSrvNotInSr, span, detail);
+    }
+}
+
+/// DUIS-FACTS §3.2 rule 1 on the text alone: `srv` is `sr`, or `sr` and a dot begin it.
+fn srv_is_of_sr(srv: &str, sr: &str) -> bool {
+    srv.strip_prefix(sr).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }

@@ -99,7 +99,7 @@ fn fits(sr: &Option<Located<Cow<'_, str>>>, srv: &Option<Located<&'static Srv>>,
     findings.push(
         Code::ResponseSrvNotInSr,
         srv.span,
-        Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id },
+        Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: srv.value.id.into() },
     );
     false
 }

@@ -27,10 +27,14 @@ pub struct Limits {
     /// messages declare two or three; the bound keeps every prefix lookup short, so work stays
     /// linear in the input even when each of thousands of nested elements declares namespaces.
     pub max_namespaces: usize,
-    /// Longest text content of one element, or one attribute value, in bytes
-    /// (`limit.text-length`). Default 16 MiB: room for the 13,653,336-character
-    /// `FirmwareImage` with line breaks.
+    /// Longest text content of one element, in bytes (`limit.text-length`). Default 16 MiB:
+    /// room for the 13,653,336-character `FirmwareImage` with line breaks.
     pub max_text_bytes: usize,
+    /// Longest attribute value, in bytes as written (`limit.attribute-length`). Default 64 KiB:
+    /// DUIS attributes (`schemaVersion`, the signature's algorithm URIs and `URI=""`,
+    /// namespace declarations) are under 100 bytes, and no DUIS value lives in an attribute;
+    /// a megabyte attribute is an attack, refused before it is normalised or checked.
+    pub max_attribute_bytes: usize,
     /// Most findings kept per message (`limit.findings`). Default 1,000: enough to diagnose any
     /// real message; a flood from a garbage input is counted, not stored.
     pub max_findings: usize,
@@ -45,6 +49,7 @@ impl Default for Limits {
             max_attributes: 64,
             max_namespaces: 128,
             max_text_bytes: 16 * 1024 * 1024,
+            max_attribute_bytes: 64 * 1024,
             max_findings: 1_000,
         }
     }
@@ -84,6 +89,12 @@ impl Limits {
     /// Sets [`Limits::max_text_bytes`].
     pub fn max_text_bytes(mut self, bytes: usize) -> Limits {
         self.max_text_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_attribute_bytes`].
+    pub fn max_attribute_bytes(mut self, bytes: usize) -> Limits {
+        self.max_attribute_bytes = bytes;
         self
     }
 

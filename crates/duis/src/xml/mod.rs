@@ -549,9 +549,9 @@ impl<'a> Reader<'a> {
             };
             // From the name to the closing quote.
             let attribute_span = Span::new(at(key.start), at(placed.end.saturating_add(1)));
-            if attribute.value.len() > self.limits.max_text_bytes {
-                let max = u64::try_from(self.limits.max_text_bytes).unwrap_or(u64::MAX);
-                findings.push(Code::LimitTextLength, attribute_span, Detail::Limit { max });
+            if attribute.value.len() > self.limits.max_attribute_bytes {
+                let max = u64::try_from(self.limits.max_attribute_bytes).unwrap_or(u64::MAX);
+                findings.push(Code::LimitAttributeLength, attribute_span, Detail::Limit { max });
                 return false;
             }
             // XML 1.0 §3.1: white space separates attributes (`a="1"b="2"` is not a tag).

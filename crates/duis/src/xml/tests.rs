@@ -127,14 +127,23 @@ fn invalid_utf8_points_at_the_byte() {
 
 #[test]
 fn limits_each_have_their_code() {
-    let small = Limits::default().max_depth(3).max_elements(4).max_attributes(2).max_text_bytes(8).max_input_bytes(200);
+    let small = Limits::default()
+        .max_depth(3)
+        .max_elements(4)
+        .max_attributes(2)
+        .max_text_bytes(8)
+        .max_attribute_bytes(6)
+        .max_input_bytes(200);
     let case = |input: &str| read_with(input.as_bytes(), small).0;
     assert_eq!(case("<a><b><c><d/></c></b></a>"), vec![Code::LimitDepth]);
     assert_eq!(case("<a><b/><b/><b/><b/></a>"), vec![Code::LimitElements]);
     assert_eq!(case("<a x='1' y='2' z='3'/>"), vec![Code::LimitAttributes]);
     assert_eq!(case("<a>123456789</a>"), vec![Code::LimitTextLength]);
     assert_eq!(case("<a>1234&amp;&amp;&amp;&amp;&amp;</a>"), vec![Code::LimitTextLength]);
-    assert_eq!(case("<a x='123456789'/>"), vec![Code::LimitTextLength]);
+    // An attribute value is counted as written, references unresolved (`&amp;` is five bytes).
+    assert_eq!(case("<a x='1234567'/>"), vec![Code::LimitAttributeLength]);
+    assert_eq!(case("<a x='&amp;12'/>"), vec![Code::LimitAttributeLength]);
+    assert!(case("<a x='&#38;'>12345678</a>").is_empty());
     assert_eq!(case(&format!("<a>{}</a>", " ".repeat(300))), vec![Code::LimitInputSize]);
     // At the limits, accepted.
     assert!(case("<a><b><c/></b></a>").is_empty());
