@@ -191,9 +191,10 @@ fn run() -> anyhow::Result<ExitCode> {
 }
 
 /// How many finished results may wait for an earlier input still being checked. Their
-/// rendered reports are the memory the run holds beyond the inputs being read: a report with
-/// a thousand findings renders to about 400 KB, so at most about 100 MB in the worst case, and
-/// a few hundred KB for ordinary messages.
+/// rendered reports are the memory the run holds beyond the inputs being read: a few hundred
+/// KB for ordinary messages; a report with a thousand findings renders to about 1 MB (each
+/// schema finding lists what was expected), and one crafted with kilobyte names in every
+/// finding to a few MB, so 256 of those hold from about 300 MB to about 1 GB.
 const LOOK_AHEAD: usize = 256;
 
 /// Counts over the run, for the summary and the exit status.

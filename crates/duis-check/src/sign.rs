@@ -150,8 +150,9 @@ fn sign_one(
 
 /// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
 /// over it. Signing in place on a full disk (or killed half-way) leaves the original message.
-/// A symbolic link is followed (its target is rewritten, the link stays), an existing file
-/// keeps its permissions, and a path that is not a regular file (a device, a FIFO, a socket)
+/// A symbolic link is followed (its target is rewritten or, if it does not exist yet, made;
+/// the link stays), an existing file keeps its permissions (a file with other hard links is
+/// replaced under this name only: the other names keep the unsigned message), and a path that is not a regular file (a device, a FIFO, a socket)
 /// is written into as it is, never replaced by a file. The temporary file is created
 /// exclusively under a random short name (`tempfile`): never through a link planted at a
 /// name that could be guessed, and never too long for the file system when the target's own
@@ -170,7 +171,7 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     let target = match existing {
         Some(_) => std::fs::canonicalize(path).with_context(context)?,
-        None => path.to_path_buf(),
+        None => dangling_target(path),
     };
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
@@ -191,6 +192,22 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     // On any failure the temporary file is removed when dropped.
     temporary.persist(&target).map_err(|e| e.error).with_context(context)?;
     Ok(())
+}
+
+/// Where a path that names no file yet will be created: a symbolic link that points at a file
+/// still to be made is followed (as `File::create` would), so that the link stays; anything
+/// else is the path itself. At most 40 links are followed, as Linux does.
+fn dangling_target(path: &Path) -> std::path::PathBuf {
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
+        let Some(next) = is_link.then(|| std::fs::read_link(&target).ok()).flatten() else { break };
+        target = match target.parent() {
+            Some(dir) if next.is_relative() => dir.join(next),
+            _ => next,
+        };
+    }
+    target
 }
 
 /// PEM text holds an encapsulation boundary; anything else starting with a SEQUENCE is taken

@@ -788,6 +788,12 @@ fn sign_out_follows_links_keeps_permissions_and_never_replaces_a_device() {
     assert!(std::fs::read_to_string(dir.join("target.xml")).unwrap().contains("<ds:SignatureValue>"));
     // The file keeps its permissions.
     assert_eq!(std::fs::metadata(dir.join("target.xml")).unwrap().permissions().mode() & 0o777, 0o600);
+    // A link to a file not made yet: the file is made, the link stays (as with `>` in a shell).
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink("sub/new.xml", dir.join("dangling.xml")).unwrap();
+    sign(&dir.join("dangling.xml"));
+    assert!(std::fs::symlink_metadata(dir.join("dangling.xml")).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.join("sub/new.xml")).unwrap().contains("<ds:SignatureValue>"));
     // A device is written into, not replaced by a file.
     sign(std::path::Path::new("/dev/null"));
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());

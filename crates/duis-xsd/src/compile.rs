@@ -26,7 +26,12 @@ const MAX_UNROLL: u32 = 64;
 /// refused with a clear error instead of taking minutes and gigabytes.
 const MAX_DOCUMENTS: usize = 64;
 const MAX_DERIVATION: usize = 256;
-const MAX_PATTERNS: usize = 1_000;
+/// DUIS 5.4 with the MMC and xmldsig schemas has 9, none over
+/// [`crate::pattern::SMALL_SIZE_LIMIT`] compiled: 200 of those take at most 50 MB.
+const MAX_PATTERNS: usize = 200;
+/// Patterns between [`crate::pattern::SMALL_SIZE_LIMIT`] and [`crate::pattern::SIZE_LIMIT`]
+/// compiled: each costs tens of milliseconds to check and megabytes once used.
+const MAX_LARGE_PATTERNS: usize = 8;
 
 /// Compile a schema set.
 ///
@@ -190,7 +195,7 @@ fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
     // roxmltree reads it and never fetches the external DTD it names. Schema documents are
     // trusted input chosen by the operator, unlike messages, which refuse any DTD.
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
-    Document::parse_with_options(text, opts).map_err(|e| {
+    let doc = Document::parse_with_options(text, opts).map_err(|e| {
         // roxmltree has no position for a document cut short: it ends where the text does.
         let pos = match e {
             roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => text_end(text),
@@ -200,7 +205,40 @@ fn parse<'t>(loc: &str, text: &'t str) -> Result<Document<'t>, CompileError> {
             kind: CompileErrorKind::Xml(e.to_string()),
             location: Location { schema: loc.to_owned(), line: pos.row, column: pos.col },
         }
-    })
+    })?;
+    // The compiler walks nested types, groups and particles recursively: a bound on nesting,
+    // checked here without recursion, keeps that walk's stack small whatever the input.
+    // Nodes come in document order, each after its parent: one depth per node, by id.
+    let mut depths: Vec<usize> = Vec::new();
+    for node in doc.descendants() {
+        let index = |n: Node<'_, '_>| usize::try_from(n.id().get()).unwrap_or(usize::MAX);
+        // The document node is depth 0, the root element 1.
+        let depth = node.parent().map_or(0, |p| depths.get(index(p)).copied().unwrap_or(0).saturating_add(1));
+        if node.is_element() && depth > MAX_NESTING {
+            let what = format!("schema elements nested more than {MAX_NESTING} deep");
+            return Err(err_at(loc, &doc, node, CompileErrorKind::Unsupported(what)));
+        }
+        let at = index(node);
+        if depths.len() <= at {
+            depths.resize(at.saturating_add(1), 0);
+        }
+        if let Some(slot) = depths.get_mut(at) {
+            *slot = depth;
+        }
+    }
+    Ok(doc)
+}
+
+/// Deepest element nesting in a schema document: the DUIS 5.4, MMC and xmldsig schemas nest
+/// at most 13 deep.
+const MAX_NESTING: usize = 128;
+
+/// A pattern quoted in an error: its first 200 characters, and how many there were in all.
+fn cut(pattern: &str) -> String {
+    match pattern.char_indices().nth(200) {
+        Some((at, _)) => format!("{}… ({} characters)", pattern.get(..at).unwrap_or_default(), pattern.chars().count()),
+        None => pattern.to_owned(),
+    }
 }
 
 /// The line and column just past the last character of `text` (lines end at LF).
@@ -397,6 +435,8 @@ struct Builder<'d, 't> {
     complex_depth: usize,
     /// Pattern facets compiled so far.
     patterns: usize,
+    /// Of those, patterns over [`crate::pattern::SMALL_SIZE_LIMIT`] compiled.
+    large_patterns: usize,
     builtin_memo: HashMap<Builtin, u32>,
     complexes: Vec<ComplexB>,
     complex_memo: HashMap<Key, u32>,
@@ -422,6 +462,7 @@ impl<'d, 't> Builder<'d, 't> {
             simple_depth: 0,
             complex_depth: 0,
             patterns: 0,
+            large_patterns: 0,
             builtin_memo: HashMap::new(),
             complexes: Vec::new(),
             complex_memo: HashMap::new(),
@@ -718,13 +759,23 @@ impl<'d, 't> Builder<'d, 't> {
                     if self.patterns > MAX_PATTERNS {
                         return Err(self.unsupported(d, f, &format!("more than {MAX_PATTERNS} pattern facets")));
                     }
-                    let rx = crate::pattern::translate(v).map_err(|e| {
+                    let (rx, large) = crate::pattern::translate(v).map_err(|e| {
                         self.err(
                             d,
                             f,
-                            CompileErrorKind::Pattern { pattern: v.to_owned(), message: e.message, offset: e.offset },
+                            CompileErrorKind::Pattern { pattern: cut(v), message: e.message, offset: e.offset },
                         )
                     })?;
+                    if large {
+                        self.large_patterns += 1;
+                        if self.large_patterns > MAX_LARGE_PATTERNS {
+                            let what = format!(
+                                "more than {MAX_LARGE_PATTERNS} patterns compiling to over {} KiB",
+                                crate::pattern::SMALL_SIZE_LIMIT / 1024
+                            );
+                            return Err(self.unsupported(d, f, &what));
+                        }
+                    }
                     pats.push((v.to_owned(), rx));
                     continue;
                 }

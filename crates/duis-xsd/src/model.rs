@@ -301,11 +301,8 @@ impl Pattern {
     pub(crate) fn compiled(&self) -> Option<&regex::Regex> {
         self.compiled
             .get_or_init(|| {
-                regex::RegexBuilder::new(&self.regex)
-                    // DeviceIDList patterns run over values of up to 1.2 MB; the default
-                    // size limit is ample for the DUIS patterns, so keep it.
-                    .build()
-                    .ok()
+                // The limit the compiler checked the pattern against.
+                crate::pattern::build(&self.regex).ok()
             })
             .as_ref()
     }

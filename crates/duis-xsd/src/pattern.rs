@@ -20,9 +20,16 @@ pub(crate) struct PatternError {
 }
 
 /// Translate an XSD pattern into an anchored Rust regex.
-pub(crate) fn translate(xsd: &str) -> Result<String, PatternError> {
+/// A translated pattern, and whether it compiles only within [`SIZE_LIMIT`], not within
+/// [`SMALL_SIZE_LIMIT`].
+pub(crate) fn translate(xsd: &str) -> Result<(String, bool), PatternError> {
+    // Checked before anything is built: a pattern of megabytes would take as much again to
+    // compile before the size limit refused it.
+    if xsd.len() > MAX_LENGTH {
+        return Err(PatternError { message: format!("longer than {MAX_LENGTH} bytes"), offset: 0 });
+    }
     let chars: Vec<char> = xsd.chars().collect();
-    let mut p = Parser { chars: &chars, pos: 0, out: String::with_capacity(xsd.len() + 16) };
+    let mut p = Parser { chars: &chars, pos: 0, groups: 0, out: String::with_capacity(xsd.len() + 16) };
     p.out.push_str("^(?:");
     p.reg_exp()?;
     if p.pos < chars.len() {
@@ -30,14 +37,47 @@ pub(crate) fn translate(xsd: &str) -> Result<String, PatternError> {
     }
     p.out.push_str(")$");
     // Reject anything `regex` refuses now, so that lazy compilation cannot fail later.
-    regex::Regex::new(&p.out)
-        .map_err(|e| PatternError { message: format!("translated pattern does not compile: {e}"), offset: 0 })?;
-    Ok(p.out)
+    let small = regex::RegexBuilder::new(&p.out).size_limit(SMALL_SIZE_LIMIT).build();
+    let large = match small {
+        Ok(_) => false,
+        Err(regex::Error::CompiledTooBig(_)) => {
+            build(&p.out).map_err(|e| PatternError {
+                message: format!("translated pattern does not compile: {e}"),
+                offset: 0,
+            })?;
+            true
+        }
+        Err(e) => return Err(PatternError { message: format!("translated pattern does not compile: {e}"), offset: 0 }),
+    };
+    Ok((p.out, large))
+}
+
+/// The most a compiled pattern may take: room for Unicode classes repeated a few dozen times
+/// (`\w{1,64}`: XSD's `\w` is every character but punctuation, separators and others), while a
+/// hostile schema's pattern cannot take tens of megabytes or seconds (`regex`'s default is
+/// 10 MB).
+pub(crate) const SIZE_LIMIT: usize = 4 * 1024 * 1024;
+
+/// What an ordinary pattern fits in: the largest DUIS 5.4 pattern (RequestID's) takes under
+/// 64 KiB. A schema may hold only a few patterns larger than this.
+pub(crate) const SMALL_SIZE_LIMIT: usize = 256 * 1024;
+
+/// Longest pattern, in bytes: the longest DUIS 5.4 pattern (RequestID's) has about 750.
+const MAX_LENGTH: usize = 4096;
+
+/// Deepest nesting of groups in a pattern (the `regex` crate's own default bound).
+const MAX_GROUPS: usize = 250;
+
+/// Compiles a translated pattern within [`SIZE_LIMIT`], as checked and as used.
+pub(crate) fn build(regex: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(regex).size_limit(SIZE_LIMIT).build()
 }
 
 struct Parser<'a> {
     chars: &'a [char],
     pos: usize,
+    /// Groups open at `pos`.
+    groups: usize,
     out: String,
 }
 
@@ -166,12 +206,18 @@ impl Parser<'_> {
         };
         match c {
             '(' => {
+                // The parser recurses once per group: bounded before it goes deeper.
+                self.groups += 1;
+                if self.groups > MAX_GROUPS {
+                    return Err(self.err(&format!("groups nested more than {MAX_GROUPS} deep")));
+                }
                 self.out.push_str("(?:");
                 self.reg_exp()?;
                 if self.next() != Some(')') {
                     return Err(self.err("missing ')'"));
                 }
                 self.out.push(')');
+                self.groups -= 1;
             }
             '[' => self.class_expr()?,
             '.' => self.out.push_str("[^\\n\\r]"),
@@ -372,7 +418,7 @@ mod tests {
     use super::translate;
 
     fn matches(xsd: &str, s: &str) -> bool {
-        let t = translate(xsd).unwrap_or_else(|e| panic!("{xsd}: {e:?}"));
+        let t = translate(xsd).unwrap_or_else(|e| panic!("{xsd}: {e:?}")).0;
         regex::Regex::new(&t).unwrap().is_match(s)
     }
 
@@ -383,7 +429,7 @@ mod tests {
         assert!(!matches("[0-9]{4}", "a1234"));
         assert!(matches("plain|encrypted", "plain"));
         assert!(!matches("plain|encrypted", "plainencrypted"));
-        assert_eq!(translate("ab").unwrap(), "^(?:ab)$");
+        assert_eq!(translate("ab").unwrap(), ("^(?:ab)$".to_owned(), false));
     }
 
     #[test]

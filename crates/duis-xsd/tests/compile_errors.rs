@@ -174,10 +174,30 @@ fn schemas_beyond_the_compile_bounds_are_refused() {
         ),
         "type derivations",
     );
-    // 1,001 pattern facets.
+    // 201 pattern facets.
     let patterns: String =
-        (0..1_001).map(|i| format!(r#"<xs:simpleType name="P{i}"><xs:restriction base="xs:string"><xs:pattern value="a{i}"/></xs:restriction></xs:simpleType>"#)).collect();
+        (0..201).map(|i| format!(r#"<xs:simpleType name="P{i}"><xs:restriction base="xs:string"><xs:pattern value="a{i}"/></xs:restriction></xs:simpleType>"#)).collect();
     unsupported(&patterns, "pattern facets");
+    // Nine patterns that compile large (XSD's Unicode `\w`, repeated); eight are taken.
+    let large = |n: usize| -> String {
+        (0..n).map(|i| format!(r#"<xs:simpleType name="L{i}"><xs:restriction base="xs:string"><xs:pattern value="\w{{20}}{i}"/></xs:restriction></xs:simpleType>"#)).collect()
+    };
+    compile(&large(8)).expect("eight large patterns");
+    unsupported(&large(9), "patterns compiling to over 256 KiB");
+    // Nesting, which the compiler walks recursively, is bounded before the walk: no stack
+    // overflow, whatever the depth.
+    let nested = format!(
+        r#"<xs:element name="E"><xs:complexType>{}<xs:element name="x" type="xs:int"/>{}</xs:complexType></xs:element>"#,
+        "<xs:sequence>".repeat(20_000),
+        "</xs:sequence>".repeat(20_000)
+    );
+    unsupported(&nested, "nested more than 128 deep");
+    let fine = format!(
+        r#"<xs:element name="E"><xs:complexType>{}<xs:element name="x" type="xs:int"/>{}</xs:complexType></xs:element>"#,
+        "<xs:sequence>".repeat(100),
+        "</xs:sequence>".repeat(100)
+    );
+    compile(&fine).expect("100 nested sequences");
     // A schema importing itself under ever new names.
     let e = duis_xsd::compile("s0.xsd", &|loc| {
         let n: usize = loc.trim_start_matches('s').trim_end_matches(".xsd").parse().ok()?;
@@ -262,4 +282,28 @@ fn facets_no_value_can_satisfy_are_refused() {
     ] {
         assert!(compile(&restriction("xs:integer", facets)).is_ok(), "{facets}");
     }
+}
+
+/// Patterns are bounded in length, in group nesting (the translator recurses per group) and
+/// in compiled size, so a hostile `--schema` costs milliseconds, not gigabytes.
+#[test]
+fn pattern_costs_are_bounded() {
+    let pattern = |p: &str| {
+        compile(&format!(
+            r#"<xs:simpleType name="P"><xs:restriction base="xs:string"><xs:pattern value="{p}"/></xs:restriction></xs:simpleType>"#
+        ))
+    };
+    let message = |p: &str| match pattern(p).expect_err(p).kind {
+        CompileErrorKind::Pattern { pattern, message, .. } => (pattern, message),
+        other => panic!("{other:?}"),
+    };
+    let long = "a".repeat(1_000_000);
+    let (quoted, why) = message(&long);
+    assert!(why.contains("longer than 4096 bytes"), "{why}");
+    assert!(quoted.len() < 300 && quoted.ends_with("(1000000 characters)"), "{quoted}");
+    let deep = format!("{}a{}", "(".repeat(300), ")".repeat(300));
+    assert!(message(&deep).1.contains("groups nested more than 250 deep"));
+    assert!(pattern(&format!("{}a{}", "(".repeat(200), ")".repeat(200))).is_ok());
+    assert!(message(r"\w{190}").1.contains("size limit"));
+    assert!(pattern(r"\w{1,64}").is_ok());
 }

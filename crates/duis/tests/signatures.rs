@@ -421,6 +421,19 @@ fn signing_never_changes_the_request_id_and_keeps_the_rest() {
 }
 
 #[test]
+fn signing_refuses_to_make_a_message_over_the_input_limit() {
+    // Under the limit as given, over it once signed: said so, not blamed on the cryptography.
+    let (cert, key) = crate::pki::load("user-xml-sign");
+    let message = supply_status();
+    let limit = duis::Limits::default().max_input_bytes;
+    let pad = limit - message.len() - "<!---->".len() - 100;
+    let near = replace(&message, "</sr:Request>", &format!("<!--{}--></sr:Request>", "c".repeat(pad)));
+    assert!(near.len() < limit);
+    let error = duis::sign(near.as_bytes(), &key, &cert).unwrap_err();
+    assert!(error.to_string().contains("would be larger than 33554432 bytes"), "{error}");
+}
+
+#[test]
 fn signing_refuses_a_relative_namespace_uri() {
     let (cert, key) = crate::pki::load("user-xml-sign");
     let relative = replace(&supply_status(), "<sr:Body>", "<sr:Body xmlns:f=\"f\">");

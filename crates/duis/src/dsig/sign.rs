@@ -292,7 +292,15 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
     let engine = &base64::engine::general_purpose::STANDARD;
     // The digest does not cover the signature, so a placeholder signature gives the final
     // digest; the second pass gives SignedInfo exactly as the verifier will canonicalise it.
-    let draft = digest_and_signed_info(&assemble("", "")).ok_or(SignError::Crypto)?;
+    let unsigned = assemble("", "");
+    // The values still to come: the digest's 44 base64 characters and the signature's 88.
+    let max = crate::Limits::default().max_input_bytes;
+    if unsigned.len().saturating_add(44 + 88) > max {
+        return Err(SignError::Malformed(format!(
+            "the signed message would be larger than {max} bytes, the input limit, so no verifier would read it"
+        )));
+    }
+    let draft = digest_and_signed_info(&unsigned).ok_or(SignError::Crypto)?;
     // What the verifier would refuse in the signed document, the signer refuses to make: a
     // namespace name canonical XML cannot process, a comment splitting a value, another
     // signature left in the document.

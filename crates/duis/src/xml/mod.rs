@@ -187,8 +187,16 @@ impl<'a> Reader<'a> {
             findings.push(Code::LimitInputSize, Span::point(limits.max_input_bytes), Detail::Limit { max });
             return None;
         }
-        if input.starts_with(&[0xFE, 0xFF]) || input.starts_with(&[0xFF, 0xFE]) {
-            findings.push(Code::XmlEncoding, Span::new(0, 2), Detail::Encoding { declared: "UTF-16".into() });
+        // Byte-order marks of other encodings (XML 1.0 Appendix F.1), UTF-32's before UTF-16's,
+        // whose marks begin theirs.
+        let marks: [(&[u8], &str); 4] = [
+            (&[0xFF, 0xFE, 0x00, 0x00], "UTF-32LE"),
+            (&[0x00, 0x00, 0xFE, 0xFF], "UTF-32BE"),
+            (&[0xFE, 0xFF], "UTF-16"),
+            (&[0xFF, 0xFE], "UTF-16"),
+        ];
+        if let Some((mark, name)) = marks.iter().find(|(mark, _)| input.starts_with(mark)) {
+            findings.push(Code::XmlEncoding, Span::new(0, mark.len()), Detail::Encoding { declared: (*name).into() });
             return None;
         }
         let base = if input.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
@@ -318,9 +326,9 @@ impl<'a> Reader<'a> {
                     let _ = text;
                     let raw = self.slice(span, 0, 0);
                     if self.state != State::InRoot {
-                        if raw.bytes().all(is_xml_space) {
-                            continue;
-                        }
+                        // Located at the first character that is not white space.
+                        let Some(at) = raw.bytes().position(|b| !is_xml_space(b)) else { continue };
+                        let span = Span::new(span.start.saturating_add(at), span.end);
                         findings.push(Code::XmlContentOutsideRoot, span, Detail::None);
                         return self.stop();
                     }

@@ -117,6 +117,34 @@ fn utf16_is_refused() {
 }
 
 #[test]
+fn utf32_byte_order_marks_are_named_as_utf32() {
+    for (input, name, len) in [
+        (&b"\xFF\xFE\0\0<\0\0\0a\0\0\0/\0\0\0>\0\0\0"[..], "UTF-32LE", 4),
+        (&b"\0\0\xFE\xFF\0\0\0<\0\0\0a\0\0\0/\0\0\0>"[..], "UTF-32BE", 4),
+        (&b"\xFE\xFF\0<\0a\0/\0>"[..], "UTF-16", 2),
+    ] {
+        let mut findings = Findings::new(10);
+        assert!(Reader::new(input, Limits::default(), &mut findings).is_none());
+        let list = findings.finish_for_tests();
+        assert_eq!(list[0].code, Code::XmlEncoding);
+        assert_eq!(list[0].span, Span::new(0, len));
+        assert_eq!(list[0].detail, Detail::Encoding { declared: name.into() });
+    }
+}
+
+#[test]
+fn content_outside_the_root_is_located_past_white_space() {
+    // A U+FEFF after the declaration is content before the root, on line 2.
+    let input = "<?xml version=\"1.0\"?>\n\u{FEFF}<a/>";
+    let mut findings = Findings::new(10);
+    let mut reader = Reader::new(input.as_bytes(), Limits::default(), &mut findings).unwrap();
+    while reader.next(&mut findings).is_some() {}
+    let list = findings.finish_for_tests();
+    assert_eq!(list[0].code, Code::XmlContentOutsideRoot);
+    assert_eq!(list[0].span.start, input.find('\u{FEFF}').unwrap());
+}
+
+#[test]
 fn invalid_utf8_points_at_the_byte() {
     let mut findings = Findings::new(10);
     assert!(Reader::new(b"<a>caf\xE9</a>", Limits::default(), &mut findings).is_none());
