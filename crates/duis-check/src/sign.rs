@@ -152,11 +152,11 @@ fn sign_one(
 /// over it. Signing in place on a full disk (or killed half-way) leaves the original message.
 /// A symbolic link is followed (its target is rewritten or, if it does not exist yet, made;
 /// the link stays), an existing file keeps its permissions (a file with other hard links is
-/// replaced under this name only: the other names keep the unsigned message), and a path that is not a regular file (a device, a FIFO, a socket)
-/// is written into as it is, never replaced by a file. The temporary file is created
-/// exclusively under a random short name (`tempfile`): never through a link planted at a
-/// name that could be guessed, and never too long for the file system when the target's own
-/// name is long.
+/// replaced under this name only: the other names keep the unsigned message), and a path
+/// that is not a regular file (a device, a FIFO, a socket) is written into as it is, never
+/// replaced by a file. The temporary file is created exclusively under a random short name
+/// (`tempfile`): never through a link planted at a name that could be guessed, and never too
+/// long for the file system when the target's own name is long.
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let context = || format!("{}: cannot write", path.display());
