@@ -148,7 +148,7 @@ fn run() -> anyhow::Result<ExitCode> {
         room.notify_all();
         // Bounded look-ahead: results finished early wait for an earlier, slower one, but no
         // more than LOOK_AHEAD of them; this worker takes no new input until there is room.
-        while p.pending.len() >= LOOK_AHEAD && p.failed.is_none() {
+        while p.is_full() && p.failed.is_none() {
             p = match room.wait(p) {
                 Ok(p) => p,
                 Err(_) => return,
@@ -192,10 +192,15 @@ fn run() -> anyhow::Result<ExitCode> {
 
 /// How many finished results may wait for an earlier input still being checked. Their
 /// rendered reports are the memory the run holds beyond the inputs being read: a few hundred
-/// KB for ordinary messages; a report with a thousand findings renders to about 1 MB (each
-/// schema finding lists what was expected), and one crafted with kilobyte names in every
-/// finding to a few MB, so 256 of those hold from about 300 MB to about 1 GB.
+/// bytes each for ordinary messages.
 const LOOK_AHEAD: usize = 256;
+
+/// How many bytes of rendered reports may wait, whatever their number: a report with a
+/// thousand findings renders to about 1 MB (each schema finding lists what was expected), and
+/// one crafted with kilobyte names in every finding to a few MB, so the count alone would let
+/// the waiting reports take a gigabyte. A worker whose result pushes the total past this
+/// still hands it in, then waits: the bound is this plus one report per worker.
+const LOOK_AHEAD_BYTES: usize = 32 * 1024 * 1024;
 
 /// Counts over the run, for the summary and the exit status.
 #[derive(Default)]
@@ -218,6 +223,8 @@ struct Printer {
     next: usize,
     /// Results that arrived before an earlier one.
     pending: std::collections::BTreeMap<usize, Outcome>,
+    /// The rendered size of `pending`.
+    pending_bytes: usize,
     /// Block-buffered: line buffering would cost one write per message. Flushed per result
     /// on a terminal, where someone watches.
     out: io::BufWriter<io::Stdout>,
@@ -234,6 +241,7 @@ impl Printer {
             format,
             next: 0,
             pending: std::collections::BTreeMap::new(),
+            pending_bytes: 0,
             out: io::BufWriter::with_capacity(64 * 1024, io::stdout()),
             eager: io::stdout().is_terminal(),
             bar,
@@ -243,9 +251,17 @@ impl Printer {
     }
 
     /// Takes the result for input `index` and prints every result now in order.
+    /// The reorder window is full, by count or by bytes: a worker that handed in a result
+    /// takes no new input until it is not.
+    fn is_full(&self) -> bool {
+        self.pending.len() >= LOOK_AHEAD || self.pending_bytes >= LOOK_AHEAD_BYTES
+    }
+
     fn take(&mut self, index: usize, outcome: Outcome) {
+        self.pending_bytes = self.pending_bytes.saturating_add(outcome.size());
         self.pending.insert(index, outcome);
         while let Some(outcome) = self.pending.remove(&self.next) {
+            self.pending_bytes = self.pending_bytes.saturating_sub(outcome.size());
             self.next = self.next.saturating_add(1);
             if self.failed.is_none() {
                 let printed = match self.bar.clone() {
@@ -304,6 +320,18 @@ impl Printer {
 enum Outcome {
     Checked { valid: bool, text: String, skipped: Vec<duis::Skipped>, store_failed: bool, notes: Vec<String> },
     Failed { name: String, message: String },
+}
+
+impl Outcome {
+    /// The bytes it holds, for the reorder window's budget.
+    fn size(&self) -> usize {
+        match self {
+            Outcome::Checked { text, notes, .. } => {
+                notes.iter().fold(text.len(), |n, note| n.saturating_add(note.len()))
+            }
+            Outcome::Failed { name, message } => name.len().saturating_add(message.len()),
+        }
+    }
 }
 
 /// How to check and render each input.
@@ -436,4 +464,31 @@ fn load_schema(path: &std::path::Path) -> anyhow::Result<duis::Schema> {
         };
         error.context(format!("--schema {}", path.display()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(bytes: usize) -> Outcome {
+        Outcome::Failed { name: String::new(), message: "x".repeat(bytes) }
+    }
+
+    #[test]
+    fn the_reorder_window_fills_by_count_or_by_bytes() {
+        // Results after the first input, which has not come: they all wait.
+        let mut by_bytes = Printer::new(Format::Json, None);
+        by_bytes.take(1, failed(LOOK_AHEAD_BYTES / 2));
+        assert!(!by_bytes.is_full());
+        by_bytes.take(2, failed(LOOK_AHEAD_BYTES / 2));
+        assert!(by_bytes.is_full());
+        assert_eq!(by_bytes.pending_bytes, LOOK_AHEAD_BYTES);
+        let mut by_count = Printer::new(Format::Json, None);
+        for index in 1..LOOK_AHEAD {
+            by_count.take(index, failed(1));
+        }
+        assert!(!by_count.is_full());
+        by_count.take(LOOK_AHEAD, failed(1));
+        assert!(by_count.is_full());
+    }
 }

@@ -286,6 +286,24 @@ enum Particle {
     Repeat { inner: Box<Particle>, min: u32, max: u32 },
 }
 
+impl Particle {
+    /// The nodes of the tree (a loop over a work list: particles nest as deep as the schema's
+    /// elements, which [`MAX_NESTING`] bounds, but extensions nest `Seq`s further).
+    fn size(&self) -> usize {
+        let mut count = 0usize;
+        let mut work = vec![self];
+        while let Some(p) = work.pop() {
+            count = count.saturating_add(1);
+            match p {
+                Particle::Leaf { .. } => {}
+                Particle::Seq(items) | Particle::Choice(items) => work.extend(items),
+                Particle::Repeat { inner, .. } => work.push(inner),
+            }
+        }
+        count
+    }
+}
+
 #[derive(Clone)]
 enum FacetB {
     Plain(Facet),
@@ -437,6 +455,8 @@ struct Builder<'d, 't> {
     patterns: usize,
     /// Of those, patterns over [`crate::pattern::SMALL_SIZE_LIMIT`] compiled.
     large_patterns: usize,
+    /// Particles of the complex types finished so far (see [`MAX_TOTAL_PARTICLES`]).
+    particles: usize,
     builtin_memo: HashMap<Builtin, u32>,
     complexes: Vec<ComplexB>,
     complex_memo: HashMap<Key, u32>,
@@ -463,6 +483,7 @@ impl<'d, 't> Builder<'d, 't> {
             complex_depth: 0,
             patterns: 0,
             large_patterns: 0,
+            particles: 0,
             builtin_memo: HashMap::new(),
             complexes: Vec::new(),
             complex_memo: HashMap::new(),
@@ -999,6 +1020,13 @@ impl<'d, 't> Builder<'d, 't> {
                 other => return Err(self.unsupported(d, c, &format!("xs:{other} in xs:complexType"))),
             }
         }
+        // Each extension copies its base's particles: a budget over all types, since many
+        // chains each under the derivation bound add up.
+        self.particles = self.particles.saturating_add(done.particle.as_ref().map_or(0, Particle::size));
+        if self.particles > MAX_TOTAL_PARTICLES {
+            let what = format!("content models of more than {MAX_TOTAL_PARTICLES} particles in all");
+            return Err(self.unsupported(d, node, &what));
+        }
         if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.complexes.get_mut(i)) {
             slot.done = Some(done);
         }
@@ -1243,12 +1271,15 @@ impl<'d, 't> Builder<'d, 't> {
                     FacetB::Bound(make, v) => make(strings.get(v)),
                     FacetB::Enumeration(members) => {
                         // Members of one facet must be contiguous, so they are appended
-                        // rather than shared.
+                        // rather than shared; sorted, so that a value is looked up by binary
+                        // search (an enumeration may have thousands of members).
+                        let mut sorted = members.clone();
+                        sorted.sort_unstable();
+                        sorted.dedup();
                         let start = len32(&strings.list);
-                        for m in members {
-                            strings.list.push(m.clone());
-                        }
-                        Facet::Enumeration(Slice { start, len: len32(members) })
+                        let len = len32(&sorted);
+                        strings.list.extend(sorted);
+                        Facet::Enumeration(Slice { start, len })
                     }
                     FacetB::Pattern(ps) => {
                         let mut ids: Vec<u32> = Vec::new();
@@ -1356,6 +1387,14 @@ impl<'d, 't> Builder<'d, 't> {
                     Content::Elements { states: Slice { start: base, len: len32(&built) }, mixed: done.mixed }
                 }
             };
+            if states.len() > MAX_TOTAL_STATES || edges.len() > MAX_TOTAL_EDGES {
+                return Err(CompileError {
+                    kind: CompileErrorKind::Unsupported(format!(
+                        "content models larger than {MAX_TOTAL_STATES} states or {MAX_TOTAL_EDGES} transitions in all"
+                    )),
+                    location: c.location.clone(),
+                });
+            }
             complex_types.push(ComplexType {
                 name: c.name.map(rn),
                 is_abstract: c.is_abstract,
@@ -1448,6 +1487,14 @@ fn builtin(local: &str) -> Option<Builtin> {
 /// compiled for minutes into gigabytes.
 const MAX_STATES: usize = 20_000;
 const MAX_EDGES: usize = 250_000;
+/// The same over all content models of a schema: DUIS 5.4 has about 3,100 states and 11,200
+/// transitions in all (the MMC schema half that). Many models each under the bounds above
+/// would otherwise add up to minutes of compiling.
+const MAX_TOTAL_STATES: usize = 200_000;
+const MAX_TOTAL_EDGES: usize = 1_000_000;
+/// Particles over all complex types, counted as each is finished: an extension copies its
+/// base's, so chains of extensions under [`MAX_DERIVATION`] grow quadratically.
+const MAX_TOTAL_PARTICLES: usize = 500_000;
 
 /// The states being built, and whether a bound was crossed.
 struct Build {

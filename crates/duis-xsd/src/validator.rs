@@ -935,15 +935,29 @@ fn expected(schema: &Schema, state: u32, count: u32) -> Vec<Expected> {
         }
     };
     let mut out = Vec::new();
+    // Terms already listed, compared as numbers: the names they describe, compared as text,
+    // made each finding at a choice of a hundred elements (a DUIS Body) cost quadratic time.
+    // A deterministic model reaches one element name through one declaration, so equal names
+    // come from equal terms; only wildcards can describe alike from different terms.
+    let mut listed: Vec<Term> = Vec::new();
+    let mut add = |term: Term, out: &mut Vec<Expected>| {
+        if listed.contains(&term) {
+            return;
+        }
+        listed.push(term);
+        if let Some(e) = describe(term)
+            && !(matches!(term, Term::Wildcard(_)) && out.contains(&e))
+        {
+            out.push(e);
+        }
+    };
     if s.term != Term::Start && count < s.max {
-        out.extend(describe(s.term));
+        add(s.term, &mut out);
     }
     if s.term == Term::Start || count >= s.min {
         for &t in s.edges.of(&schema.edges) {
-            if let Some(e) = schema.state(t).and_then(|ts| describe(ts.term))
-                && !out.contains(&e)
-            {
-                out.push(e);
+            if let Some(ts) = schema.state(t) {
+                add(ts.term, &mut out);
             }
         }
     }

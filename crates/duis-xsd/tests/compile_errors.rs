@@ -198,6 +198,34 @@ fn schemas_beyond_the_compile_bounds_are_refused() {
         "</xs:sequence>".repeat(100)
     );
     compile(&fine).expect("100 nested sequences");
+    // Budgets over the whole schema: many items, each within its own bound, add up.
+    // Eleven content models of a 300-element sequence repeated 64 times: 19,200 states each,
+    // under the per-model bound of 20,000, over 200,000 in all.
+    let repeated: String = (0..11)
+        .map(|t| {
+            let items: String = (0..300).map(|i| format!(r#"<xs:element name="e{i}" type="xs:int"/>"#)).collect();
+            format!(
+                r#"<xs:complexType name="C{t}"><xs:sequence minOccurs="64" maxOccurs="64">{items}</xs:sequence></xs:complexType>"#
+            )
+        })
+        .collect();
+    unsupported(&repeated, "states or 1000000 transitions in all");
+    // 20 chains of 256 extensions, each under the derivation bound: each copies its base's
+    // particles, 500,000 particles are passed early.
+    let chains: String = (0..20)
+        .map(|c| {
+            let steps: String = (1..256)
+                .map(|i| {
+                    format!(
+                        r#"<xs:complexType name="X{c}_{i}"><xs:complexContent><xs:extension base="t:X{c}_{}"><xs:sequence><xs:element name="e{i}" type="xs:int"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>"#,
+                        i - 1
+                    )
+                })
+                .collect();
+            format!(r#"<xs:complexType name="X{c}_0"><xs:sequence/></xs:complexType>{steps}"#)
+        })
+        .collect();
+    unsupported(&chains, "particles in all");
     // A schema importing itself under ever new names.
     let e = duis_xsd::compile("s0.xsd", &|loc| {
         let n: usize = loc.trim_start_matches('s').trim_end_matches(".xsd").parse().ok()?;

@@ -457,3 +457,20 @@ fn enumeration_values_keep_the_base_type_s_white_space_whatever_the_facet_order(
         assert_eq!(found, ["schema.bad-value"], "{facets}");
     }
 }
+
+#[test]
+fn enumerations_are_matched_whatever_their_order_and_size() {
+    // Members written out of order, duplicated, and many: looked up by binary search.
+    let mut members: Vec<String> = (0..5_000).map(|i| format!("m{i}")).collect();
+    members.extend(["zeta".into(), "alpha".into(), "zeta".into(), "Mid".into()]);
+    let list: String = members.iter().map(|m| format!(r#"<xs:enumeration value="{m}"/>"#)).collect();
+    let s = schema(&format!(
+        r#"<xs:element name="R"><xs:complexType><xs:sequence><xs:element name="v" maxOccurs="unbounded"><xs:simpleType><xs:restriction base="xs:string">{list}</xs:restriction></xs:simpleType></xs:element></xs:sequence></xs:complexType></xs:element>"#
+    ));
+    for good in ["alpha", "zeta", "Mid", "m0", "m4999", "m2500"] {
+        assert!(codes(&s, &format!("<t:v>{good}</t:v>")).is_empty(), "{good}");
+    }
+    for bad in ["", "Alpha", "m5000", "zeta ", "mid", "n"] {
+        assert_eq!(codes(&s, &format!("<t:v>{bad}</t:v>")), ["schema.bad-value"], "{bad:?}");
+    }
+}
