@@ -171,7 +171,7 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     let target = match existing {
         Some(_) => std::fs::canonicalize(path).with_context(context)?,
-        None => dangling_target(path),
+        None => dangling_target(path).with_context(context)?,
     };
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
@@ -196,18 +196,19 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Where a path that names no file yet will be created: a symbolic link that points at a file
 /// still to be made is followed (as `File::create` would), so that the link stays; anything
-/// else is the path itself. At most 40 links are followed, as Linux does.
-fn dangling_target(path: &Path) -> std::path::PathBuf {
+/// else is the path itself. At most 40 links are followed, as Linux does: a loop is an error,
+/// as it would be for `File::create`.
+fn dangling_target(path: &Path) -> std::io::Result<std::path::PathBuf> {
     let mut target = path.to_path_buf();
     for _ in 0..40 {
         let is_link = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
-        let Some(next) = is_link.then(|| std::fs::read_link(&target).ok()).flatten() else { break };
+        let Some(next) = is_link.then(|| std::fs::read_link(&target).ok()).flatten() else { return Ok(target) };
         target = match target.parent() {
             Some(dir) if next.is_relative() => dir.join(next),
             _ => next,
         };
     }
-    target
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 /// PEM text holds an encapsulation boundary; anything else starting with a SEQUENCE is taken

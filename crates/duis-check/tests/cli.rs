@@ -677,9 +677,12 @@ fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
     }
     let main = dir.join("DUIS-Schema-V5.4.xsd");
     let text = std::fs::read_to_string(&main).unwrap();
+    let sr = text.match_indices("<xs:enumeration value=\"7.4\"/>").next().map(|(at, _)| at).unwrap();
     let srv = text.match_indices("<xs:enumeration value=\"7.4\"/>").nth(1).map(|(at, _)| at).unwrap();
     let added = "<xs:enumeration value=\"7.99\"/><xs:enumeration value=\"7.4.9\"/>";
-    std::fs::write(&main, format!("{}{added}{}", &text[..srv], &text[srv..])).unwrap();
+    let text = format!("{}{added}{}", &text[..srv], &text[srv..]);
+    // And one more SR, 99.
+    std::fs::write(&main, format!("{}<xs:enumeration value=\"99\"/>{}", &text[..sr], &text[sr..])).unwrap();
     let message = testdata("invalid").join("envelope_unknown-srv_schema.bad-value.xml");
     let args = ["--format", "json", "--now", "2015-01-01T00:00:00Z"];
     let built_in = stdout(&run(&[&args[..], &[message.to_str().unwrap()]].concat()));
@@ -700,6 +703,12 @@ fn a_schema_allowing_an_srv_the_catalogue_does_not_know_says_so() {
     std::fs::write(&fitting, text.replace(">7.99<", ">7.4.9<")).unwrap();
     let newer = stdout(&run(&[&args[..], &["--schema", main.to_str().unwrap(), fitting.to_str().unwrap()]].concat()));
     assert!(newer.contains("\"code\":\"request.srv-not-in-catalogue\"") && !newer.contains("srv-not-in-sr"), "{newer}");
+    // An SR the catalogue does not know, with an SRV it does: the rule still runs.
+    let other_sr = dir.join("other-sr.xml");
+    std::fs::write(&other_sr, text.replace(">7.99<", ">7.4<").replace("ServiceReference>7.4<", "ServiceReference>99<"))
+        .unwrap();
+    let newer = stdout(&run(&[&args[..], &["--schema", main.to_str().unwrap(), other_sr.to_str().unwrap()]].concat()));
+    assert!(newer.contains("\"code\":\"request.srv-not-in-sr\"") && !newer.contains("schema."), "{newer}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -794,6 +803,14 @@ fn sign_out_follows_links_keeps_permissions_and_never_replaces_a_device() {
     sign(&dir.join("dangling.xml"));
     assert!(std::fs::symlink_metadata(dir.join("dangling.xml")).unwrap().file_type().is_symlink());
     assert!(std::fs::read_to_string(dir.join("sub/new.xml")).unwrap().contains("<ds:SignatureValue>"));
+    // A loop of links is an error, as it would be for any program creating the file.
+    std::os::unix::fs::symlink("loop-b.xml", dir.join("loop-a.xml")).unwrap();
+    std::os::unix::fs::symlink("loop-a.xml", dir.join("loop-b.xml")).unwrap();
+    let args = ["sign", "--key", key.to_str().unwrap(), "--cert", cert.to_str().unwrap(), "--out"];
+    let out = run(&[&args[..], &[dir.join("loop-a.xml").to_str().unwrap(), unsigned.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic links"));
+    assert!(std::fs::symlink_metadata(dir.join("loop-a.xml")).unwrap().file_type().is_symlink());
     // A device is written into, not replaced by a file.
     sign(std::path::Path::new("/dev/null"));
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());

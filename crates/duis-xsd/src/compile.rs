@@ -1663,17 +1663,38 @@ fn upa_violation(
         if s.max > 1 && s.term != Term::Start && !cands.contains(&me) {
             cands.push(me);
         }
-        for (x, &a) in cands.iter().enumerate() {
-            for &b in cands.iter().skip(x + 1) {
-                if let (Some(sa), Some(sb)) = (state(a), state(b))
-                    && let Some(n) = overlap(sa.term, sb.term, elements, wildcards, names, namespaces)
-                {
-                    return Some(if sa.origin == sb.origin && sa.origin != 0 {
-                        Nondeterminism::Counting(n)
-                    } else {
-                        Nondeterminism::Particles(n)
-                    });
+        let clash = |a: u32, b: u32| -> Option<Nondeterminism> {
+            let (sa, sb) = (state(a)?, state(b)?);
+            let n = overlap(sa.term, sb.term, elements, wildcards, names, namespaces)?;
+            Some(if sa.origin == sb.origin && sa.origin != 0 {
+                Nondeterminism::Counting(n)
+            } else {
+                Nondeterminism::Particles(n)
+            })
+        };
+        // Two element candidates overlap only when they share a name: found through a map, in
+        // linear time (comparing every pair made a choice of 20,000 elements take minutes).
+        // Wildcard candidates, a few at most, are compared with every other candidate.
+        let mut by_name: HashMap<u32, u32> = HashMap::with_capacity(cands.len());
+        let mut wild: Vec<u32> = Vec::new();
+        for &a in &cands {
+            match state(a).map(|sa| sa.term) {
+                Some(Term::Element(d)) => {
+                    let Some(name) = elements.get(usize::try_from(d).ok()?).map(|e| e.name) else { continue };
+                    match by_name.get(&name) {
+                        Some(&b) => return clash(b, a),
+                        None => {
+                            by_name.insert(name, a);
+                        }
+                    }
                 }
+                Some(Term::Wildcard(_)) => wild.push(a),
+                _ => {}
+            }
+        }
+        for &w in &wild {
+            if let Some(found) = cands.iter().filter(|&&c| c != w).find_map(|&c| clash(w, c)) {
+                return Some(found);
             }
         }
     }

@@ -37,19 +37,29 @@ pub(crate) fn translate(xsd: &str) -> Result<(String, bool), PatternError> {
     }
     p.out.push_str(")$");
     // Reject anything `regex` refuses now, so that lazy compilation cannot fail later.
-    let small = regex::RegexBuilder::new(&p.out).size_limit(SMALL_SIZE_LIMIT).build();
-    let large = match small {
+    let refused = |e: regex::Error| PatternError {
+        message: format!("translated pattern does not compile: {}", why(&e)),
+        offset: 0,
+    };
+    let large = match regex::RegexBuilder::new(&p.out).size_limit(SMALL_SIZE_LIMIT).build() {
         Ok(_) => false,
         Err(regex::Error::CompiledTooBig(_)) => {
-            build(&p.out).map_err(|e| PatternError {
-                message: format!("translated pattern does not compile: {e}"),
-                offset: 0,
-            })?;
+            build(&p.out).map_err(refused)?;
             true
         }
-        Err(e) => return Err(PatternError { message: format!("translated pattern does not compile: {e}"), offset: 0 }),
+        Err(e) => return Err(refused(e)),
     };
     Ok((p.out, large))
+}
+
+/// What `regex` refused, without the translated pattern its syntax errors quote whole.
+fn why(error: &regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(text) => {
+            text.lines().find_map(|l| l.trim().strip_prefix("error: ")).unwrap_or("a syntax error").to_owned()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The most a compiled pattern may take: room for Unicode classes repeated a few dozen times
@@ -65,8 +75,9 @@ pub(crate) const SMALL_SIZE_LIMIT: usize = 256 * 1024;
 /// Longest pattern, in bytes: the longest DUIS 5.4 pattern (RequestID's) has about 750.
 const MAX_LENGTH: usize = 4096;
 
-/// Deepest nesting of groups in a pattern (the `regex` crate's own default bound).
-const MAX_GROUPS: usize = 250;
+/// Deepest nesting of groups in a pattern. A translated group nests twice in `regex`'s count
+/// (the group and the sequence inside it), whose own bound is 250: refused here first.
+const MAX_GROUPS: usize = 100;
 
 /// Compiles a translated pattern within [`SIZE_LIMIT`], as checked and as used.
 pub(crate) fn build(regex: &str) -> Result<regex::Regex, regex::Error> {

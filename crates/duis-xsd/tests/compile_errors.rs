@@ -210,6 +210,23 @@ fn schemas_beyond_the_compile_bounds_are_refused() {
         })
         .collect();
     unsupported(&repeated, "states or 1000000 transitions in all");
+    // Unique Particle Attribution is checked through a map of names, not pair by pair: eleven
+    // optional elements before a choice of 19,980 compile at once, and a clash among them is
+    // still found.
+    let wide = |clash: bool| {
+        let optional: String =
+            (0..11).map(|i| format!(r#"<xs:element name="x{i}" type="xs:int" minOccurs="0"/>"#)).collect();
+        let last = if clash { "x10" } else { "a19979" };
+        let choice: String = (0..19_979)
+            .map(|i| format!(r#"<xs:element name="a{i}" type="xs:int"/>"#))
+            .chain([format!(r#"<xs:element name="{last}" type="xs:int"/>"#)])
+            .collect();
+        compile(&format!(
+            r#"<xs:complexType name="W"><xs:sequence>{optional}<xs:choice>{choice}</xs:choice></xs:sequence></xs:complexType>"#
+        ))
+    };
+    wide(false).expect("a wide choice");
+    assert!(matches!(wide(true).expect_err("x10 twice").kind, CompileErrorKind::NotDeterministic(_)));
     // 20 chains of 256 extensions, each under the derivation bound: each copies its base's
     // particles, 500,000 particles are passed early.
     let chains: String = (0..20)
@@ -329,9 +346,14 @@ fn pattern_costs_are_bounded() {
     let (quoted, why) = message(&long);
     assert!(why.contains("longer than 4096 bytes"), "{why}");
     assert!(quoted.len() < 300 && quoted.ends_with("(1000000 characters)"), "{quoted}");
-    let deep = format!("{}a{}", "(".repeat(300), ")".repeat(300));
-    assert!(message(&deep).1.contains("groups nested more than 250 deep"));
-    assert!(pattern(&format!("{}a{}", "(".repeat(200), ")".repeat(200))).is_ok());
+    let deep = format!("{}a{}", "(".repeat(101), ")".repeat(101));
+    assert!(message(&deep).1.contains("groups nested more than 100 deep"));
+    // At the bound, in both shapes: the library's own nesting limit is never what refuses.
+    assert!(pattern(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_ok());
+    assert!(pattern(&format!("{}{}", "(a".repeat(100), ")".repeat(100))).is_ok());
+    // A refusal by the regex library names its reason, not the whole translated pattern.
+    let (_, why) = message(&"\\w{9}".repeat(40));
+    assert!(why.contains("size limit") && why.len() < 200, "{why}");
     assert!(message(r"\w{190}").1.contains("size limit"));
     assert!(pattern(r"\w{1,64}").is_ok());
 }

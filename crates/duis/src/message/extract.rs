@@ -545,10 +545,10 @@ impl<'a> Extractor<'a> {
         if let Some((Located { value, span }, _)) = cv {
             self.facts.command_variant = CommandVariant::parse(trim_xml(&value)).map(|value| Located { value, span });
         }
-        if let Some((Located { value, span }, _)) = sr
-            && catalogue::is_service_reference(&value)
-        {
-            self.facts.service_reference = Some(Located { value, span });
+        // As written, whether or not DUIS 5.4 knows it: a schema given at run time may allow
+        // more SRs, and the SR/SRV rule needs none of the catalogue's.
+        if let Some((located, _)) = sr {
+            self.facts.service_reference = Some(located);
         }
         if let Some((Located { value, span }, _)) = srv {
             self.facts.service_reference_variant = catalogue::srv(&value).map(|srv| Located { value: srv, span });
@@ -637,7 +637,7 @@ fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located
 }
 
 /// Strips leading and trailing XML white space.
-fn trim_xml(text: &str) -> &str {
+pub(crate) fn trim_xml(text: &str) -> &str {
     text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 

@@ -3,6 +3,7 @@
 //! The schema cannot express these: it types each header field on its own.
 
 use crate::catalogue::FutureDating;
+use crate::message::extract::trim_xml;
 use crate::message::{CvSet, Eui64, RequestFacts, Schedule};
 use crate::report::{Code, Detail, Findings, Span};
 
@@ -11,9 +12,10 @@ pub(crate) fn check(facts: &RequestFacts<'_>, dcc: Eui64, findings: &mut Finding
     let srv = facts.service_reference_variant.as_ref();
     let cv = facts.command_variant.as_ref();
 
-    // Rule 1: the SRV belongs to the SR.
+    // Rule 1: the SRV belongs to the SR. An SR the schema refused has its finding already.
     if let (Some(sr), Some(srv)) = (&facts.service_reference, srv)
-        && sr.value != srv.value.service_reference
+        && trim_xml(&sr.value) != srv.value.service_reference
+        && !refused_by_schema(findings, sr.span)
     {
         findings.push(
             Code::RequestSrvNotInSr,
@@ -167,21 +169,25 @@ pub(crate) fn srv_not_in_catalogue(facts: &RequestFacts<'_>, findings: &mut Find
         return;
     };
     let span = written.span;
-    let refused = findings
-        .list()
-        .iter()
-        .any(|f| f.code.family() == "schema" && f.span.start <= span.end && span.start <= f.span.end);
-    if refused {
+    if refused_by_schema(findings, span) {
         return;
     }
     findings.push(Code::RequestSrvNotInCatalogue, span, Detail::UnknownSrv { srv: written.value.clone().into_owned() });
+    // A schema that types them as tokens may allow white space around either.
     if let Some(sr) = &facts.service_reference
-        && !srv_is_of_sr(&written.value, &sr.value)
+        && !srv_is_of_sr(trim_xml(&written.value), trim_xml(&sr.value))
+        && !refused_by_schema(findings, sr.span)
     {
         let detail =
             Detail::SrvNotInSr { sr: sr.value.clone().into_owned(), srv: written.value.clone().into_owned().into() };
         findings.push(Code::RequestSrvNotInSr, span, detail);
     }
+}
+
+/// A schema finding is about `span` (a value the schema refused, which the rules do not judge
+/// again).
+fn refused_by_schema(findings: &Findings, span: Span) -> bool {
+    findings.list().iter().any(|f| f.code.family() == "schema" && f.span.start <= span.end && span.start <= f.span.end)
 }
 
 /// DUIS-FACTS §3.2 rule 1 on the text alone: `srv` is `sr`, or `sr` and a dot begin it.
