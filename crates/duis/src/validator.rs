@@ -73,6 +73,27 @@ impl Validator {
         self.dcc
     }
 
+    /// The evaluation time set with [`ValidatorBuilder::now`], if any.
+    pub fn now(&self) -> Option<DateTime> {
+        self.now
+    }
+
+    /// This validator evaluating at `now` instead (see [`ValidatorBuilder::now`]). Cheap: the
+    /// trust store, schema, registry and counter store are shared, not copied. A long-running
+    /// adapter builds one validator at start-up and takes one of these per message (or per
+    /// second), so certificate validity and `ExecutionDateTime` are judged at the current time:
+    ///
+    /// ```
+    /// # let validator = duis::Validator::new();
+    /// # let message = b"<not-duis/>";
+    /// let now = duis::DateTime::from_unix(1_767_225_600, 0); // from the system clock
+    /// let report = validator.with_now(now).validate(message);
+    /// # assert!(!report.is_valid());
+    /// ```
+    pub fn with_now(&self, now: DateTime) -> Validator {
+        Validator { now: Some(now), ..self.clone() }
+    }
+
     /// Validates one message. Never panics; every problem is a finding in the report.
     ///
     /// The input is read once. Well-formedness, limits, the envelope structure and the
@@ -246,6 +267,10 @@ impl ValidatorBuilder {
     /// The evaluation time ("now") for certificate validity and for `ExecutionDateTime`
     /// (default: none; the core has no clock). With a trust store and no time, validity is not
     /// checked and `pki.no-time` says so; without a time, `date.not-future` is not checked.
+    /// Give an instant (a time with a UTC offset, as [`DateTime::parse_rfc3339`] and
+    /// [`DateTime::from_unix`] make): a time without one names no instant, so certificate validity
+    /// is not checked against it either, and `pki.no-time` says that too. The time is fixed once
+    /// built; [`Validator::with_now`] moves it on.
     pub fn now(mut self, now: DateTime) -> ValidatorBuilder {
         self.now = Some(now);
         self

@@ -412,6 +412,24 @@ fn without_a_time_validity_is_not_checked_and_says_so() {
 }
 
 #[test]
+fn a_time_without_an_offset_checks_no_validity_and_says_so() {
+    // Certificate times are instants; 2026-01-01T00:00:00 names none. It must neither pass an
+    // expired certificate silently nor guess a zone.
+    let signed = sign_with(&supply_status(), "user-xml-sign-expired");
+    let local = DateTime::parse("2050-06-01T00:00:00").unwrap();
+    let report = Validator::builder().trust(crate::pki::store()).now(local).build().validate(signed.as_bytes());
+    assert_eq!(codes(&report), vec![Code::PkiNoTime], "{:?}", report.findings());
+    let message = report.findings()[0].to_string();
+    assert!(message.contains("2050-06-01T00:00:00 has no UTC offset"), "{message}");
+    // The same time as an instant finds the certificate expired; with_now moves a built validator.
+    let validator = Validator::builder().trust(crate::pki::store()).build();
+    let utc = DateTime::parse_rfc3339("2050-06-01T00:00:00Z").unwrap();
+    assert_eq!(errors(&validator.with_now(utc).validate(signed.as_bytes())), vec![Code::PkiExpired]);
+    assert_eq!(validator.with_now(local).now(), Some(local));
+    assert_eq!(validator.now(), None);
+}
+
+#[test]
 fn signing_never_changes_the_request_id_and_keeps_the_rest() {
     let message = supply_status();
     let signed = sign_with(&message, "user-xml-sign");
@@ -763,6 +781,11 @@ fn a_gbcs_signature_by_a_lapsed_role_certificate_says_so() {
         let found: Vec<(Code, bool)> = report.findings().iter().map(|f| (f.code, f.span.start > signature)).collect();
         assert_eq!(found, [(code, false), (code, true)], "{now}: {:?}", report.findings());
     }
+    // A time without an offset judges neither certificate; the XML signature's warning says so.
+    let local = DateTime::parse("2050-06-01T00:00:00").unwrap();
+    let report = Validator::builder().trust(crate::pki::store()).now(local).build().validate(&message);
+    let found: Vec<(Code, bool)> = report.findings().iter().map(|f| (f.code, f.span.start > signature)).collect();
+    assert_eq!(found, [(Code::PkiNoTime, true)], "{:?}", report.findings());
 }
 
 #[test]

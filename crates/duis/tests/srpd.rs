@@ -133,6 +133,25 @@ fn counters_must_increase_and_rejected_messages_do_not_advance_them() {
 }
 
 #[test]
+fn no_findings_limit_hides_the_error_that_rejects_a_message() {
+    // A limit of 0 counts as 1: the rejecting error is kept, and the counter does not move.
+    let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
+    let supplier: Eui64 = SUPPLIER.parse().unwrap();
+    let message = sample("7.4_read-supply-status-cv1_valid.xml");
+    let invalid = with_counter(&message, 9).replace("<sr:CommandVariant>1<", "<sr:CommandVariant>4<");
+    for max in [0, 1] {
+        let validator =
+            Validator::builder().limits(duis::Limits::default().max_findings(max)).counters(store.clone()).build();
+        let report = validator.validate(invalid.as_bytes());
+        assert!(!report.is_valid(), "max_findings({max})");
+        assert_eq!(errors(&report), vec![Code::RequestCvNotAllowed], "max_findings({max})");
+        assert_eq!(store.last(supplier).unwrap(), None, "max_findings({max})");
+        let garbage = validator.validate(b"not xml at all");
+        assert!(!garbage.is_valid(), "max_findings({max})");
+    }
+}
+
+#[test]
 fn a_signed_pre_command_repeats_its_cv4_counter_and_cannot_be_replayed() {
     let store: Arc<dyn CounterStore> = Arc::new(MemoryCounters::new());
     let validator = Validator::builder().counters(store.clone()).build();

@@ -165,12 +165,14 @@ pub(crate) fn verify<'s>(
         Some(now) => {
             let detail = || Detail::Validity { not_before: cert.not_before(), not_after: cert.not_after(), now };
             match cert.validity_at(now) {
-                Validity::Valid => {}
-                Validity::Expired => {
+                // Validity unknown: said like no time at all, naming the time given.
+                None => findings.push(Code::PkiNoTime, issuer.span, Detail::LocalTime { now }),
+                Some(Validity::Valid) => {}
+                Some(Validity::Expired) => {
                     accepted = false;
                     findings.push(Code::PkiExpired, issuer.span, detail());
                 }
-                Validity::NotYetValid => {
+                Some(Validity::NotYetValid) => {
                     accepted = false;
                     findings.push(Code::PkiNotYetValid, issuer.span, detail());
                 }

@@ -401,19 +401,21 @@ impl Certificate {
         self.public_key.as_deref()
     }
 
-    /// True when valid at `now`, bounds inclusive (RFC 5280 §4.1.2.5).
-    pub(crate) fn validity_at(&self, now: DateTime) -> Validity {
-        let (Some(now), Some(from), Some(to)) = (now.instant(), self.not_before.instant(), self.not_after.instant())
-        else {
-            return Validity::Valid;
+    /// Whether the certificate is valid at `now`, bounds inclusive (RFC 5280 §4.1.2.5); `None`
+    /// when `now` has no UTC offset, so it names no instant to compare with (the bounds always do).
+    pub(crate) fn validity_at(&self, now: DateTime) -> Option<Validity> {
+        let now = now.instant()?;
+        let (Some(from), Some(to)) = (self.not_before.instant(), self.not_after.instant()) else {
+            // Never: x509-parser's times are UTC.
+            return Some(Validity::Valid);
         };
-        if now < from {
+        Some(if now < from {
             Validity::NotYetValid
         } else if now > to {
             Validity::Expired
         } else {
             Validity::Valid
-        }
+        })
     }
 
     /// True when `issuer` signed this certificate: names match and the ECDSA P-256 SHA-256

@@ -480,6 +480,12 @@ pub enum Detail {
         /// The evaluation time.
         now: DateTime,
     },
+    /// An evaluation time with no UTC offset: certificate validity (defined in UTC) was not
+    /// checked against it.
+    LocalTime {
+        /// The evaluation time given.
+        now: DateTime,
+    },
     /// A signer certificate that does not fit the profile.
     Profile {
         /// The certificate's serial, decimal.
@@ -752,6 +758,11 @@ impl fmt::Display for Detail {
             Detail::Validity { not_before, not_after, now } => {
                 write!(f, "the signer's certificate is valid from {not_before} to {not_after}; the time is {now}")
             }
+            Detail::LocalTime { now } => write!(
+                f,
+                "certificate validity was not checked: the evaluation time {now} has no UTC offset, and validity \
+                 is defined in UTC; give the time with an offset (such as `Z`)"
+            ),
             Detail::Profile { serial, misfit } => {
                 write!(f, "the signer's certificate (serial {serial}) does not fit the profile: {misfit}")
             }
@@ -876,8 +887,10 @@ pub(crate) struct Findings {
 }
 
 impl Findings {
+    /// At most `max` findings, and never fewer than one: an empty list would leave nowhere for
+    /// the error that decides the verdict.
     pub(crate) fn new(max: usize) -> Findings {
-        Findings { list: Vec::new(), max, dropped: 0, error_kept: false }
+        Findings { list: Vec::new(), max: max.max(1), dropped: 0, error_kept: false }
     }
 
     pub(crate) fn push(&mut self, code: Code, span: Span, detail: Detail) {

@@ -280,7 +280,9 @@ impl crate::gbcs::RoleKeys for TrustedRoleKeys<'_> {
             .filter(|(i, _)| self.store.chains(*i))
             .filter_map(|(_, c)| {
                 let lapsed = self.now.and_then(|now| {
-                    let expired = match c.validity_at(now) {
+                    // A time with no offset checks nothing, as no time does (the XML
+                    // signature's `pki.no-time` says so).
+                    let expired = match c.validity_at(now)? {
                         crate::pki::Validity::Valid => return None,
                         crate::pki::Validity::Expired => true,
                         crate::pki::Validity::NotYetValid => false,

@@ -103,9 +103,11 @@ pub(crate) struct SchemaPass<'s> {
 }
 
 impl<'s> SchemaPass<'s> {
-    /// A pass keeping at most `max_findings` findings.
+    /// A pass keeping at most `max_findings` findings (at least one, as [`Findings`] does).
+    ///
+    /// [`Findings`]: crate::report::Findings
     pub(crate) fn new(schema: &'s Schema, max_findings: usize) -> SchemaPass<'s> {
-        let findings = Kept { list: Vec::new(), max: max_findings, dropped: 0 };
+        let findings = Kept { list: Vec::new(), max: max_findings.max(1), dropped: 0 };
         let tables = schema.tables();
         let known = ["", ns::SR, ns::RA, ns::DS].map(|uri| tables.namespace(uri));
         SchemaPass { validator: tables.validator(), findings, pending: None, known }

@@ -36,7 +36,8 @@ pub struct Limits {
     /// a megabyte attribute is an attack, refused before it is normalised or checked.
     pub max_attribute_bytes: usize,
     /// Most findings kept per message (`limit.findings`). Default 1,000: enough to diagnose any
-    /// real message; a flood from a garbage input is counted, not stored.
+    /// real message; a flood from a garbage input is counted, not stored. Zero counts as one:
+    /// the error that makes a message invalid is always kept, so no limit changes a verdict.
     pub max_findings: usize,
 }
 
