@@ -475,6 +475,33 @@ fn a_bad_block_in_a_bundle_does_not_hide_the_certificates_after_it() {
 }
 
 #[test]
+fn lax_pem_loads_and_other_blocks_are_reported() {
+    let good = std::fs::read_to_string(dir().join("user-xml-sign.pem")).unwrap();
+    let key = std::fs::read_to_string(dir().join("user-xml-sign.key")).unwrap();
+    let indented: String = good.lines().map(|l| format!("    {l}\r\n")).collect();
+    // A byte-order mark (Windows editors), indented lines with CR LF: the same certificate.
+    for (name, text) in [("bom.pem", format!("\u{feff}{good}")), ("indented.pem", indented)] {
+        let mut store = duis::TrustStore::new();
+        assert_eq!(store.add_pem(name, text.as_bytes()), 1, "{name}: {:?}", store.issues());
+        assert!(store.issues().is_empty(), "{name}: {:?}", store.issues());
+        assert_eq!(store.certificates()[0].serial_decimal(), "4097", "{name}");
+    }
+    // A key and OpenSSL's TRUSTED CERTIFICATE are not certificates to trust: each is said, and
+    // the certificate after them still loads; from_pem finds it past them.
+    let trusted = good
+        .replace("BEGIN CERTIFICATE", "BEGIN TRUSTED CERTIFICATE")
+        .replace("END CERTIFICATE", "END TRUSTED CERTIFICATE");
+    let bundle = format!("{key}{trusted}{good}");
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("bundle.pem", bundle.as_bytes()), 1);
+    let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert!(issues[1].contains("a PEM block labelled \"TRUSTED CERTIFICATE\", not CERTIFICATE"), "{issues:?}");
+    assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
+    assert!(matches!(duis::Certificate::from_pem(key.as_bytes()), Err(duis::CertificateError::NoPem)));
+}
+
+#[test]
 fn two_different_certificates_under_one_issuer_and_serial_are_neither_used() {
     let pem_bytes = std::fs::read(dir().join("user-xml-sign.pem")).unwrap();
     let mut other = duis::Certificate::from_pem(&pem_bytes).unwrap().der().to_vec();

@@ -148,6 +148,30 @@ pub enum CertificateError {
     /// The DER does not parse as an X.509 certificate, or has bytes after it.
     #[error("not an X.509 certificate: {0}")]
     Der(String),
+    /// A PEM block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE` with its trust
+    /// settings): passed over, not read as a certificate.
+    #[error("a PEM block labelled {label:?}, not CERTIFICATE: passed over")]
+    OtherPemBlock {
+        /// The label, as written after `BEGIN`.
+        label: String,
+    },
+}
+
+/// `pem` in the form x509-parser reads (armour and base64 lines starting at column 1), from
+/// RFC 7468's lax form: without a UTF-8 byte-order mark (Windows editors write one), with white
+/// space at the start of lines removed (indented bundles). Borrowed when already in that form.
+fn lax_pem(pem: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let body = pem.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(pem);
+    let indented = body.split(|&b| b == b'\n').any(|line| line.first().is_some_and(|b| matches!(b, b' ' | b'\t')));
+    if body.len() == pem.len() && !indented {
+        return std::borrow::Cow::Borrowed(pem);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    for line in body.split(|&b| b == b'\n') {
+        out.extend_from_slice(line.trim_ascii_start());
+        out.push(b'\n');
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// An Organisation Certificate, parsed and profiled once.
@@ -318,26 +342,33 @@ impl Certificate {
         })
     }
 
-    /// Parses every PEM `CERTIFICATE` block in `pem`. Blocks that do not parse are returned
-    /// as errors in place, so one bad block does not hide the others.
+    /// Parses every PEM `CERTIFICATE` block in `pem`. Blocks that do not parse, and blocks
+    /// with another label ([`CertificateError::OtherPemBlock`]), are returned as errors in
+    /// place, so one bad block does not hide the others. Read as RFC 7468's lax form: a UTF-8
+    /// byte-order mark and white space at the start of lines are allowed.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
+        let pem = lax_pem(pem);
         let mut out = Vec::new();
         // A bad block is reported and passed over: the certificates after it in a bundle still
         // load. Every block read, good or bad, consumes at least a line, so the blocks are
         // fewer than the bytes; the bound only makes that plain.
-        for block in x509_parser::pem::Pem::iter_from_buffer(pem).take(pem.len().saturating_add(1)) {
+        for block in x509_parser::pem::Pem::iter_from_buffer(&pem).take(pem.len().saturating_add(1)) {
             match block {
                 Ok(block) if block.label == "CERTIFICATE" => out.push(Certificate::from_der(&block.contents)),
-                Ok(_) => {}
+                Ok(block) => out.push(Err(CertificateError::OtherPemBlock { label: block.label })),
                 Err(error) => out.push(Err(CertificateError::Der(error.to_string()))),
             }
         }
         out
     }
 
-    /// Parses the first PEM `CERTIFICATE` block in `pem`.
+    /// Parses the first PEM `CERTIFICATE` block in `pem` (blocks with other labels before it
+    /// are passed over).
     pub fn from_pem(pem: &[u8]) -> Result<Certificate, CertificateError> {
-        Certificate::all_from_pem(pem).into_iter().next().unwrap_or(Err(CertificateError::NoPem))
+        Certificate::all_from_pem(pem)
+            .into_iter()
+            .find(|block| !matches!(block, Err(CertificateError::OtherPemBlock { .. })))
+            .unwrap_or(Err(CertificateError::NoPem))
     }
 
     /// The DER encoding.
@@ -543,8 +574,11 @@ impl fmt::Display for LoadIssue {
 ///
 /// Load PEM or DER certificates with [`TrustStore::add_pem`] / [`TrustStore::add_der`] (the
 /// core reads no files: the caller passes bytes). Loading never fails because of a
-/// certificate's content: anything odd is reported once in [`TrustStore::issues`], and
-/// misfits are kept aside so that a message they signed gets a precise finding.
+/// certificate's content: anything odd is reported once in [`TrustStore::issues`] (a block
+/// that does not parse, a PEM block that is no `CERTIFICATE`, such as a key or OpenSSL's
+/// `TRUSTED CERTIFICATE`), and misfits are kept aside so that a message they signed gets a
+/// precise finding. PEM is read in RFC 7468's lax form: a byte-order mark and indented lines
+/// are fine.
 ///
 /// ```
 /// let mut store = duis::TrustStore::new();
