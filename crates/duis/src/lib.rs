@@ -79,6 +79,9 @@ pub use counter::{Advance, CounterStore, CounterStoreError, MemoryCounters};
 #[cfg(feature = "fuzzing")]
 pub use dsig::InsecureAcceptAll;
 pub use dsig::{RingVerifier, SignError, SignatureVerifier, SigningKey, sign};
+/// The schema engine, whose types appear in [`Detail::Schema`] (what was expected, which facet
+/// failed) and [`SchemaError`]: use it from here to inspect them at the matching version.
+pub use duis_xsd as xsd;
 pub use gbcs::{ContentKind, GbcsHeader, VerifiedKey};
 pub use message::{
     Body, CommandVariant, CvSet, DateTime, Eui64, Located, MessageKind, ParseDateTimeError, ParseEui64Error,

@@ -82,6 +82,14 @@ pub trait PartyRegistry: Send + Sync + fmt::Debug {
     fn roles(&self, party: Eui64) -> Option<RoleSet>;
 }
 
+/// A registry shared with the rest of an adapter (one that another component updates, say):
+/// `builder.parties(Arc::clone(&registry))`.
+impl<T: PartyRegistry + ?Sized> PartyRegistry for std::sync::Arc<T> {
+    fn roles(&self, party: Eui64) -> Option<RoleSet> {
+        (**self).roles(party)
+    }
+}
+
 /// An in-memory [`PartyRegistry`].
 #[derive(Clone, Debug, Default)]
 pub struct Parties {

@@ -104,7 +104,9 @@ impl Validator {
 
     /// Validates a Signed Pre-Command and also compares its GBCS payload, minus the signature,
     /// with the Pre-Command the DCC issued for it (raw APDU bytes; a trailing `00` in the
-    /// issued form is accepted): `gbcs.pre-command-mismatch` when they differ.
+    /// issued form is accepted): `gbcs.pre-command-mismatch` when they differ. Any other kind
+    /// of message is validated as [`Validator::validate`] would and the issued Pre-Command is
+    /// not used: check [`Report::kind`](crate::Report::kind) when that matters (`duis-check --pre-command` notes it).
     pub fn validate_signed_pre_command<'a>(&self, input: &'a [u8], issued_pre_command: &[u8]) -> Report<'a> {
         self.run(input, Some(issued_pre_command))
     }

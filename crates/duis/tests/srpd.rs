@@ -47,6 +47,12 @@ fn eligibility_needs_one_eligible_role() {
     assert!(codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
     let unknown = Validator::builder().parties(Parties::new()).build();
     assert!(codes(&unknown.validate(message.as_bytes())).contains(&Code::EligibilityUnknownParty));
+    // A registry shared with the rest of an adapter, concrete or behind `dyn`.
+    let shared: Arc<dyn duis::PartyRegistry> = Arc::new(supplier_as(&[UserRole::OtherUser]));
+    let report = Validator::builder().parties(Arc::clone(&shared)).build().validate(message.as_bytes());
+    assert!(codes(&report).contains(&Code::EligibilityRole), "{:?}", report.findings());
+    let report = Validator::builder().parties(Arc::new(Parties::new())).build().validate(message.as_bytes());
+    assert!(codes(&report).contains(&Code::EligibilityUnknownParty), "{:?}", report.findings());
     let none = Validator::new().validate(message.as_bytes());
     assert!(none.skipped().contains(&Skipped::Eligibility));
     assert!(!codes(&none).iter().any(|c| c.family() == "eligibility"));

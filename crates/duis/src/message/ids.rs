@@ -12,7 +12,9 @@ impl Eui64 {
     /// The DCC's identifier in DCC Boxed test data, the default target of CV 8 requests.
     pub const DCC_BOXED: Eui64 = Eui64([0x90, 0xB3, 0xD5, 0x1F, 0x30, 0x00, 0x00, 0x02]);
 
-    /// Parses exactly `HH-HH-HH-HH-HH-HH-HH-HH` (upper or lower case hex), with no white space.
+    /// Parses exactly `HH-HH-HH-HH-HH-HH-HH-HH` (upper or lower case hex), with no white space:
+    /// the form of a value in a message. `FromStr` (`"…".parse()`), meant for configuration
+    /// text, also allows white space around it (a line read from a file).
     pub fn parse(text: &str) -> Option<Eui64> {
         let bytes = text.as_bytes();
         if bytes.len() != 23 {
@@ -64,6 +66,7 @@ impl fmt::Display for Eui64 {
 #[error("not an EUI-64 (expected eight hex bytes joined by '-', e.g. 90-B3-D5-1F-30-00-00-02)")]
 pub struct ParseEui64Error;
 
+/// Configuration text: [`Eui64::parse`] of the text with white space around it removed.
 impl FromStr for Eui64 {
     type Err = ParseEui64Error;
 
@@ -234,6 +237,10 @@ mod tests {
         ] {
             assert_eq!(Eui64::parse(bad), None, "{bad:?}");
         }
+        // Configuration text may carry white space around the value; a message value may not.
+        let padded = " 90-B3-D5-1F-30-01-00-00\n";
+        assert_eq!(padded.parse::<Eui64>(), Ok(Eui64::parse("90-B3-D5-1F-30-01-00-00").unwrap()));
+        assert_eq!(Eui64::parse(padded), None);
     }
 
     #[test]
