@@ -231,6 +231,36 @@ fn quoted_short(text: &str) -> String {
 /// request bodies would make a 12 KB line (the finding itself keeps them all).
 const LISTED: usize = 12;
 
+/// The expected element a misspelt name most likely meant: the same namespace, and the local
+/// name equal but for case, or within a small edit distance (one edit per five characters,
+/// at least one from three characters on: `ReadEventOrSecurityLogs` for
+/// `ReadEventOrSecurityLog`, `LogToread` for `LogToRead`). The first closest when several are as close; none when nothing is.
+fn near_miss<'e>(name: &Name, expected: &'e [Expected]) -> Option<&'e Name> {
+    let length = name.local.chars().count();
+    // Names of one or two characters are too short for an edit to tell a slip from another name.
+    let budget = if length < 3 { 0 } else { (length / 5).max(1) };
+    expected
+        .iter()
+        .filter_map(|e| match e {
+            Expected::Element(n) if n.ns == name.ns && n.local != name.local => Some(n),
+            _ => None,
+        })
+        // Lengths further apart than the budget cannot be within it: no distance computed, so
+        // a flood of unrelated names against 130 expected ones costs next to nothing.
+        .filter(|n| n.local.chars().count().abs_diff(length) <= budget)
+        .map(|n| {
+            let distance = if n.local.eq_ignore_ascii_case(&name.local) {
+                0
+            } else {
+                strsim::damerau_levenshtein(&n.local, &name.local)
+            };
+            (distance, n)
+        })
+        .filter(|(distance, _)| *distance <= budget)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, n)| n)
+}
+
 fn list(f: &mut fmt::Formatter<'_>, items: &[Expected]) -> fmt::Result {
     for (i, e) in items.iter().take(LISTED).enumerate() {
         if i > 0 {
@@ -255,11 +285,13 @@ impl fmt::Display for Finding {
                 // The same local name expected in a namespace: say which namespace it is in.
                 let elsewhere = expected.iter().any(|e| matches!(e, Expected::Element(n) if n.local == name.local));
                 match name.ns.as_str() {
-                    "" if elsewhere => {
-                        write!(f, "element {name} (in no namespace) not allowed here; expected one of: ")?
-                    }
-                    _ => write!(f, "element {name} not allowed here; expected one of: ")?,
+                    "" if elsewhere => write!(f, "element {name} (in no namespace) not allowed here; ")?,
+                    _ => write!(f, "element {name} not allowed here; ")?,
                 }
+                if let Some(near) = near_miss(name, expected).filter(|_| !elsewhere) {
+                    write!(f, "did you mean {near}? ")?;
+                }
+                f.write_str("expected one of: ")?;
                 list(f, expected)
             }
             FindingKind::MissingElement { parent, expected } => {

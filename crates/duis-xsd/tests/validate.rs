@@ -320,6 +320,36 @@ fn findings_display_without_debug_noise() {
     assert_eq!(f[0].span, 21..27);
 }
 
+#[test]
+fn a_misspelt_element_name_suggests_the_expected_one() {
+    let s = root(
+        r#"<xs:choice><xs:element name="ReadEventOrSecurityLog" type="xs:int"/><xs:element name="LogToRead" type="xs:int"/><xs:element name="Ab" type="xs:int"/></xs:choice>"#,
+    );
+    for (written, meant) in [
+        ("ReadEventOrSecurityLogs", Some("ReadEventOrSecurityLog")), // one edit in 23 characters
+        ("ReadEvnetOrSecurityLog", Some("ReadEventOrSecurityLog")),  // a transposition
+        ("READEVENTORSECURITYLOG", Some("ReadEventOrSecurityLog")),  // case only
+        ("LogToread", Some("LogToRead")),
+        ("LogTo", None),     // four edits in five characters: too far
+        ("Abc", Some("Ab")), // at least one edit for short names
+        ("Xyz", None),
+        ("A", None), // too short to call a slip
+    ] {
+        let f = findings(&s, &format!("<t:{written}/>"));
+        let message = f[0].to_string();
+        match meant {
+            Some(meant) => assert!(
+                message.contains(&format!("not allowed here; did you mean {{urn:t}}{meant}? expected one of:")),
+                "{written}: {message}"
+            ),
+            None => assert!(!message.contains("did you mean"), "{written}: {message}"),
+        }
+    }
+    // Another namespace with the same local name is said as such, not as a misspelling.
+    let f = findings(&s, "<LogToRead xmlns=''/>");
+    assert!(!f[0].to_string().contains("did you mean"), "{}", f[0]);
+}
+
 /// Every kind of DUIS document has a global declaration to start from: requests, responses,
 /// alerts, SMETS1 roots, MMC roots and the xmldsig elements. Uses the committed tables,
 /// so it needs no corpus.
