@@ -90,6 +90,7 @@ pub mod codegen;
 mod compile;
 mod error;
 pub mod model;
+mod near;
 mod pattern;
 mod uri;
 mod validator;
@@ -99,7 +100,7 @@ pub use compile::compile;
 pub use error::{CompileError, CompileErrorKind, Location};
 pub use model::Schema;
 pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Namespace, Sink, Validator, quoted};
-pub use value::FacetKind;
+pub use value::{ENUMERATION_LISTED, FacetKind};
 
 /// True when `v` is a URI reference as libxml2 reads `xs:anyURI` (RFC 3986, after XLink §5.4
 /// escaping): the check behind `xs:anyURI`, for callers that judge other URIs the same way.

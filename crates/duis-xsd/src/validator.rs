@@ -231,34 +231,17 @@ fn quoted_short(text: &str) -> String {
 /// request bodies would make a 12 KB line (the finding itself keeps them all).
 const LISTED: usize = 12;
 
-/// The expected element a misspelt name most likely meant: the same namespace, and the local
-/// name equal but for case, or within a small edit distance (one edit per five characters,
-/// at least one from three characters on: `ReadEventOrSecurityLogs` for
-/// `ReadEventOrSecurityLog`, `LogToread` for `LogToRead`). The first closest when several are as close; none when nothing is.
+/// The expected element in the same namespace a misspelt name most likely meant
+/// ([`crate::near::near_miss`]).
 fn near_miss<'e>(name: &Name, expected: &'e [Expected]) -> Option<&'e Name> {
-    let length = name.local.chars().count();
-    // Names of one or two characters are too short for an edit to tell a slip from another name.
-    let budget = if length < 3 { 0 } else { (length / 5).max(1) };
-    expected
-        .iter()
-        .filter_map(|e| match e {
-            Expected::Element(n) if n.ns == name.ns && n.local != name.local => Some(n),
+    let same_namespace = || {
+        expected.iter().filter_map(|e| match e {
+            Expected::Element(n) if n.ns == name.ns => Some(n),
             _ => None,
         })
-        // Lengths further apart than the budget cannot be within it: no distance computed, so
-        // a flood of unrelated names against 130 expected ones costs next to nothing.
-        .filter(|n| n.local.chars().count().abs_diff(length) <= budget)
-        .map(|n| {
-            let distance = if n.local.eq_ignore_ascii_case(&name.local) {
-                0
-            } else {
-                strsim::damerau_levenshtein(&n.local, &name.local)
-            };
-            (distance, n)
-        })
-        .filter(|(distance, _)| *distance <= budget)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, n)| n)
+    };
+    let local = crate::near::near_miss(&name.local, same_namespace().map(|n| n.local.as_str()))?;
+    same_namespace().find(|n| n.local == local)
 }
 
 fn list(f: &mut fmt::Formatter<'_>, items: &[Expected]) -> fmt::Result {
@@ -328,7 +311,18 @@ impl fmt::Display for Finding {
                     FacetKind::FractionDigits(n) => {
                         write!(f, "has more than {n} fraction digits")
                     }
-                    FacetKind::Enumeration => f.write_str("is not one of the allowed values"),
+                    FacetKind::Enumeration { listed, total, near } => {
+                        let shown: Vec<String> = listed.iter().map(|m| quoted_short(m)).collect();
+                        write!(f, "is not one of the allowed values: {}", shown.join(", "))?;
+                        match total.saturating_sub(listed.len()) {
+                            0 => {}
+                            more => write!(f, ", and {more} more")?,
+                        }
+                        match near {
+                            Some(near) => write!(f, "; did you mean {}?", quoted_short(near)),
+                            None => Ok(()),
+                        }
+                    }
                     FacetKind::Pattern(p) => {
                         // A type may hold thousands of patterns: the message names a few,
                         // each cut, and says how many more (the finding keeps them all).

@@ -8,6 +8,10 @@ use std::cmp::Ordering;
 
 use crate::model::{Builtin, Facet, Schema, WhiteSpace};
 
+/// Members of an enumeration a [`FacetKind::Enumeration`] finding names: enough for a
+/// code list, bounded for a schema with thousands of members.
+pub const ENUMERATION_LISTED: usize = 12;
+
 /// Which check a value failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -48,7 +52,15 @@ pub enum FacetKind {
     /// `xs:fractionDigits`.
     FractionDigits(u32),
     /// `xs:enumeration`: not one of the members.
-    Enumeration,
+    Enumeration {
+        /// The first members, at most [`ENUMERATION_LISTED`], in the schema's sorted order.
+        listed: Vec<String>,
+        /// How many members there are in all.
+        total: usize,
+        /// The member the value most likely meant: equal but for case, or one edit away per
+        /// five characters (a word for the message, never a verdict).
+        near: Option<String>,
+    },
     /// `xs:pattern`: matches none of these XSD patterns.
     Pattern(Vec<String>),
     /// A `fixed` value constraint.
@@ -453,7 +465,12 @@ fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Optio
             // Members are sorted by the compiler.
             let found = members.binary_search_by(|m| m.as_ref().cmp(v)).is_ok()
                 || (value_space_differs(b) && members.iter().any(|m| same_value(b, v, m)));
-            fail(found, &|| FacetKind::Enumeration)
+            fail(found, &|| FacetKind::Enumeration {
+                // Cut as every text a finding keeps: a thousand findings stay small.
+                listed: members.iter().take(ENUMERATION_LISTED).map(|m| crate::quoted(m)).collect(),
+                total: members.len(),
+                near: crate::near::near_miss(v, members.iter().map(AsRef::as_ref)).map(crate::quoted),
+            })
         }
         Facet::Pattern(pats) => {
             let pats = pats.of(&schema.patterns);

@@ -250,7 +250,10 @@ fn facets_report_which_one_failed() {
     assert_eq!(facet("<t:d>1</t:d><t:h>0aF</t:h>"), Some(FacetKind::Lexical(duis_xsd::model::Builtin::HexBinary)));
     // Enumerations compare numeric values, not text.
     assert_eq!(facet("<t:d>1</t:d><t:e>010</t:e>"), None);
-    assert_eq!(facet("<t:d>1</t:d><t:e>2</t:e>"), Some(FacetKind::Enumeration));
+    assert_eq!(
+        facet("<t:d>1</t:d><t:e>2</t:e>"),
+        Some(FacetKind::Enumeration { listed: vec!["1".into(), "10".into()], total: 2, near: None })
+    );
 }
 
 #[test]
@@ -318,6 +321,27 @@ fn findings_display_without_debug_noise() {
     let f = findings(&s, "<t:b/>");
     assert_eq!(f[0].to_string(), "element {urn:t}b not allowed here; expected one of: {urn:t}a");
     assert_eq!(f[0].span, 21..27);
+}
+
+#[test]
+fn an_enumeration_failure_lists_the_members_and_the_likely_one() {
+    let members: String = ["Event", "Security"].iter().map(|m| format!(r#"<xs:enumeration value="{m}"/>"#)).collect();
+    let many: String = (0..30).map(|i| format!(r#"<xs:enumeration value="V{i:02}"/>"#)).collect();
+    let s = root(&format!(
+        r#"<xs:sequence><xs:element name="L" minOccurs="0"><xs:simpleType><xs:restriction base="xs:string">{members}</xs:restriction></xs:simpleType></xs:element>
+        <xs:element name="M" minOccurs="0"><xs:simpleType><xs:restriction base="xs:string">{many}</xs:restriction></xs:simpleType></xs:element></xs:sequence>"#
+    ));
+    let message = |body: &str| findings(&s, body)[0].to_string();
+    assert_eq!(
+        message("<t:L>event</t:L>"),
+        r#"element {urn:t}L: value "event" is not one of the allowed values: "Event", "Security"; did you mean "Event"?"#
+    );
+    assert_eq!(
+        message("<t:L>Audit</t:L>"),
+        r#"element {urn:t}L: value "Audit" is not one of the allowed values: "Event", "Security""#
+    );
+    let long = message("<t:M>V3</t:M>");
+    assert!(long.ends_with(r#""V10", "V11", and 18 more"#), "{long}");
 }
 
 #[test]
