@@ -12,6 +12,10 @@ use crate::model::{Builtin, Facet, Schema, WhiteSpace};
 /// code list, bounded for a schema with thousands of members.
 pub const ENUMERATION_LISTED: usize = 12;
 
+/// Largest enumeration a failing value is compared with for "did you mean" (DUIS 5.4's
+/// largest has a few hundred members).
+const NEAR_MISS_MEMBERS: usize = 4_096;
+
 /// Which check a value failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -469,7 +473,11 @@ fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Optio
                 // Cut as every text a finding keeps: a thousand findings stay small.
                 listed: members.iter().take(ENUMERATION_LISTED).map(|m| crate::quoted(m)).collect(),
                 total: members.len(),
-                near: crate::near::near_miss(v, members.iter().map(AsRef::as_ref)).map(crate::quoted),
+                // Only in lists a person reads: a run-time schema's 300,000-member enumeration
+                // must not cost a scan per failing value.
+                near: (members.len() <= NEAR_MISS_MEMBERS)
+                    .then(|| crate::near::near_miss(v, members.iter().map(AsRef::as_ref)).map(crate::quoted))
+                    .flatten(),
             })
         }
         Facet::Pattern(pats) => {
