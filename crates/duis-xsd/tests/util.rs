@@ -8,11 +8,18 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-/// `../shared/corpus` from the project root. Panics (fails the test) when it is missing:
-/// a test that asked for the corpus must never pass without it.
+/// `corpus/` in the shared folder: `$DUIS_SHARED`, or `../shared` beside the project root, as
+/// for the `duis` tests. Panics (fails the test) when it is missing: a test that asked for the
+/// corpus must never pass without it.
 pub(crate) fn corpus() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    assert!(dir.join("xsd/DUIS-Schema-V5.4.xsd").is_file(), "corpus missing: expected {}", dir.display());
+    let shared = std::env::var_os("DUIS_SHARED")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"), PathBuf::from);
+    let dir = shared.join("corpus");
+    assert!(
+        dir.join("xsd/DUIS-Schema-V5.4.xsd").is_file(),
+        "corpus missing: expected {} (set DUIS_SHARED to the folder holding corpus/)",
+        dir.display()
+    );
     dir
 }
 

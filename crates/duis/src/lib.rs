@@ -27,7 +27,8 @@
 //! # What is checked
 //!
 //! - XML 1.0 well-formedness, UTF-8, XML characters; DOCTYPE refused; [`Limits`] on size,
-//!   depth, element count, attributes, text length and findings.
+//!   depth, element count, attributes, namespace declarations, text length, attribute value
+//!   length and findings.
 //! - The whole document against the DUIS 5.4 schema set (`schema.*`), from generated tables,
 //!   in the same pass; [`Schema::compile`] and [`ValidatorBuilder::schema`] validate other
 //!   DUIS versions.

@@ -6,16 +6,17 @@
 //! | family | module |
 //! |---|---|
 //! | `xml` | `src/xml/` (well-formedness, DTD, encoding) |
-//! | `limit` | `src/xml/limits.rs` |
-//! | `schema` | `src/schema/` (the pass) and `crates/duis-xsd` (the engine) |
-//! | `request` | `src/rules/request.rs` |
+//! | `limit` | `src/xml/limits.rs` (numbers), `src/xml/mod.rs` (checks); `limit.findings`: `src/report/mod.rs` |
+//! | `schema` | `src/schema/` (the pass) and `crates/duis-xsd` (the engine); `schema.not-a-message`: `src/validator.rs` |
+//! | `request` | `src/rules/request.rs`; `request.counter-overflow`: `src/message/extract.rs` |
+//! | `response` | `src/rules/response.rs` |
 //! | `wan-matrix` | `src/rules/wan_matrix.rs` |
 //! | `eligibility` | `src/rules/eligibility.rs` (registry: `src/parties.rs`) |
 //! | `date` | `src/rules/dates.rs` |
 //! | `counter` | `src/rules/counter.rs` (stores: `src/counter.rs`, `crates/duis-store`) |
 //! | `gbcs` | `src/gbcs/` (payload layout) and `src/rules/ecos.rs` (checks against the header) |
-//! | `sig` | `src/dsig/` (XML signature profile, canonical digest, ECDSA) |
-//! | `pki` | `src/pki/` (trust store, Organisation Certificate profile, validity) |
+//! | `sig` | `src/dsig/` (XML signature profile, canonical digest, ECDSA); `sig.missing`, `sig.reply-unsigned`, `sig.unverified`: `src/rules/mp104.rs` |
+//! | `pki` | `src/pki/` (trust store, Organisation Certificate profile); per message: `src/dsig/verify.rs`, `src/rules/ecos.rs` |
 //! | `mp104` | `src/rules/mp104.rs` (who may sign what) |
 //!
 //! `docs/rules.md` lists the same codes with their clause; a test keeps the two in step.

@@ -28,7 +28,11 @@ pub struct Limits {
     /// linear in the input even when each of thousands of nested elements declares namespaces.
     pub max_namespaces: usize,
     /// Longest text content of one element, in bytes (`limit.text-length`). Default 16 MiB:
-    /// room for the 13,653,336-character `FirmwareImage` with line breaks.
+    /// room for the 13,653,336-character `FirmwareImage` with line breaks. It is also the
+    /// bound on base64 text (DESIGN §7 asks for a base64 length limit): every base64 value in
+    /// DUIS is one element's text, so a second number would only repeat this one, and XSD
+    /// length facets then bound each value's octets exactly. A `GBCSPayload` is decoded only
+    /// within it.
     pub max_text_bytes: usize,
     /// Longest attribute value, in bytes as written (`limit.attribute-length`). Default 64 KiB:
     /// DUIS attributes (`schemaVersion`, the signature's algorithm URIs and `URI=""`,
