@@ -697,7 +697,7 @@ impl<'s> Validator<'s> {
             if let Some(s) = self.seen.get_mut(i) {
                 *s = true;
             }
-            let problem = match value::check(schema, u.ty, a.value) {
+            let problem = match value::check(schema, u.ty, a.value, !sink.full()) {
                 Err(f) => Some(f),
                 Ok(()) => match u.fixed.map(|f| schema.string(f)) {
                     Some(fixed) if !value::equals_fixed(schema, u.ty, a.value, fixed) => {
@@ -853,7 +853,7 @@ impl<'s> Validator<'s> {
                     Some(def) if text_value.is_empty() => schema.string(def),
                     _ => text_value,
                 };
-                let problem = match value::check(schema, st, value) {
+                let problem = match value::check(schema, st, value, !sink.full()) {
                     Err(f) => Some(f),
                     Ok(()) => match decl.and_then(|d| d.fixed).map(|f| schema.string(f)) {
                         Some(fixed) if !value::equals_fixed(schema, st, value, fixed) => {

@@ -12,9 +12,11 @@ use crate::model::{Builtin, Facet, Schema, WhiteSpace};
 /// code list, bounded for a schema with thousands of members.
 pub const ENUMERATION_LISTED: usize = 12;
 
-/// Largest enumeration a failing value is compared with for "did you mean" (DUIS 5.4's
-/// largest has a few hundred members).
-const NEAR_MISS_MEMBERS: usize = 4_096;
+/// Largest enumeration a failing value is compared with for "did you mean": DUIS 5.4's
+/// largest has 194 members. The bound keeps a thousand kept findings against a run-time
+/// schema's long list to a fraction of a second (each comparison is a small edit-distance
+/// table).
+const NEAR_MISS_MEMBERS: usize = 512;
 
 /// Which check a value failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -387,8 +389,10 @@ fn same_value(b: Builtin, a: &str, member: &str) -> bool {
     }
 }
 
-/// Check `raw` against simple type `st`. Returns the failed check.
-pub(crate) fn check(schema: &Schema, st: u32, raw: &str) -> Result<(), FacetKind> {
+/// Check `raw` against simple type `st`. Returns the failed check, with its details (the
+/// members and patterns it names, the likely member meant) only when `detail`: a finding the
+/// sink will only count costs no more than the check.
+pub(crate) fn check(schema: &Schema, st: u32, raw: &str, detail: bool) -> Result<(), FacetKind> {
     let Some(ty) = schema.simple(st) else {
         return Ok(());
     };
@@ -415,7 +419,7 @@ pub(crate) fn check(schema: &Schema, st: u32, raw: &str) -> Result<(), FacetKind
     }
     let octets = octets.flatten();
     for facet in facets {
-        check_facet(schema, b, v, *facet, octets)?;
+        check_facet(schema, b, v, *facet, octets, detail)?;
     }
     Ok(())
 }
@@ -430,7 +434,14 @@ fn collapse_matters(b: Builtin, facets: &[Facet]) -> bool {
 }
 
 /// One facet; `Err` names it.
-fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Option<u64>) -> Result<(), FacetKind> {
+fn check_facet(
+    schema: &Schema,
+    b: Builtin,
+    v: &str,
+    facet: Facet,
+    octets: Option<u64>,
+    detail: bool,
+) -> Result<(), FacetKind> {
     let number = || Decimal::parse(v, false);
     let bound = |id: u32| Decimal::parse(schema.string(id), false);
     let compare = |id: u32, ok: fn(Ordering) -> bool| match (number(), bound(id)) {
@@ -471,11 +482,15 @@ fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Optio
                 || (value_space_differs(b) && members.iter().any(|m| same_value(b, v, m)));
             fail(found, &|| FacetKind::Enumeration {
                 // Cut as every text a finding keeps: a thousand findings stay small.
-                listed: members.iter().take(ENUMERATION_LISTED).map(|m| crate::quoted(m)).collect(),
+                listed: members
+                    .iter()
+                    .take(if detail { ENUMERATION_LISTED } else { 0 })
+                    .map(|m| crate::quoted(m))
+                    .collect(),
                 total: members.len(),
                 // Only in lists a person reads: a run-time schema's 300,000-member enumeration
                 // must not cost a scan per failing value.
-                near: (members.len() <= NEAR_MISS_MEMBERS)
+                near: (detail && members.len() <= NEAR_MISS_MEMBERS)
                     .then(|| crate::near::near_miss(v, members.iter().map(AsRef::as_ref)).map(crate::quoted))
                     .flatten(),
             })
@@ -485,7 +500,12 @@ fn check_facet(schema: &Schema, b: Builtin, v: &str, facet: Facet, octets: Optio
             // A pattern that cannot compile was rejected by the compiler; treat it as a
             // failed match rather than letting a value through unchecked.
             let hit = pats.iter().any(|p| p.compiled().is_some_and(|re| re.is_match(v)));
-            if hit { Ok(()) } else { Err(FacetKind::Pattern(pats.iter().map(|p| p.xsd.to_string()).collect())) }
+            if hit {
+                Ok(())
+            } else {
+                let named = if detail { pats.len() } else { 0 };
+                Err(FacetKind::Pattern(pats.iter().take(named).map(|p| p.xsd.to_string()).collect()))
+            }
         }
     }
 }

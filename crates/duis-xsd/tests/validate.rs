@@ -344,6 +344,47 @@ fn an_enumeration_failure_lists_the_members_and_the_likely_one() {
     assert!(long.ends_with(r#""V10", "V11", and 18 more"#), "{long}");
 }
 
+/// A sink that keeps nothing, as a full one: what it is handed is what a dropped finding cost.
+struct Full(Vec<Finding>);
+
+impl duis_xsd::Sink for Full {
+    fn push(&mut self, finding: Finding) {
+        self.0.push(finding);
+    }
+
+    fn full(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_finding_past_the_limit_carries_no_details() {
+    // A flood of bad values past the findings limit must cost a count each, not a list of
+    // members and a near-miss search each.
+    let members: String = ["Event", "Security"].iter().map(|m| format!(r#"<xs:enumeration value="{m}"/>"#)).collect();
+    let s = root(&format!(
+        r#"<xs:sequence><xs:element name="L" maxOccurs="unbounded"><xs:simpleType><xs:restriction base="xs:string">{members}</xs:restriction></xs:simpleType></xs:element>
+        <xs:element name="P"><xs:simpleType><xs:restriction base="xs:string"><xs:pattern value="[A-Z].*"/></xs:restriction></xs:simpleType></xs:element></xs:sequence>"#
+    ));
+    let mut v = s.validator();
+    let mut sink = Full(Vec::new());
+    v.start_element("urn:t", "R", [], 0..1, &mut sink);
+    for (element, value) in [("L", "event"), ("L", "Audit"), ("P", "lower")] {
+        v.start_element("urn:t", element, [], 1..2, &mut sink);
+        v.end_element_with_text(value, 2..3, 3..4, &mut sink);
+    }
+    let facets: Vec<FacetKind> = sink
+        .0
+        .into_iter()
+        .filter_map(|f| match f.kind {
+            FindingKind::BadValue { facet, .. } => Some(facet),
+            _ => None,
+        })
+        .collect();
+    let enumeration = FacetKind::Enumeration { listed: vec![], total: 2, near: None };
+    assert_eq!(facets, [enumeration.clone(), enumeration, FacetKind::Pattern(vec![])]);
+}
+
 #[test]
 fn a_misspelt_element_name_suggests_the_expected_one() {
     let s = root(

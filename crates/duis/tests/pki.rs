@@ -499,6 +499,20 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     assert!(issues[1].contains("a PEM block labelled \"TRUSTED CERTIFICATE\", not CERTIFICATE"), "{issues:?}");
     assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
     assert!(matches!(duis::Certificate::from_pem(key.as_bytes()), Err(duis::CertificateError::NoPem)));
+    // A legacy encrypted key (RFC 1421 headers inside its block) is a key all the same, and a
+    // byte-order mark inside a bundle (`cat a.pem b.pem`, b written on Windows) hides nothing.
+    let body: String = key.lines().filter(|l| !l.starts_with("-----")).map(|l| format!("{l}\n")).collect();
+    let encrypted = format!(
+        "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n{body}-----END EC PRIVATE KEY-----\n"
+    );
+    let other = std::fs::read_to_string(dir().join("user2-xml-sign.pem")).unwrap();
+    let bundle = format!("{encrypted}{good}\u{feff}{other}");
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("bundle.pem", bundle.as_bytes()), 2, "{:?}", store.issues());
+    let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
+    assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
 }
 
 #[test]

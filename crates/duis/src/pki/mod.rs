@@ -150,28 +150,37 @@ pub enum CertificateError {
     Der(String),
     /// A PEM block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE` with its trust
     /// settings): passed over, not read as a certificate.
-    #[error("a PEM block labelled {label:?}, not CERTIFICATE: passed over")]
+    #[error("a PEM block labelled {label:?}, not CERTIFICATE")]
     OtherPemBlock {
         /// The label, as written after `BEGIN`.
         label: String,
     },
 }
 
-/// `pem` in the form x509-parser reads (armour and base64 lines starting at column 1), from
-/// RFC 7468's lax form: without a UTF-8 byte-order mark (Windows editors write one), with white
-/// space at the start of lines removed (indented bundles). Borrowed when already in that form.
-fn lax_pem(pem: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let body = pem.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(pem);
-    let indented = body.split(|&b| b == b'\n').any(|line| line.first().is_some_and(|b| matches!(b, b' ' | b'\t')));
-    if body.len() == pem.len() && !indented {
-        return std::borrow::Cow::Borrowed(pem);
-    }
-    let mut out = Vec::with_capacity(body.len());
-    for line in body.split(|&b| b == b'\n') {
-        out.extend_from_slice(line.trim_ascii_start());
+/// `pem` in the form x509-parser reads (armour and base64 lines starting at column 1, nothing
+/// else inside a block), from RFC 7468's lax form and what tools write: a UTF-8 byte-order mark
+/// at the start of any line (Windows editors write one; `cat a.pem b.pem` puts b's inside),
+/// white space at the start of lines (indented bundles), and RFC 1421 headers inside a block
+/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon).
+fn lax_pem(pem: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pem.len());
+    let mut inside = false;
+    for line in pem.split(|&b| b == b'\n') {
+        let mut line = line.trim_ascii_start();
+        while let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+            line = rest.trim_ascii_start();
+        }
+        if line.starts_with(b"-----BEGIN ") {
+            inside = true;
+        } else if line.starts_with(b"-----END ") {
+            inside = false;
+        } else if inside && line.contains(&b':') {
+            continue;
+        }
+        out.extend_from_slice(line);
         out.push(b'\n');
     }
-    std::borrow::Cow::Owned(out)
+    out
 }
 
 /// An Organisation Certificate, parsed and profiled once.

@@ -442,8 +442,8 @@ codes! {
     /// The signer's certificate does not chain to a CA certificate in the trust store.
     /// Checked only in strict chain mode (`TrustStore::require_chain`).
     PkiNoChain = "pki.no-chain", Error, Inferred, "DESIGN §6 (optional strict mode)";
-    /// Certificate validity was not checked: no evaluation time was given, or the time given
-    /// has no UTC offset. Give the time, with an offset, with `ValidatorBuilder::now`.
+    /// Certificate validity was not checked: no evaluation time (an instant, with a UTC offset)
+    /// was given. Give it with `ValidatorBuilder::now`.
     PkiNoTime = "pki.no-time", Warning, Inferred, "STYLE §2 (time is an input)";
 
     /// A Service Request or Signed Pre-Command was signed with a certificate whose role is
