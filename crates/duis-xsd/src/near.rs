@@ -31,6 +31,10 @@ pub(crate) fn near_miss<'c>(written: &str, candidates: impl IntoIterator<Item = 
         }
         // Lengths further apart than the budget cannot be within it: no distance computed, so
         // a flood of unrelated names against a long list costs next to nothing.
+        // Bytes are at most four per character: a much longer candidate is not even counted.
+        if candidate.len() > length.saturating_add(budget).saturating_mul(4) {
+            continue;
+        }
         let candidate_length = candidate.chars().count();
         if candidate_length.abs_diff(length) > budget {
             continue;

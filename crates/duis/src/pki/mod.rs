@@ -161,7 +161,9 @@ pub enum CertificateError {
 /// else inside a block), from RFC 7468's lax form and what tools write: a UTF-8 byte-order mark
 /// at the start of any line (Windows editors write one; `cat a.pem b.pem` puts b's inside),
 /// white space at the start of lines (indented bundles), and RFC 1421 headers inside a block
-/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon).
+/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon). A header
+/// inside a `CERTIFICATE` block (RFC 7468 has none) is passed over too: it cannot change the
+/// certificate's bytes, which alone are trusted.
 fn lax_pem(pem: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(pem.len());
     let mut inside = false;
