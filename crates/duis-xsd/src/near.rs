@@ -30,8 +30,8 @@ pub(crate) fn near_miss<'c>(written: &str, candidates: impl IntoIterator<Item = 
             continue;
         }
         // Lengths further apart than the budget cannot be within it: no distance computed, so
-        // a flood of unrelated names against a long list costs next to nothing.
-        // Bytes are at most four per character: a much longer candidate is not even counted.
+        // a flood of unrelated names against a long list costs next to nothing. A character is
+        // at most four bytes, so a much longer candidate is passed over before it is counted.
         if candidate.len() > length.saturating_add(budget).saturating_mul(4) {
             continue;
         }

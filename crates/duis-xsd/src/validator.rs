@@ -312,8 +312,11 @@ impl fmt::Display for Finding {
                         write!(f, "has more than {n} fraction digits")
                     }
                     FacetKind::Enumeration { listed, total, near } => {
-                        let shown: Vec<String> = listed.iter().map(|m| quoted_short(m)).collect();
-                        write!(f, "is not one of the allowed values: {}", shown.join(", "))?;
+                        f.write_str("is not one of the allowed values")?;
+                        if !listed.is_empty() {
+                            let shown: Vec<String> = listed.iter().map(|m| quoted_short(m)).collect();
+                            write!(f, ": {}", shown.join(", "))?;
+                        }
                         match total.saturating_sub(listed.len()) {
                             0 => {}
                             more => write!(f, ", and {more} more")?,

@@ -355,8 +355,9 @@ impl Certificate {
 
     /// Parses every PEM `CERTIFICATE` block in `pem`. Blocks that do not parse, and blocks
     /// with another label ([`CertificateError::OtherPemBlock`]), are returned as errors in
-    /// place, so one bad block does not hide the others. Read as RFC 7468's lax form: a UTF-8
-    /// byte-order mark and white space at the start of lines are allowed.
+    /// place, so one bad block does not hide the others. Read as RFC 7468's lax form and as
+    /// tools write it: byte-order marks and white space at the start of lines, and RFC 1421
+    /// headers inside blocks, are passed over.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
         let pem = lax_pem(pem);
         let mut out = Vec::new();
