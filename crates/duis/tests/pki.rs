@@ -513,6 +513,25 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
     assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
+    // A header folded onto a second line (RFC 1421 allows it) is passed over with its
+    // continuation, up to the blank line that ends the headers: the base64 after it is read.
+    let folded = encrypted.replace("DEK-Info: AES-128-CBC,", "DEK-Info: AES-128-CBC,\n  ");
+    assert_ne!(folded, encrypted);
+    let bundle = format!("{folded}{good}");
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("folded.pem", bundle.as_bytes()), 1, "{:?}", store.issues());
+    let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
+    // The same for a certificate given a folded header, indented as a whole (its base64 lines
+    // start with white space too, after the blank line).
+    let mut lines = good.lines();
+    let begin = lines.next().unwrap();
+    let rest: String = lines.map(|l| format!("  {l}\n")).collect();
+    let headed = format!("  {begin}\n  Comment: from\n   a folder\n\n{rest}");
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("headed.pem", headed.as_bytes()), 1, "{:?}", store.issues());
+    assert!(store.issues().is_empty(), "{:?}", store.issues());
 }
 
 #[test]

@@ -161,23 +161,36 @@ pub enum CertificateError {
 /// else inside a block), from RFC 7468's lax form and what tools write: a UTF-8 byte-order mark
 /// at the start of any line (Windows editors write one; `cat a.pem b.pem` puts b's inside),
 /// white space at the start of lines (indented bundles), and RFC 1421 headers inside a block
-/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon). A header
-/// inside a `CERTIFICATE` block (RFC 7468 has none) is passed over too: it cannot change the
-/// certificate's bytes, which alone are trusted.
+/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon), with
+/// their continuation lines (RFC 822 folding: a line starting with white space, up to the blank
+/// line that ends the headers). A header inside a `CERTIFICATE` block (RFC 7468 has none) is
+/// passed over too: it cannot change the certificate's bytes, which alone are trusted.
 fn lax_pem(pem: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(pem.len());
     let mut inside = false;
-    for line in pem.split(|&b| b == b'\n') {
-        let mut line = line.trim_ascii_start();
+    let mut in_headers = false;
+    for raw in pem.split(|&b| b == b'\n') {
+        let mut line = raw.trim_ascii_start();
         while let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
             line = rest.trim_ascii_start();
         }
         if line.starts_with(b"-----BEGIN ") {
             inside = true;
+            in_headers = false;
         } else if line.starts_with(b"-----END ") {
             inside = false;
+            in_headers = false;
         } else if inside && line.contains(&b':') {
+            in_headers = true;
             continue;
+        } else if in_headers {
+            if line.trim_ascii().is_empty() {
+                in_headers = false;
+            } else if raw.first().is_some_and(|&b| b == b' ' || b == b'\t') {
+                continue;
+            } else {
+                in_headers = false;
+            }
         }
         out.extend_from_slice(line);
         out.push(b'\n');
