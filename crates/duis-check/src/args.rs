@@ -16,8 +16,9 @@ pub(crate) struct Args {
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 
-    /// Output format: human (file:line:col and the source line) or json (one object per input
-    /// per line).
+    /// Output format: human (file:line:col and the source line), json (one object per input
+    /// per line), github (GitHub Actions annotations) or sarif (one SARIF 2.1.0 log for the
+    /// run, for code scanning).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
 
@@ -77,6 +78,11 @@ pub(crate) enum Format {
     Human,
     /// One JSON object per input per line.
     Json,
+    /// GitHub Actions workflow commands: one `::error file=..,line=..,col=..::` line per
+    /// finding, shown as annotations.
+    Github,
+    /// One SARIF 2.1.0 log for the whole run (code scanning: GitHub, GitLab, Azure DevOps).
+    Sarif,
 }
 
 /// Subcommands.

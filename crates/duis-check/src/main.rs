@@ -8,6 +8,7 @@ mod args;
 mod config;
 mod inputs;
 mod output;
+mod sarif;
 mod sign;
 
 use std::io::{self, IsTerminal, Write};
@@ -126,7 +127,11 @@ fn run() -> anyhow::Result<ExitCode> {
     // ready. With a counter store the order of acceptance matters (a counter must exceed the
     // last one accepted), so inputs are then checked one by one, in the order given.
     let options = Options { format: args.format, colour, quiet: args.quiet, issued: issued.as_deref() };
-    let printer = std::sync::Mutex::new(Printer::new(args.format, progress.clone()));
+    let mut printer = Printer::new(args.format, progress.clone());
+    if args.format == Format::Sarif {
+        printer.out.write_all(sarif::header(|code| rules_section(code.as_str())).as_bytes())?;
+    }
+    let printer = std::sync::Mutex::new(printer);
     let room = std::sync::Condvar::new();
     let one = |(index, input): (usize, &Input)| {
         // Output that can no longer be written ends the run: nothing more is checked.
@@ -169,13 +174,20 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(error) = printer.failed.take() {
         return Err(error.into());
     }
-    printer.out.flush()?;
     let Tally { valid, invalid, errors, skipped, store_failed } = printer.tally;
-    if args.format == Format::Human && !skipped.is_empty() {
+    if args.format == Format::Sarif {
+        let footer = sarif::footer(&printer.unreadable, printer.more_unreadable, errors == 0 && !store_failed);
+        printer.out.write_all(footer.as_bytes())?;
+    }
+    printer.out.flush()?;
+    // The summary goes to stderr; machine formats whose reader takes stdout alone (json,
+    // sarif) keep stderr for what went wrong.
+    let summarise = matches!(args.format, Format::Human | Format::Github);
+    if summarise && !skipped.is_empty() {
         let skipped: Vec<&str> = skipped.into_iter().collect();
         note(format_args!("note: not checked: {}", skipped.join(", ")));
     }
-    if args.format == Format::Human && inputs.len() > 1 {
+    if summarise && inputs.len() > 1 {
         note(format_args!("{} checked: {valid} valid, {invalid} invalid, {errors} unreadable", inputs.len()));
     }
     if store_failed {
@@ -233,6 +245,12 @@ struct Printer {
     tally: Tally,
     /// The first write that failed (a reader gone away, a full disk): printing stops.
     failed: Option<io::Error>,
+    /// SARIF: whether a result has been written (the next is preceded by a comma), and the
+    /// inputs that could not be read, for the log's closing invocation (at most
+    /// `sarif::MAX_NOTIFICATIONS`, the rest counted).
+    sarif_results: bool,
+    unreadable: Vec<String>,
+    more_unreadable: usize,
 }
 
 impl Printer {
@@ -247,6 +265,9 @@ impl Printer {
             bar,
             tally: Tally::default(),
             failed: None,
+            sarif_results: false,
+            unreadable: Vec::new(),
+            more_unreadable: 0,
         }
     }
 
@@ -291,6 +312,12 @@ impl Printer {
                     duis::Skipped::Clock => "dating against the clock",
                     _ => "a check this version cannot name",
                 }));
+                if self.format == Format::Sarif && !text.is_empty() {
+                    if self.sarif_results {
+                        self.out.write_all(b",\n")?;
+                    }
+                    self.sarif_results = true;
+                }
                 self.out.write_all(text.as_bytes())?;
                 if !notes.is_empty() {
                     self.out.flush()?;
@@ -302,8 +329,14 @@ impl Printer {
             Outcome::Failed { name, message } => {
                 self.tally.errors += 1;
                 // Every input gets its JSON line, so a script sees each one it asked for.
-                if self.format == Format::Json {
-                    self.out.write_all(output::json_unreadable(&name, &message).as_bytes())?;
+                match self.format {
+                    Format::Json => self.out.write_all(output::json_unreadable(&name, &message).as_bytes())?,
+                    Format::Github => self.out.write_all(output::github_unreadable(&name, &message).as_bytes())?,
+                    Format::Sarif if self.unreadable.len() < sarif::MAX_NOTIFICATIONS => {
+                        self.unreadable.push(message.clone());
+                    }
+                    Format::Sarif => self.more_unreadable = self.more_unreadable.saturating_add(1),
+                    Format::Human => {}
                 }
                 self.out.flush()?;
                 note(format_args!("duis-check: {}", output::printable(&message)));
@@ -368,6 +401,8 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
     let text = match options.format {
         Format::Human => output::human(&name, &report, options.colour, options.quiet),
         Format::Json => output::json(&name, &report),
+        Format::Github => output::github(&name, &report),
+        Format::Sarif => sarif::results(&sarif::artifact(input), &report),
     };
     Outcome::Checked {
         valid: report.is_valid(),

@@ -1,5 +1,6 @@
-//! Rendering a report: human (`file:line:col: severity code: message` and the source line) or
-//! JSON (one object per input per line).
+//! Rendering a report: human (`file:line:col: severity code: message` and the source line),
+//! JSON (one object per input per line) or GitHub Actions workflow commands (SARIF, a log for
+//! the whole run, is `sarif.rs`).
 
 use std::fmt::Write as _;
 
@@ -119,7 +120,47 @@ fn excerpt(input: &[u8], span: duis::Span) -> Option<(String, std::ops::Range<us
     Some((text, rel_start..rel_end))
 }
 
-/// The JSON rendering of one report: a single line.
+/// One GitHub Actions workflow command per finding (`::error file=F,line=L,col=C,title=CODE::
+/// message`), which Actions shows as an annotation on the file; `notice` for information.
+/// Nothing for a report without findings.
+pub(crate) fn github(name: &str, report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for (finding, at) in report.findings().iter().zip(report.finding_positions()) {
+        let command = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            _ => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},col={},title={}::{}",
+            github_property(name),
+            at.line,
+            at.column,
+            github_property(finding.code.as_str()),
+            github_data(&finding.message().to_string())
+        );
+    }
+    out
+}
+
+/// The workflow command for an input that could not be read.
+pub(crate) fn github_unreadable(name: &str, message: &str) -> String {
+    format!("::error file={}::{}\n", github_property(name), github_data(message))
+}
+
+/// A workflow command's message, escaped as `@actions/core` does: `%`, CR and LF, which would
+/// otherwise end the command or be read as an escape.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as [`github_data`], and `:` and `,`, which end a
+/// property.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// The JSON line for an input that could not be read: no verdict, the reason instead (the
 /// exit status is 2 for it).
 pub(crate) fn json_unreadable(name: &str, error: &str) -> String {
@@ -266,4 +307,16 @@ pub(crate) fn printable(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(
         name.chars().map(|c| if odd(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_commands_escape_what_would_end_them() {
+        assert_eq!(github_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(github_property("dir/a,b:c%\n.xml"), "dir/a%2Cb%3Ac%25%0A.xml");
+        assert_eq!(github_unreadable("a:b", "a:b: gone\n"), "::error file=a%3Ab::a:b: gone%0A\n");
+    }
 }

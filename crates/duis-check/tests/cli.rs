@@ -1163,3 +1163,156 @@ fn help_and_version_that_cannot_be_written_exit_two() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).ends_with('\n'));
 }
+
+#[test]
+fn github_format_annotates_each_finding_where_json_puts_it() {
+    let invalid = testdata("invalid");
+    let json = json_lines(&run(&["--format", "json", "--now", "2026-01-01T00:00:00Z", invalid.to_str().unwrap()]));
+    let out = run(&["--format", "github", "--now", "2026-01-01T00:00:00Z", invalid.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let mut expected = Vec::new();
+    for line in &json {
+        for finding in line["findings"].as_array().unwrap() {
+            let command = match finding["severity"].as_str().unwrap() {
+                "error" => "error",
+                "warning" => "warning",
+                _ => "notice",
+            };
+            // Paths and codes here hold no character a property must escape; messages may
+            // hold `%` or line breaks, which must not end the command.
+            let message = finding["message"].as_str().unwrap().replace('%', "%25").replace('\n', "%0A");
+            expected.push(format!(
+                "::{command} file={},line={},col={},title={}::{message}",
+                line["file"].as_str().unwrap(),
+                finding["line"],
+                finding["column"],
+                finding["code"].as_str().unwrap()
+            ));
+        }
+    }
+    assert!(expected.len() > json.len(), "every invalid sample has a finding");
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    // The run's summary goes to stderr, beside the annotations.
+    let summary = format!("{} checked: ", json.len());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&summary), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn github_format_escapes_names_and_annotates_unreadable_inputs() {
+    let dir = std::env::temp_dir().join(format!("duis-check-github-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let odd = dir.join("a,b:c%.xml");
+    std::fs::copy(testdata("invalid/7.2_cv1-on-critical_request.cv-not-allowed.xml"), &odd).unwrap();
+    let out = run(&["--format", "github", odd.to_str().unwrap(), "/no/such/file.xml"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let escaped = format!("{}/a%2Cb%3Ac%25.xml", dir.display());
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .starts_with(&format!("::error file={escaped},line=5,col=24,title=request.cv-not-allowed::")),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "::error file=/no/such/file.xml::/no/such/file.xml%3A cannot open%3A No such file or directory (os error 2)"
+            .replace("%3A", ":")
+    );
+}
+
+fn sarif(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+}
+
+#[test]
+fn sarif_format_is_one_log_holding_every_finding_of_the_run() {
+    let invalid = testdata("invalid");
+    let json = json_lines(&run(&["--format", "json", "--now", "2026-01-01T00:00:00Z", invalid.to_str().unwrap()]));
+    let out = run(&["--format", "sarif", "--now", "2026-01-01T00:00:00Z", invalid.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = sarif(&out);
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["tool"]["driver"]["name"], "duis-check");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    // One rule per finding code, each with its section of docs/rules.md as help.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let codes: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"request.cv-not-allowed") && codes.contains(&"mp104.role"), "{codes:?}");
+    for rule in rules {
+        assert!(rule["help"]["text"].as_str().is_some_and(|t| t.len() > 20), "{rule}");
+        assert!(rule["shortDescription"]["text"].as_str().unwrap().ends_with('.'), "{rule}");
+        assert!(matches!(rule["defaultConfiguration"]["level"].as_str(), Some("error" | "warning" | "note")));
+    }
+    // The results are JSON's findings, in order, with their rule, level and place.
+    let results = run["results"].as_array().unwrap();
+    let findings: Vec<(&serde_json::Value, &serde_json::Value)> =
+        json.iter().flat_map(|line| line["findings"].as_array().unwrap().iter().map(move |f| (line, f))).collect();
+    assert_eq!(results.len(), findings.len());
+    for (result, (line, finding)) in results.iter().zip(&findings) {
+        assert_eq!(result["ruleId"], finding["code"]);
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[index]["id"], finding["code"]);
+        let level = match finding["severity"].as_str().unwrap() {
+            "info" => "note",
+            other => other,
+        };
+        assert_eq!(result["level"], level);
+        assert_eq!(result["message"]["text"], finding["message"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["region"]["startLine"], finding["line"]);
+        assert_eq!(location["region"]["startColumn"], finding["column"]);
+        // Absolute paths become file: URIs (these hold nothing to percent-encode).
+        assert_eq!(location["artifactLocation"]["uri"], format!("file://{}", line["file"].as_str().unwrap()));
+    }
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(run["invocations"][0]["toolExecutionNotifications"], serde_json::json!([]));
+}
+
+#[test]
+fn sarif_names_files_as_uri_references_and_unreadable_inputs_as_notifications() {
+    let dir = std::env::temp_dir().join(format!("duis-check-sarif-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("x:y")).unwrap();
+    let source = testdata("invalid/7.2_cv1-on-critical_request.cv-not-allowed.xml");
+    std::fs::copy(&source, dir.join("x:y/a b#1%.xml")).unwrap();
+    let message = std::fs::read(&source).unwrap();
+    let out = bin()
+        .current_dir(&dir)
+        .args(["--format", "sarif", "x:y/a b#1%.xml", "-", "/no/such/file.xml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(&message)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    let log = sarif(&out);
+    let run = &log["runs"][0];
+    let places: Vec<&serde_json::Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    // A relative path stays relative, every byte outside RFC 3986's unreserved set encoded
+    // (a colon too, so the first segment never reads as a scheme).
+    assert_eq!(places[0]["uri"], "x%3Ay/a%20b%231%25.xml");
+    // Standard input has no URI: it is described.
+    let stdin = places.iter().find(|p| p.get("uri").is_none()).expect("a result from standard input");
+    assert_eq!(stdin["description"]["text"], "standard input");
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["level"], "error");
+    assert!(notes[0]["message"]["text"].as_str().unwrap().starts_with("/no/such/file.xml: cannot open"), "{notes:?}");
+}
