@@ -91,8 +91,15 @@ pub(crate) fn artifact(input: &Input) -> serde_json::Value {
 /// when the report has no finding.
 pub(crate) fn results(artifact: &serde_json::Value, report: &Report<'_>) -> String {
     let mut out = String::new();
-    for (finding, at) in report.findings().iter().zip(report.finding_positions()) {
+    for (finding, range) in report.findings().iter().zip(report.finding_ranges()) {
         let rule_index = Code::ALL.iter().position(|&c| c == finding.code);
+        let (at, end) = (range.start, range.end);
+        // A span's end is the character after it, as SARIF's `endColumn` is; a point has none.
+        let region = if end == at {
+            json!({ "startLine": at.line, "startColumn": at.column })
+        } else {
+            json!({ "startLine": at.line, "startColumn": at.column, "endLine": end.line, "endColumn": end.column })
+        };
         let result = json!({
             "ruleId": finding.code.as_str(),
             "ruleIndex": rule_index,
@@ -101,7 +108,7 @@ pub(crate) fn results(artifact: &serde_json::Value, report: &Report<'_>) -> Stri
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": artifact,
-                    "region": { "startLine": at.line, "startColumn": at.column },
+                    "region": region,
                 },
             }],
         });

@@ -1267,6 +1267,12 @@ fn sarif_format_is_one_log_holding_every_finding_of_the_run() {
         let location = &result["locations"][0]["physicalLocation"];
         assert_eq!(location["region"]["startLine"], finding["line"]);
         assert_eq!(location["region"]["startColumn"], finding["column"]);
+        // A span ends after it starts; a point has no end.
+        if let Some(end_line) = location["region"]["endLine"].as_u64() {
+            let start = (location["region"]["startLine"].as_u64(), location["region"]["startColumn"].as_u64());
+            let end = (Some(end_line), location["region"]["endColumn"].as_u64());
+            assert!(end > start, "{location}");
+        }
         // Absolute paths become file: URIs (these hold nothing to percent-encode).
         assert_eq!(location["artifactLocation"]["uri"], format!("file://{}", line["file"].as_str().unwrap()));
     }
@@ -1306,6 +1312,9 @@ fn sarif_names_files_as_uri_references_and_unreadable_inputs_as_notifications() 
     // A relative path stays relative, every byte outside RFC 3986's unreserved set encoded
     // (a colon too, so the first segment never reads as a scheme).
     assert_eq!(places[0]["uri"], "x%3Ay/a%20b%231%25.xml");
+    // The finding's region: `1` in `<sr:CommandVariant>1</sr:CommandVariant>`, line 5.
+    let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region, &serde_json::json!({ "startLine": 5, "startColumn": 24, "endLine": 5, "endColumn": 25 }));
     // Standard input has no URI: it is described.
     let stdin = places.iter().find(|p| p.get("uri").is_none()).expect("a result from standard input");
     assert_eq!(stdin["description"]["text"], "standard input");

@@ -1105,8 +1105,23 @@ impl<'a> Report<'a> {
     /// one pass over the input: a thousand findings late in a 30 MB file cost one reading of
     /// it, where a [`Report::position`] each would read it a thousand times.
     pub fn finding_positions(&self) -> Vec<Position> {
+        self.positions_of(self.findings.iter().map(|f| f.span.start))
+    }
+
+    /// Where every finding's span starts and ends (the end is the position of the first
+    /// character after the span, as SARIF's `endLine` and `endColumn` take it), in the order
+    /// of [`Report::findings`], found in one pass over the input like
+    /// [`Report::finding_positions`]. A finding that marks a point starts and ends at it.
+    pub fn finding_ranges(&self) -> Vec<Range<Position>> {
+        let ends = self.findings.iter().flat_map(|f| [f.span.start, f.span.end.max(f.span.start)]);
+        let both = self.positions_of(ends);
+        both.chunks_exact(2).map(|pair| pair[0]..pair[1]).collect()
+    }
+
+    /// The positions of `offsets`, in their order, in one forward walk over the input.
+    fn positions_of(&self, offsets: impl Iterator<Item = usize>) -> Vec<Position> {
         let mut order: Vec<(usize, usize)> =
-            self.findings.iter().enumerate().map(|(i, f)| (f.span.start.min(self.input.len()), i)).collect();
+            offsets.enumerate().map(|(i, offset)| (offset.min(self.input.len()), i)).collect();
         order.sort_unstable();
         let mut out = vec![Position { line: 1, column: 1 }; order.len()];
         let mut walk = Walk::new(self.input);
@@ -1235,6 +1250,33 @@ mod tests {
         let report = Report::new(input, findings, Facts::default());
         let each: Vec<Position> = report.findings().iter().map(|f| report.position(f.span.start)).collect();
         assert_eq!(report.finding_positions(), each);
+    }
+
+    #[test]
+    fn finding_ranges_agree_with_the_position_of_each_end() {
+        let input = "ab\ncé\r\nxyz\r\rq\n\nr".as_bytes();
+        let mut findings = Findings::new(20);
+        for (start, end) in [(9, 14), (0, 2), (6, 6), (3, 9), (100, 200), (12, 13), (4, 6), (13, 3)] {
+            findings.push(Code::XmlMalformed, Span { start, end }, Detail::None);
+        }
+        let report = Report::new(input, findings, Facts::default());
+        let each: Vec<Range<Position>> = report
+            .findings()
+            .iter()
+            .map(|f| report.position(f.span.start)..report.position(f.span.end.max(f.span.start)))
+            .collect();
+        assert_eq!(report.finding_ranges(), each);
+        let range_of = |start: usize, end: usize| {
+            let index = report.findings().iter().position(|f| f.span == Span { start, end }).unwrap();
+            report.finding_ranges()[index].clone()
+        };
+        // "é" is line 2, column 2; the CR LF after it is column 3.
+        assert_eq!(range_of(4, 6), Position { line: 2, column: 2 }..Position { line: 2, column: 3 });
+        // From "c" to "y", over a CR LF: line 2 column 1 to line 3 column 2.
+        assert_eq!(range_of(3, 9), Position { line: 2, column: 1 }..Position { line: 3, column: 2 });
+        // An end before the start is the start.
+        let backwards = range_of(13, 3);
+        assert_eq!(backwards.start, backwards.end);
     }
 
     #[test]
