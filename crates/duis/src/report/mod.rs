@@ -1115,7 +1115,7 @@ impl<'a> Report<'a> {
     pub fn finding_ranges(&self) -> Vec<Range<Position>> {
         let ends = self.findings.iter().flat_map(|f| [f.span.start, f.span.end.max(f.span.start)]);
         let both = self.positions_of(ends);
-        both.chunks_exact(2).map(|pair| pair[0]..pair[1]).collect()
+        both.chunks_exact(2).filter_map(|pair| Some(*pair.first()?..*pair.get(1)?)).collect()
     }
 
     /// The positions of `offsets`, in their order, in one forward walk over the input.
