@@ -67,6 +67,11 @@ pub(crate) struct Args {
     #[arg(long, short)]
     pub(crate) quiet: bool,
 
+    /// Print the man page (man) or a shell completion script (complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell) to standard output, and exit.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub(crate) generate: Option<Generate>,
+
     #[command(subcommand)]
     pub(crate) command: Option<Command>,
 }
@@ -83,6 +88,21 @@ pub(crate) enum Format {
     Github,
     /// One SARIF 2.1.0 log for the whole run (code scanning: GitHub, GitLab, Azure DevOps).
     Sarif,
+}
+
+/// What `--generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Generate {
+    /// A roff man page, `duis-check.1`.
+    Man,
+    /// A completion script for bash.
+    CompleteBash,
+    /// A completion script for zsh.
+    CompleteZsh,
+    /// A completion script for fish.
+    CompleteFish,
+    /// A completion script for PowerShell.
+    CompletePowershell,
 }
 
 /// Subcommands.

@@ -74,6 +74,12 @@ fn run() -> anyhow::Result<ExitCode> {
     if let Some(Command::Sign(sign_args)) = &args.command {
         return sign::run(sign_args);
     }
+    if let Some(kind) = args.generate {
+        if !args.paths.is_empty() || args.explain.is_some() {
+            bail!("--generate prints a man page or a completion script and checks nothing: give it alone");
+        }
+        return generate(kind);
+    }
     if let Some(code) = &args.explain {
         // Nothing is checked with --explain: PATHs beside it would be passed over silently.
         if !args.paths.is_empty() {
@@ -421,6 +427,31 @@ fn progress_bar(args: &Args, count: usize) -> Option<indicatif::ProgressBar> {
     let bar = indicatif::ProgressBar::new(u64::try_from(count).unwrap_or(u64::MAX));
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     Some(bar)
+}
+
+/// `--generate`: the man page or a completion script, made from the argument definitions so
+/// they never fall behind. Rendered into memory first: the generators treat a failed write as
+/// a panic, and a closed pipe must be exit 2 like any other output error.
+fn generate(kind: args::Generate) -> anyhow::Result<ExitCode> {
+    use args::Generate;
+    use clap::CommandFactory as _;
+    use clap_complete::Shell;
+    let mut command = Args::command();
+    let mut text = Vec::new();
+    let shell = match kind {
+        Generate::Man => None,
+        Generate::CompleteBash => Some(Shell::Bash),
+        Generate::CompleteZsh => Some(Shell::Zsh),
+        Generate::CompleteFish => Some(Shell::Fish),
+        Generate::CompletePowershell => Some(Shell::PowerShell),
+    };
+    match shell {
+        Some(shell) => clap_complete::generate(shell, &mut command, "duis-check", &mut text),
+        None => clap_mangen::Man::new(command).render(&mut text)?,
+    }
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(&text).and_then(|()| stdout.flush()).context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn explain(name: &str) -> anyhow::Result<ExitCode> {

@@ -1325,3 +1325,33 @@ fn sarif_names_files_as_uri_references_and_unreadable_inputs_as_notifications() 
     assert_eq!(notes[0]["level"], "error");
     assert!(notes[0]["message"]["text"].as_str().unwrap().starts_with("/no/such/file.xml: cannot open"), "{notes:?}");
 }
+
+#[test]
+fn generate_prints_the_man_page_and_completions_from_the_arguments() {
+    let man = run(&["--generate", "man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let page = stdout(&man);
+    assert!(page.contains(".TH duis-check 1"), "{page}");
+    // Every option, this one too, as roff writes it.
+    for option in ["trust", "format", "pre\\-command", "generate"] {
+        assert!(page.contains(&format!("\\-\\-{option}")), "{option}: {page}");
+    }
+    for (kind, marker) in [
+        ("complete-bash", "complete -F _duis__check"),
+        ("complete-zsh", "#compdef duis-check"),
+        ("complete-fish", "complete -c duis-check"),
+        ("complete-powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = run(&["--generate", kind]);
+        assert_eq!(out.status.code(), Some(0), "{kind}");
+        let script = stdout(&out);
+        assert!(script.contains(marker) && script.contains("trust") && script.contains("sarif"), "{kind}: {script}");
+    }
+    // Nothing is checked beside it; an unknown kind is a usage error.
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    for args in [&["--generate", "man", valid.to_str().unwrap()][..], &["--generate", "complete-tcsh"]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
