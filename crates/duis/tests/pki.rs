@@ -532,6 +532,33 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     let mut store = duis::TrustStore::new();
     assert_eq!(store.add_pem("headed.pem", headed.as_bytes()), 1, "{:?}", store.issues());
     assert!(store.issues().is_empty(), "{:?}", store.issues());
+    // Indented as a whole with a header and no blank line after it: a continuation is deeper
+    // than its header, so the base64 at the header's depth is read. CR-only line ends too.
+    let no_blank = format!("  {begin}\n  Comment: hi\n{rest}");
+    let cr_only = good.replace('\n', "\r");
+    for (name, text) in [("no-blank.pem", no_blank), ("cr-only.pem", cr_only)] {
+        let mut store = duis::TrustStore::new();
+        assert_eq!(store.add_pem(name, text.as_bytes()), 1, "{name}: {:?}", store.issues());
+        assert_eq!(store.certificates()[0].serial_decimal(), "4097", "{name}");
+    }
+    // A block is read whole or refused: a colon line after its base64 began, an END line with
+    // another label, and a label that only starts with CERTIFICATE load nothing.
+    let body_lines: Vec<&str> = good.lines().filter(|l| !l.starts_with("-----")).collect();
+    let (first, second) = body_lines.split_at(body_lines.len() / 2);
+    let stray = format!("{begin}\n{}\nX: y\n {}\n-----END CERTIFICATE-----\n", first.join("\n"), second.join("\n "));
+    let mismatched = good.replace("END CERTIFICATE", "END PRIVATE KEY");
+    let suffixed =
+        good.replace("BEGIN CERTIFICATE", "BEGIN CERTIFICATE-FOO").replace("END CERTIFICATE", "END CERTIFICATE-FOO");
+    for (name, text, says) in [
+        ("stray.pem", stray, "a header line after the base64 began"),
+        ("mismatched.pem", mismatched, "the END line names \"PRIVATE KEY\""),
+        ("suffixed.pem", suffixed, "a PEM block labelled \"CERTIFICATE-FOO\", not CERTIFICATE"),
+    ] {
+        let mut store = duis::TrustStore::new();
+        assert_eq!(store.add_pem(name, text.as_bytes()), 0, "{name}");
+        let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
+        assert!(issues.len() == 1 && issues[0].contains(says), "{name}: {issues:?}");
+    }
 }
 
 #[test]

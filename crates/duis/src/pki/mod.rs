@@ -6,6 +6,7 @@
 //! to the optional strict chain mode ([`TrustStore::require_chain`]).
 
 pub(crate) mod name;
+mod pem;
 
 use core::fmt;
 use std::collections::HashMap;
@@ -148,6 +149,10 @@ pub enum CertificateError {
     /// The DER does not parse as an X.509 certificate, or has bytes after it.
     #[error("not an X.509 certificate: {0}")]
     Der(String),
+    /// A `CERTIFICATE` block that cannot be read as PEM: its base64 does not decode, its `END`
+    /// line names another label, or it never ends.
+    #[error("not a readable PEM block: {0}")]
+    Pem(String),
     /// A PEM block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE` with its trust
     /// settings): passed over, not read as a certificate.
     #[error("a PEM block labelled {label:?}, not CERTIFICATE")]
@@ -155,47 +160,6 @@ pub enum CertificateError {
         /// The label, as written after `BEGIN`.
         label: String,
     },
-}
-
-/// `pem` in the form x509-parser reads (armour and base64 lines starting at column 1, nothing
-/// else inside a block), from RFC 7468's lax form and what tools write: a UTF-8 byte-order mark
-/// at the start of any line (Windows editors write one; `cat a.pem b.pem` puts b's inside),
-/// white space at the start of lines (indented bundles), and RFC 1421 headers inside a block
-/// (`Proc-Type:`, `DEK-Info:` of a legacy encrypted key; base64 never holds a colon), with
-/// their continuation lines (RFC 822 folding: a line starting with white space, up to the blank
-/// line that ends the headers). A header inside a `CERTIFICATE` block (RFC 7468 has none) is
-/// passed over too: it cannot change the certificate's bytes, which alone are trusted.
-fn lax_pem(pem: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(pem.len());
-    let mut inside = false;
-    let mut in_headers = false;
-    for raw in pem.split(|&b| b == b'\n') {
-        let mut line = raw.trim_ascii_start();
-        while let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
-            line = rest.trim_ascii_start();
-        }
-        if line.starts_with(b"-----BEGIN ") {
-            inside = true;
-            in_headers = false;
-        } else if line.starts_with(b"-----END ") {
-            inside = false;
-            in_headers = false;
-        } else if inside && line.contains(&b':') {
-            in_headers = true;
-            continue;
-        } else if in_headers {
-            if line.trim_ascii().is_empty() {
-                in_headers = false;
-            } else if raw.first().is_some_and(|&b| b == b' ' || b == b'\t') {
-                continue;
-            } else {
-                in_headers = false;
-            }
-        }
-        out.extend_from_slice(line);
-        out.push(b'\n');
-    }
-    out
 }
 
 /// An Organisation Certificate, parsed and profiled once.
@@ -369,22 +333,18 @@ impl Certificate {
     /// Parses every PEM `CERTIFICATE` block in `pem`. Blocks that do not parse, and blocks
     /// with another label ([`CertificateError::OtherPemBlock`]), are returned as errors in
     /// place, so one bad block does not hide the others. Read as RFC 7468's lax form and as
-    /// tools write it: byte-order marks and white space at the start of lines, and RFC 1421
-    /// headers inside blocks, are passed over.
+    /// tools write it (`pki/pem.rs`): any line ending, byte-order marks and white space at the
+    /// start of lines, and RFC 1421 headers right after `BEGIN`, are passed over; an `END` label
+    /// that differs from the `BEGIN` label, or a block that never ends, is an error.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
-        let pem = lax_pem(pem);
-        let mut out = Vec::new();
-        // A bad block is reported and passed over: the certificates after it in a bundle still
-        // load. Every block read, good or bad, consumes at least a line, so the blocks are
-        // fewer than the bytes; the bound only makes that plain.
-        for block in x509_parser::pem::Pem::iter_from_buffer(&pem).take(pem.len().saturating_add(1)) {
-            match block {
-                Ok(block) if block.label == "CERTIFICATE" => out.push(Certificate::from_der(&block.contents)),
-                Ok(block) => out.push(Err(CertificateError::OtherPemBlock { label: block.label })),
-                Err(error) => out.push(Err(CertificateError::Der(error.to_string()))),
-            }
-        }
-        out
+        pem::blocks(pem)
+            .into_iter()
+            .map(|block| match block.contents {
+                Ok(der) if block.label == "CERTIFICATE" => Certificate::from_der(&der),
+                Err(why) if block.label == "CERTIFICATE" => Err(CertificateError::Pem(why)),
+                _ => Err(CertificateError::OtherPemBlock { label: block.label }),
+            })
+            .collect()
     }
 
     /// Parses the first PEM `CERTIFICATE` block in `pem` (blocks with other labels before it
