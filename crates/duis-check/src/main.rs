@@ -38,8 +38,13 @@ fn main() -> ExitCode {
 
 /// Writes a line to stderr, ignoring a stderr that cannot be written (closed, full): the exit
 /// status still says what happened, where `eprintln!` would panic.
+///
+/// The line is one line whatever it quotes: control characters (a line feed in a file name)
+/// are escaped as the human format escapes them, so no file name, path in an error or message
+/// text can start a line of its own, a CI runner's workflow command (`::stop-commands::`) say.
 pub(crate) fn note(line: core::fmt::Arguments<'_>) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    let text = line.to_string();
+    let _ = writeln!(io::stderr().lock(), "{}", output::printable(&text));
 }
 
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -1355,3 +1355,28 @@ fn generate_prints_the_man_page_and_completions_from_the_arguments() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+#[cfg(unix)]
+fn no_file_name_starts_a_line_of_its_own_on_stderr() {
+    // A CI runner reads workflow commands from both streams: a name with a line feed must not
+    // be able to write `::stop-commands::` at the start of a line and hide the annotations.
+    let dir = std::env::temp_dir().join(format!("duis-check-inject-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    std::fs::create_dir_all(dir.join("trust")).unwrap();
+    std::fs::copy(testdata("invalid/7.2_cv9_request.cv-reserved.xml"), dir.join("in/bad.xml")).unwrap();
+    std::fs::copy(testdata("pki/user-xml-sign.pem"), dir.join("trust/user.pem")).unwrap();
+    std::os::unix::fs::symlink("nowhere", dir.join("in/z\n::stop-commands::in")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", dir.join("trust/z\n::stop-commands::trust.pem")).unwrap();
+    let trust = dir.join("trust");
+    let input = dir.join("in");
+    let out = run(&["--format", "github", "--trust", trust.to_str().unwrap(), input.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\\u{a}::stop-commands::in"), "{stderr}");
+    assert!(stderr.contains("\\u{a}::stop-commands::trust.pem"), "{stderr}");
+    assert!(!stderr.lines().any(|l| l.starts_with("::")), "{stderr}");
+    assert!(stdout(&out).starts_with("::error file="), "{}", stdout(&out));
+}
