@@ -67,8 +67,9 @@ pub(crate) struct Args {
     #[arg(long, short)]
     pub(crate) quiet: bool,
 
-    /// Print the man page (man) or a shell completion script (complete-bash, complete-zsh,
-    /// complete-fish, complete-powershell) to standard output, and exit.
+    /// Print a man page (man: duis-check.1, man-sign: duis-check-sign.1) or a shell
+    /// completion script (complete-bash, complete-zsh, complete-fish, complete-powershell) to
+    /// standard output, and exit.
     #[arg(long, value_enum, value_name = "KIND")]
     pub(crate) generate: Option<Generate>,
 
@@ -93,8 +94,10 @@ pub(crate) enum Format {
 /// What `--generate` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Generate {
-    /// A roff man page, `duis-check.1`.
+    /// The roff man page `duis-check.1`.
     Man,
+    /// The roff man page `duis-check-sign.1`, for the `sign` subcommand.
+    ManSign,
     /// A completion script for bash.
     CompleteBash,
     /// A completion script for zsh.

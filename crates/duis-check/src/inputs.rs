@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 /// One thing to check.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Input {
     /// Standard input (`-`).
     Stdin,
@@ -25,6 +25,17 @@ impl Input {
             // A file that is itself named `<stdin>` is shown as `./<stdin>`, the same file.
             Input::File(path) | Input::Unreadable(path, _) if path.as_os_str() == STDIN => format!("./{STDIN}"),
             Input::File(path) | Input::Unreadable(path, _) => lossless(path),
+        }
+    }
+}
+
+impl Input {
+    /// The path as a tool that opens files wants it (CI annotations): as it is, a byte that is
+    /// not UTF-8 shown as U+FFFD (such a name cannot be written in UTF-8 text at all).
+    pub(crate) fn path_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Input::Stdin => std::borrow::Cow::Borrowed(STDIN),
+            Input::File(path) | Input::Unreadable(path, _) => path.to_string_lossy(),
         }
     }
 }

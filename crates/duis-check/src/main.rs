@@ -153,6 +153,7 @@ fn run() -> anyhow::Result<ExitCode> {
         // input (fuzzed), but a hole would stop every later line.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(input, &validator, &options)))
             .unwrap_or_else(|_| Outcome::Failed {
+                input: input.clone(),
                 name: input.display_name(),
                 message: format!("{}: internal error while checking it; please report the input", input.display_name()),
             });
@@ -260,7 +261,7 @@ struct Printer {
     /// inputs that could not be read, for the log's closing invocation (at most
     /// `sarif::MAX_NOTIFICATIONS`, the rest counted).
     sarif_results: bool,
-    unreadable: Vec<String>,
+    unreadable: Vec<serde_json::Value>,
     more_unreadable: usize,
 }
 
@@ -337,14 +338,16 @@ impl Printer {
                     }
                 }
             }
-            Outcome::Failed { name, message } => {
+            Outcome::Failed { input, name, message } => {
                 self.tally.errors += 1;
                 // Every input gets its JSON line, so a script sees each one it asked for.
                 match self.format {
                     Format::Json => self.out.write_all(output::json_unreadable(&name, &message).as_bytes())?,
-                    Format::Github => self.out.write_all(output::github_unreadable(&name, &message).as_bytes())?,
+                    Format::Github => {
+                        self.out.write_all(output::github_unreadable(&input.path_text(), &message).as_bytes())?;
+                    }
                     Format::Sarif if self.unreadable.len() < sarif::MAX_NOTIFICATIONS => {
-                        self.unreadable.push(message.clone());
+                        self.unreadable.push(sarif::notification(&input, &message));
                     }
                     Format::Sarif => self.more_unreadable = self.more_unreadable.saturating_add(1),
                     Format::Human => {}
@@ -362,8 +365,19 @@ impl Printer {
 
 /// What checking one input gave: its rendered report, or why it could not be read.
 enum Outcome {
-    Checked { valid: bool, text: String, skipped: Vec<duis::Skipped>, store_failed: bool, notes: Vec<String> },
-    Failed { name: String, message: String },
+    Checked {
+        valid: bool,
+        text: String,
+        skipped: Vec<duis::Skipped>,
+        store_failed: bool,
+        notes: Vec<String>,
+    },
+    /// `input` is kept for the formats that name it by its path (github, sarif).
+    Failed {
+        input: Input,
+        name: String,
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -373,7 +387,7 @@ impl Outcome {
             Outcome::Checked { text, notes, .. } => {
                 notes.iter().fold(text.len(), |n, note| n.saturating_add(note.len()))
             }
-            Outcome::Failed { name, message } => name.len().saturating_add(message.len()),
+            Outcome::Failed { name, message, .. } => name.len().saturating_add(message.len()),
         }
     }
 }
@@ -393,7 +407,9 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
     let cap = validator.limits().max_input_bytes.saturating_add(1);
     let bytes = match inputs::read(input, cap) {
         Ok(bytes) => bytes,
-        Err(error) => return Outcome::Failed { name: input.display_name(), message: format!("{error:#}") },
+        Err(error) => {
+            return Outcome::Failed { input: input.clone(), name: input.display_name(), message: format!("{error:#}") };
+        }
     };
     let report = match options.issued {
         Some(issued) => validator.validate_signed_pre_command(&bytes, issued),
@@ -412,7 +428,7 @@ fn check(input: &Input, validator: &duis::Validator, options: &Options<'_>) -> O
     let text = match options.format {
         Format::Human => output::human(&name, &report, options.colour, options.quiet),
         Format::Json => output::json(&name, &report),
-        Format::Github => output::github(&name, &report),
+        Format::Github => output::github(&input.path_text(), &report),
         Format::Sarif => sarif::results(&sarif::artifact(input), &report),
     };
     Outcome::Checked {
@@ -444,15 +460,41 @@ fn generate(kind: args::Generate) -> anyhow::Result<ExitCode> {
     let mut command = Args::command();
     let mut text = Vec::new();
     let shell = match kind {
-        Generate::Man => None,
+        Generate::Man | Generate::ManSign => None,
         Generate::CompleteBash => Some(Shell::Bash),
         Generate::CompleteZsh => Some(Shell::Zsh),
         Generate::CompleteFish => Some(Shell::Fish),
         Generate::CompletePowershell => Some(Shell::PowerShell),
     };
     match shell {
-        Some(shell) => clap_complete::generate(shell, &mut command, "duis-check", &mut text),
-        None => clap_mangen::Man::new(command).render(&mut text)?,
+        Some(shell) => {
+            clap_complete::generate(shell, &mut command, "duis-check", &mut text);
+            if shell == Shell::Bash {
+                // clap_complete 4.6 spells the case labels of a hyphenated binary's subcommands
+                // `duis__subcmd__check__...` and the name it matches them with
+                // `duis__check__...`, so `duis-check sign --<TAB>` offered nothing
+                // (clap-rs/clap#6421). The labels are respelled as the name is.
+                let script = String::from_utf8_lossy(&text).replace("duis__subcmd__check", "duis__check");
+                text = script.into_bytes();
+            }
+        }
+        None => {
+            // The main page lists the subcommands as pages of their own (duis-check-sign(1),
+            // printed by man-sign); clap's implicit `help` subcommand gets none, so it is left
+            // out of the page (`duis-check help` still works).
+            let command = command.disable_help_subcommand(true);
+            let page = match kind {
+                Generate::ManSign => command
+                    .find_subcommand("sign")
+                    .cloned()
+                    .context("internal error: no sign subcommand")?
+                    .name("duis-check-sign")
+                    .bin_name("duis-check sign")
+                    .version(env!("CARGO_PKG_VERSION")),
+                _ => command,
+            };
+            clap_mangen::Man::new(page).render(&mut text)?;
+        }
     }
     let mut stdout = io::stdout().lock();
     stdout.write_all(&text).and_then(|()| stdout.flush()).context("cannot write to standard output")?;
@@ -542,7 +584,7 @@ mod tests {
     use super::*;
 
     fn failed(bytes: usize) -> Outcome {
-        Outcome::Failed { name: String::new(), message: "x".repeat(bytes) }
+        Outcome::Failed { input: Input::Stdin, name: String::new(), message: "x".repeat(bytes) }
     }
 
     #[test]

@@ -120,12 +120,20 @@ pub(crate) fn results(artifact: &serde_json::Value, report: &Report<'_>) -> Stri
     out
 }
 
+/// The notification for an input that could not be read: the reason, and where the input is.
+pub(crate) fn notification(input: &Input, message: &str) -> serde_json::Value {
+    json!({
+        "level": "error",
+        "message": { "text": message },
+        "locations": [{ "physicalLocation": { "artifactLocation": artifact(input) } }],
+    })
+}
+
 /// The close of the `results` array and the rest of the log: the invocation, successful when
-/// every input was read and the counter store worked, with a notification per input that
+/// every input was read and the counter store worked, with a [`notification`] per input that
 /// could not be read.
-pub(crate) fn footer(unreadable: &[String], more_unreadable: usize, successful: bool) -> String {
-    let mut notifications: Vec<serde_json::Value> =
-        unreadable.iter().map(|message| json!({ "level": "error", "message": { "text": message } })).collect();
+pub(crate) fn footer(unreadable: &[serde_json::Value], more_unreadable: usize, successful: bool) -> String {
+    let mut notifications = unreadable.to_vec();
     if more_unreadable > 0 {
         notifications.push(json!({
             "level": "error",

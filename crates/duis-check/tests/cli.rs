@@ -1203,19 +1203,22 @@ fn github_format_escapes_names_and_annotates_unreadable_inputs() {
     let dir = std::env::temp_dir().join(format!("duis-check-github-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let odd = dir.join("a,b:c%.xml");
-    std::fs::copy(testdata("invalid/7.2_cv1-on-critical_request.cv-not-allowed.xml"), &odd).unwrap();
-    let out = run(&["--format", "github", odd.to_str().unwrap(), "/no/such/file.xml"]);
+    let backslash = dir.join("back\\slash.xml");
+    let source = testdata("invalid/7.2_cv1-on-critical_request.cv-not-allowed.xml");
+    std::fs::copy(&source, &odd).unwrap();
+    std::fs::copy(&source, &backslash).unwrap();
+    let out = run(&["--format", "github", odd.to_str().unwrap(), backslash.to_str().unwrap(), "/no/such/file.xml"]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
-    let escaped = format!("{}/a%2Cb%3Ac%25.xml", dir.display());
-    assert!(
-        text.lines()
-            .next()
-            .unwrap()
-            .starts_with(&format!("::error file={escaped},line=5,col=24,title=request.cv-not-allowed::")),
-        "{text}"
-    );
+    // The path as it is (a tool opens it), escaped only where a workflow command needs it.
+    for file in [format!("{}/a%2Cb%3Ac%25.xml", dir.display()), format!("{}/back\\slash.xml", dir.display())] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("::error file={file},line=5,col=24,title=request.cv-not-allowed::"))),
+            "{file}: {text}"
+        );
+    }
     assert_eq!(
         text.lines().last().unwrap(),
         "::error file=/no/such/file.xml::/no/such/file.xml%3A cannot open%3A No such file or directory (os error 2)"
@@ -1324,6 +1327,7 @@ fn sarif_names_files_as_uri_references_and_unreadable_inputs_as_notifications() 
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!(notes[0]["level"], "error");
     assert!(notes[0]["message"]["text"].as_str().unwrap().starts_with("/no/such/file.xml: cannot open"), "{notes:?}");
+    assert_eq!(notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "file:///no/such/file.xml");
 }
 
 #[test]
@@ -1336,6 +1340,13 @@ fn generate_prints_the_man_page_and_completions_from_the_arguments() {
     for option in ["trust", "format", "pre\\-command", "generate"] {
         assert!(page.contains(&format!("\\-\\-{option}")), "{option}: {page}");
     }
+    // It names the sign subcommand's page, which man-sign prints; clap's `help` has none.
+    assert!(page.contains("duis\\-check\\-sign(1)") && !page.contains("duis\\-check\\-help"), "{page}");
+    let sign = stdout(&run(&["--generate", "man-sign"]));
+    assert!(sign.contains(".TH duis-check-sign 1"), "{sign}");
+    for option in ["key", "cert", "out"] {
+        assert!(sign.contains(&format!("\\-\\-{option}")), "{option}: {sign}");
+    }
     for (kind, marker) in [
         ("complete-bash", "complete -F _duis__check"),
         ("complete-zsh", "#compdef duis-check"),
@@ -1347,6 +1358,20 @@ fn generate_prints_the_man_page_and_completions_from_the_arguments() {
         let script = stdout(&out);
         assert!(script.contains(marker) && script.contains("trust") && script.contains("sarif"), "{kind}: {script}");
     }
+    // bash completes the sign subcommand's options (clap_complete's spelling fixed up).
+    let script = std::env::temp_dir().join(format!("duis-check-completion-{}.bash", std::process::id()));
+    std::fs::write(&script, &run(&["--generate", "complete-bash"]).stdout).unwrap();
+    let completion = |words: &str, current: usize, previous: &str| {
+        let call = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={current}; _duis__check duis-check \"${{COMP_WORDS[{current}]}}\" {previous}; echo \"${{COMPREPLY[*]}}\"",
+            script.display()
+        );
+        let out = Command::new("bash").args(["-c", &call]).output().expect("bash, which runs .ci/run too");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(completion("duis-check sign --", 2, "sign"), "--key --cert --out --help");
+    assert_eq!(completion("duis-check --format ''", 2, "--format"), "human json github sarif");
+    let _ = std::fs::remove_file(&script);
     // Nothing is checked beside it; an unknown kind is a usage error.
     let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
     for args in [&["--generate", "man", valid.to_str().unwrap()][..], &["--generate", "complete-tcsh"]] {
