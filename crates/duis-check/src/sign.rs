@@ -278,8 +278,18 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
     for issue in store.issues().iter().take(NOTED) {
         crate::note(format_args!("duis-check: note: {issue}"));
     }
-    if store.issues().len() > NOTED {
-        crate::note(format_args!("duis-check: note: --trust: {} more notes like these", store.issues().len() - NOTED));
+    // The store counts a file's refused blocks past its first hundred in one issue.
+    let hidden: usize = store
+        .issues()
+        .iter()
+        .skip(NOTED)
+        .map(|issue| match &issue.kind {
+            duis::LoadIssueKind::Unreadable(duis::CertificateError::MorePem { count }) => *count,
+            _ => 1,
+        })
+        .fold(0, usize::saturating_add);
+    if hidden > 0 {
+        crate::note(format_args!("duis-check: note: --trust: {hidden} more notes like these"));
     }
     if store.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

@@ -513,8 +513,8 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
     assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
-    // A header folded onto a second line (RFC 1421 allows it) is passed over with its
-    // continuation, up to the blank line that ends the headers: the base64 after it is read.
+    // A key's headers folded onto a second line (RFC 1421 allows it) do not matter: a block
+    // with another label is only named, never decoded.
     let folded = encrypted.replace("DEK-Info: AES-128-CBC,", "DEK-Info: AES-128-CBC,\n  ");
     assert_ne!(folded, encrypted);
     let bundle = format!("{folded}{good}");
@@ -523,42 +523,48 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
-    // The same for a certificate given a folded header, indented as a whole (its base64 lines
-    // start with white space too, after the blank line).
+    // CR-only line ends and an indented bundle with control bytes after the armour (a DOS
+    // file's Ctrl-Z) read as OpenSSL reads them.
     let mut lines = good.lines();
     let begin = lines.next().unwrap();
     let rest: String = lines.map(|l| format!("  {l}\n")).collect();
-    let headed = format!("  {begin}\n  Comment: from\n   a folder\n\n{rest}");
-    let mut store = duis::TrustStore::new();
-    assert_eq!(store.add_pem("headed.pem", headed.as_bytes()), 1, "{:?}", store.issues());
-    assert!(store.issues().is_empty(), "{:?}", store.issues());
-    // Indented as a whole with a header and no blank line after it: a continuation is deeper
-    // than its header, so the base64 at the header's depth is read. CR-only line ends too.
-    let no_blank = format!("  {begin}\n  Comment: hi\n{rest}");
     let cr_only = good.replace('\n', "\r");
-    for (name, text) in [("no-blank.pem", no_blank), ("cr-only.pem", cr_only)] {
+    let dos = format!("  {begin}\u{b}\n{}\u{1a}", rest.trim_end());
+    for (name, text) in [("cr-only.pem", cr_only), ("dos.pem", dos)] {
         let mut store = duis::TrustStore::new();
         assert_eq!(store.add_pem(name, text.as_bytes()), 1, "{name}: {:?}", store.issues());
         assert_eq!(store.certificates()[0].serial_decimal(), "4097", "{name}");
     }
-    // A block is read whole or refused: a colon line after its base64 began, an END line with
-    // another label, and a label that only starts with CERTIFICATE load nothing.
+    // A certificate block is read whole or refused, saying where: a header (certificates have
+    // none; a lax reading let one hide lines OpenSSL reads), a colon line after the base64
+    // began, an END line with another label, a BEGIN line with text after it, and a label that
+    // only starts with CERTIFICATE load nothing.
     let body_lines: Vec<&str> = good.lines().filter(|l| !l.starts_with("-----")).collect();
     let (first, second) = body_lines.split_at(body_lines.len() / 2);
+    let headed = format!("  {begin}\n  Comment: from\n   a folder\n\n{rest}");
     let stray = format!("{begin}\n{}\nX: y\n {}\n-----END CERTIFICATE-----\n", first.join("\n"), second.join("\n "));
     let mismatched = good.replace("END CERTIFICATE", "END PRIVATE KEY");
+    let trailing = good.replacen("BEGIN CERTIFICATE-----", "BEGIN CERTIFICATE----- user1", 1);
     let suffixed =
         good.replace("BEGIN CERTIFICATE", "BEGIN CERTIFICATE-FOO").replace("END CERTIFICATE", "END CERTIFICATE-FOO");
+    let stray_line = first.len() + 2;
     for (name, text, says) in [
-        ("stray.pem", stray, "a header line after the base64 began"),
-        ("mismatched.pem", mismatched, "the END line names \"PRIVATE KEY\""),
-        ("suffixed.pem", suffixed, "a PEM block labelled \"CERTIFICATE-FOO\", not CERTIFICATE"),
+        ("headed.pem", headed, "line 2: a header line in a certificate block".to_owned()),
+        ("stray.pem", stray, format!("line {stray_line}: a header line in a certificate block")),
+        ("mismatched.pem", mismatched, "the END line names \"PRIVATE KEY\"".to_owned()),
+        ("trailing.pem", trailing, "line 1: text after the closing dashes of a BEGIN line".to_owned()),
+        ("suffixed.pem", suffixed, "a PEM block labelled \"CERTIFICATE-FOO\", not CERTIFICATE".to_owned()),
     ] {
         let mut store = duis::TrustStore::new();
         assert_eq!(store.add_pem(name, text.as_bytes()), 0, "{name}");
         let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
-        assert!(issues.len() == 1 && issues[0].contains(says), "{name}: {issues:?}");
+        assert!(issues.first().is_some_and(|i| i.contains(&says)), "{name}: {issues:?}");
     }
+    // Refused blocks are reported up to a bound, then counted: memory follows the input.
+    let mut store = duis::TrustStore::new();
+    assert_eq!(store.add_pem("many.pem", "-----BEGIN CERTIFICATE-----\n".repeat(100_000).as_bytes()), 0);
+    assert_eq!(store.issues().len(), 101);
+    assert!(store.issues()[100].to_string().contains("99900 more PEM blocks or lines like these not read"));
 }
 
 #[test]

@@ -149,10 +149,18 @@ pub enum CertificateError {
     /// The DER does not parse as an X.509 certificate, or has bytes after it.
     #[error("not an X.509 certificate: {0}")]
     Der(String),
-    /// A `CERTIFICATE` block that cannot be read as PEM: its base64 does not decode, its `END`
-    /// line names another label, or it never ends.
+    /// A `CERTIFICATE` block that cannot be read as PEM (a line that is not base64, an `END`
+    /// line naming another label, no `END` line), or a line that looks like PEM armour and is
+    /// not; the message says on which line.
     #[error("not a readable PEM block: {0}")]
     Pem(String),
+    /// The last of many refused blocks: past the first hundred errors of one text, the rest
+    /// are only counted, so that memory follows the input.
+    #[error("{count} more PEM blocks or lines like these not read")]
+    MorePem {
+        /// How many.
+        count: usize,
+    },
     /// A PEM block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE` with its trust
     /// settings): passed over, not read as a certificate.
     #[error("a PEM block labelled {label:?}, not CERTIFICATE")]
@@ -332,17 +340,19 @@ impl Certificate {
 
     /// Parses every PEM `CERTIFICATE` block in `pem`. Blocks that do not parse, and blocks
     /// with another label ([`CertificateError::OtherPemBlock`]), are returned as errors in
-    /// place, so one bad block does not hide the others. Read as RFC 7468's lax form and as
-    /// tools write it (`pki/pem.rs`): any line ending, byte-order marks and white space at the
-    /// start of lines, and RFC 1421 headers right after `BEGIN`, are passed over; an `END` label
-    /// that differs from the `BEGIN` label, or a block that never ends, is an error.
+    /// place, so one bad block does not hide the others (the first hundred; the rest are
+    /// counted in one last [`CertificateError::MorePem`]). Read as tools write PEM, and strictly where a lax reading
+    /// could trust other bytes than OpenSSL sees (`pki/pem.rs`): any line ending, byte-order
+    /// marks, white space and control bytes at the ends of lines are passed over; a certificate
+    /// block holds base64 and nothing else (no headers), and its `END` line names its label.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
         pem::blocks(pem)
             .into_iter()
-            .map(|block| match block.contents {
-                Ok(der) if block.label == "CERTIFICATE" => Certificate::from_der(&der),
-                Err(why) if block.label == "CERTIFICATE" => Err(CertificateError::Pem(why)),
-                _ => Err(CertificateError::OtherPemBlock { label: block.label }),
+            .map(|block| match block {
+                pem::Block::Certificate(der) => Certificate::from_der(&der),
+                pem::Block::Other(label) => Err(CertificateError::OtherPemBlock { label }),
+                pem::Block::Refused(why) => Err(CertificateError::Pem(why)),
+                pem::Block::More(count) => Err(CertificateError::MorePem { count }),
             })
             .collect()
     }
