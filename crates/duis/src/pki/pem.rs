@@ -190,12 +190,15 @@ fn lines(input: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// A line without the white space, control bytes and byte-order marks at its ends.
+/// A line without the white space, control bytes and byte-order marks at its ends. A NUL is
+/// passed over only at the end: OpenSSL reads a line up to its first NUL, so a NUL before text
+/// would make the two readers see different lines (it is refused as no base64 instead).
 fn trim(line: &[u8]) -> &[u8] {
     let blank = |b: &u8| *b <= b' ' || *b == 0x7F;
+    let leading = |b: &u8| blank(b) && *b != 0;
     let mut line = line;
     loop {
-        let start = line.iter().position(|b| !blank(b)).unwrap_or(line.len());
+        let start = line.iter().position(|b| !leading(b)).unwrap_or(line.len());
         line = line.get(start..).unwrap_or_default();
         match line.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => line = rest,
@@ -360,6 +363,10 @@ mod tests {
         assert_eq!(refused(late), "line 3: a header line in a certificate block (RFC 7468 §5.1: it has none)");
         let nul = "-----BEGIN CERTIFICATE-----\nAAEC\u{0}: x\nAw==\n-----END CERTIFICATE-----\n";
         assert_eq!(refused(nul), "line 2, byte 5: 0x00 is not base64");
+        let leading_nul = "-----BEGIN CERTIFICATE-----\nAAEC\n\u{0}Aw==\n-----END CERTIFICATE-----\n";
+        assert_eq!(refused(leading_nul), "line 3, byte 1: 0x00 is not base64");
+        let trailing_nul = "-----BEGIN CERTIFICATE-----\nAAECAw==\u{0}\n-----END CERTIFICATE-----\u{0}";
+        assert_eq!(read(trailing_nul), [Block::Certificate(vec![0, 1, 2, 3])]);
         let padding = "-----BEGIN CERTIFICATE-----\nAA=\n-----END CERTIFICATE-----\n";
         assert_eq!(
             refused(padding),
