@@ -221,9 +221,10 @@ fn is_pem(bytes: &[u8]) -> bool {
 /// with neither is noted, never passed over in silence: its certificate would be missing later.
 fn add_certificates(store: &mut duis::TrustStore, path: &std::path::Path, bytes: &[u8]) {
     let source = path.display().to_string();
+    let issues = store.issues().len();
     if !is_pem(bytes) && bytes.first() == Some(&0x30) {
         store.add_der(&source, bytes);
-    } else if store.add_pem(&source, bytes) == 0 && !is_pem(bytes) {
+    } else if store.add_pem(&source, bytes) == 0 && store.issues().len() == issues {
         let shown = crate::output::printable(&source);
         crate::note(format_args!("duis-check: note: --trust {shown}: no certificate in it (neither DER nor PEM)"));
     }
@@ -284,7 +285,7 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
         .iter()
         .skip(NOTED)
         .map(|issue| match &issue.kind {
-            duis::LoadIssueKind::Unreadable(duis::CertificateError::MorePem { count }) => *count,
+            duis::LoadIssueKind::More { count } => *count,
             _ => 1,
         })
         .fold(0, usize::saturating_add);

@@ -478,8 +478,11 @@ fn a_bad_block_in_a_bundle_does_not_hide_the_certificates_after_it() {
 fn lax_pem_loads_and_other_blocks_are_reported() {
     let good = std::fs::read_to_string(dir().join("user-xml-sign.pem")).unwrap();
     let key = std::fs::read_to_string(dir().join("user-xml-sign.key")).unwrap();
-    let indented: String = good.lines().map(|l| format!("    {l}\r\n")).collect();
-    // A byte-order mark (Windows editors), indented lines with CR LF: the same certificate.
+    let indented: String = good
+        .lines()
+        .map(|l| if l.starts_with("-----") { format!("{l}\r\n") } else { format!("    {l}\r\n") })
+        .collect();
+    // A byte-order mark (Windows editors), indented base64 with CR LF: the same certificate.
     for (name, text) in [("bom.pem", format!("\u{feff}{good}")), ("indented.pem", indented)] {
         let mut store = duis::TrustStore::new();
         assert_eq!(store.add_pem(name, text.as_bytes()), 1, "{name}: {:?}", store.issues());
@@ -500,7 +503,8 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     assert!(duis::Certificate::from_pem(bundle.as_bytes()).is_ok());
     assert!(matches!(duis::Certificate::from_pem(key.as_bytes()), Err(duis::CertificateError::NoPem)));
     // A legacy encrypted key (RFC 1421 headers inside its block) is a key all the same, and a
-    // byte-order mark inside a bundle (`cat a.pem b.pem`, b written on Windows) hides nothing.
+    // byte-order mark inside a bundle (`cat a.pem b.pem`, b written on Windows) hides nothing
+    // (OpenSSL takes it before a BEGIN line too).
     let body: String = key.lines().filter(|l| !l.starts_with("-----")).map(|l| format!("{l}\n")).collect();
     let encrypted = format!(
         "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n{body}-----END EC PRIVATE KEY-----\n"
@@ -523,14 +527,14 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     let issues: Vec<String> = store.issues().iter().map(ToString::to_string).collect();
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert!(issues[0].contains("a PEM block labelled \"EC PRIVATE KEY\""), "{issues:?}");
-    // CR-only line ends and an indented bundle with control bytes after the armour (a DOS
-    // file's Ctrl-Z) read as OpenSSL reads them.
+    // CR LF, indented base64 and control bytes after the armour (a DOS file's Ctrl-Z) read as
+    // OpenSSL reads them.
     let mut lines = good.lines();
     let begin = lines.next().unwrap();
     let rest: String = lines.map(|l| format!("  {l}\n")).collect();
-    let cr_only = good.replace('\n', "\r");
-    let dos = format!("  {begin}\u{b}\n{}\u{1a}", rest.trim_end());
-    for (name, text) in [("cr-only.pem", cr_only), ("dos.pem", dos)] {
+    let crlf = good.replace('\n', "\r\n");
+    let dos = format!("{begin}\u{b}\n{}\u{1a}", rest.trim_end().replace("  -----END", "-----END"));
+    for (name, text) in [("crlf.pem", crlf), ("dos.pem", dos)] {
         let mut store = duis::TrustStore::new();
         assert_eq!(store.add_pem(name, text.as_bytes()), 1, "{name}: {:?}", store.issues());
         assert_eq!(store.certificates()[0].serial_decimal(), "4097", "{name}");
@@ -541,7 +545,9 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     // only starts with CERTIFICATE load nothing.
     let body_lines: Vec<&str> = good.lines().filter(|l| !l.starts_with("-----")).collect();
     let (first, second) = body_lines.split_at(body_lines.len() / 2);
-    let headed = format!("  {begin}\n  Comment: from\n   a folder\n\n{rest}");
+    let headed = format!("{begin}\nComment: from\n   a folder\n\n{rest}");
+    let cr_only = good.replace('\n', "\r");
+    let indented = good.lines().map(|l| format!("  {l}\n")).collect::<String>();
     let stray = format!("{begin}\n{}\nX: y\n {}\n-----END CERTIFICATE-----\n", first.join("\n"), second.join("\n "));
     let mismatched = good.replace("END CERTIFICATE", "END PRIVATE KEY");
     let trailing = good.replacen("BEGIN CERTIFICATE-----", "BEGIN CERTIFICATE----- user1", 1);
@@ -553,6 +559,8 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
         ("stray.pem", stray, format!("line {stray_line}: a header line in a certificate block")),
         ("mismatched.pem", mismatched, "the END line names \"PRIVATE KEY\"".to_owned()),
         ("trailing.pem", trailing, "line 1: text after the closing dashes of a BEGIN line".to_owned()),
+        ("cr-only.pem", cr_only, "line 1: a BEGIN line followed by a lone CR".to_owned()),
+        ("indented.pem", indented, "line 1: an indented armour line, which OpenSSL does not read".to_owned()),
         ("suffixed.pem", suffixed, "a PEM block labelled \"CERTIFICATE-FOO\", not CERTIFICATE".to_owned()),
     ] {
         let mut store = duis::TrustStore::new();
@@ -564,7 +572,13 @@ fn lax_pem_loads_and_other_blocks_are_reported() {
     let mut store = duis::TrustStore::new();
     assert_eq!(store.add_pem("many.pem", "-----BEGIN CERTIFICATE-----\n".repeat(100_000).as_bytes()), 0);
     assert_eq!(store.issues().len(), 101);
-    assert!(store.issues()[100].to_string().contains("99900 more PEM blocks or lines like these not read"));
+    assert!(store.issues()[100].to_string().contains("99900 more notes like these"), "{}", store.issues()[100]);
+    // The same for blocks that decode to no certificate, or to one listed already.
+    let mut store = duis::TrustStore::new();
+    let junk = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".repeat(500);
+    assert_eq!(store.add_pem("junk.pem", format!("{junk}{}", good.repeat(500)).as_bytes()), 1);
+    assert_eq!(store.issues().len(), 101);
+    assert!(store.issues()[100].to_string().contains("899 more notes like these"), "{}", store.issues()[100]);
 }
 
 #[test]

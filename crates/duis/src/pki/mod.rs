@@ -170,6 +170,22 @@ pub enum CertificateError {
     },
 }
 
+/// Errors of one PEM text kept one by one ([`Certificate::all_from_pem`], and the load issues
+/// of [`TrustStore::add_pem`]); the rest are counted, so memory follows the input whatever it
+/// holds.
+const MAX_PEM_ERRORS: usize = 100;
+
+/// Hands each block of a PEM text to `each` as a certificate or the reason it is none.
+fn each_from_pem(pem: &[u8], mut each: impl FnMut(Result<Certificate, CertificateError>)) {
+    pem::for_each_block(pem, |block| {
+        each(match block {
+            pem::Block::Certificate(der) => Certificate::from_der(&der),
+            pem::Block::Other(label) => Err(CertificateError::OtherPemBlock { label }),
+            pem::Block::Refused(why) => Err(CertificateError::Pem(why)),
+        });
+    });
+}
+
 /// An Organisation Certificate, parsed and profiled once.
 #[derive(Clone, Debug)]
 pub struct Certificate {
@@ -346,15 +362,21 @@ impl Certificate {
     /// marks, white space and control bytes at the ends of lines are passed over; a certificate
     /// block holds base64 and nothing else (no headers), and its `END` line names its label.
     pub fn all_from_pem(pem: &[u8]) -> Vec<Result<Certificate, CertificateError>> {
-        pem::blocks(pem)
-            .into_iter()
-            .map(|block| match block {
-                pem::Block::Certificate(der) => Certificate::from_der(&der),
-                pem::Block::Other(label) => Err(CertificateError::OtherPemBlock { label }),
-                pem::Block::Refused(why) => Err(CertificateError::Pem(why)),
-                pem::Block::More(count) => Err(CertificateError::MorePem { count }),
-            })
-            .collect()
+        let mut out = Vec::new();
+        let mut errors = 0usize;
+        each_from_pem(pem, |result| {
+            if result.is_err() {
+                errors = errors.saturating_add(1);
+                if errors > MAX_PEM_ERRORS {
+                    return;
+                }
+            }
+            out.push(result);
+        });
+        if let Some(count) = errors.checked_sub(MAX_PEM_ERRORS).filter(|&count| count > 0) {
+            out.push(Err(CertificateError::MorePem { count }));
+        }
+        out
     }
 
     /// Parses the first PEM `CERTIFICATE` block in `pem` (blocks with other labels before it
@@ -509,6 +531,12 @@ pub struct LoadIssue {
 pub enum LoadIssueKind {
     /// The input could not be read as a certificate; nothing was added.
     Unreadable(CertificateError),
+    /// The last issue of a PEM text with many: how many more there were, not kept (see
+    /// [`TrustStore::add_pem`]).
+    More {
+        /// How many.
+        count: usize,
+    },
     /// The certificate was added but does not fit the profile; messages it signed are
     /// rejected.
     Misfit {
@@ -541,6 +569,7 @@ impl fmt::Display for LoadIssue {
         write!(f, "{}: ", self.source)?;
         match &self.kind {
             LoadIssueKind::Unreadable(error) => write!(f, "not loaded: {error}"),
+            LoadIssueKind::More { count } => write!(f, "{count} more notes like these"),
             LoadIssueKind::Misfit { serial, misfit: Misfit::CaCertificate } => {
                 write!(
                     f,
@@ -598,9 +627,13 @@ impl TrustStore {
     }
 
     /// Adds every certificate in a PEM text. Returns how many were added (misfits included).
+    /// Its load issues (unreadable blocks, duplicates, misfits) are kept up to a hundred, the
+    /// rest counted in one last [`LoadIssueKind::More`].
     pub fn add_pem(&mut self, source: &str, pem: &[u8]) -> usize {
         let mut added = 0usize;
-        for result in Certificate::all_from_pem(pem) {
+        let before = self.issues.len();
+        let mut hidden = 0usize;
+        each_from_pem(pem, |result| {
             match result {
                 Ok(cert) => {
                     if self.add(source, cert) {
@@ -611,6 +644,14 @@ impl TrustStore {
                     self.issues.push(LoadIssue { source: source.to_owned(), kind: LoadIssueKind::Unreadable(error) })
                 }
             }
+            let kept = before.saturating_add(MAX_PEM_ERRORS);
+            if self.issues.len() > kept {
+                hidden = hidden.saturating_add(self.issues.len() - kept);
+                self.issues.truncate(kept);
+            }
+        });
+        if hidden > 0 {
+            self.issues.push(LoadIssue { source: source.to_owned(), kind: LoadIssueKind::More { count: hidden } });
         }
         added
     }

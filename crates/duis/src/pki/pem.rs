@@ -1,28 +1,33 @@
 //! PEM (RFC 7468) as tools write it: the blocks of a text, certificates decoded, everything
 //! else named.
 //!
-//! A trust store is read strictly where a lax reading could trust other bytes than a careful
-//! reader (OpenSSL) sees, and laxly only where no byte can change meaning:
+//! A trust store must not trust a block that OpenSSL, which operators use to look at their
+//! bundles, would read otherwise or not at all. So PEM is read the way OpenSSL reads it, and
+//! what OpenSSL would read differently is refused with a note rather than guessed at:
 //!
-//! - Lines end with LF, CR LF or a lone CR (RFC 7468 §2). White space and control bytes at
-//!   either end of a line are passed over (indented bundles, a DOS file's closing Ctrl-Z, as
-//!   OpenSSL does), and so is a UTF-8 byte-order mark at the start of any line (Windows
-//!   editors write one; `cat a.pem b.pem` puts b's inside the bundle).
-//! - A `CERTIFICATE` block (RFC 7468 §5.1 also names the legacy `X509 CERTIFICATE` and
-//!   `X.509 CERTIFICATE`) holds base64 and nothing else: blank lines and white space inside
-//!   lines are passed over; a header line (RFC 7468 §5.1: certificates have none), any other
-//!   character, an `END` line naming another label, a `BEGIN` line inside it and a missing
-//!   `END` line each refuse the block, saying on which line.
+//! - Lines end with LF or CR LF. A lone CR is no line end for OpenSSL, so a line holding one
+//!   is refused (RFC 7468 §2 allows CR-only files; OpenSSL reads them as one line).
+//! - Armour lines start at the first column (a UTF-8 byte-order mark may precede a BEGIN line,
+//!   as OpenSSL allows); bytes up to 0x20 after them are passed over (trailing white space, a DOS
+//!   file's closing Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not
+//!   see, or a line that looks like armour and is not (RFC 7468 §3's grammar), is reported.
+//! - A `CERTIFICATE` block (or the legacy `X509 CERTIFICATE`, which OpenSSL also reads) holds
+//!   base64 and nothing else: spaces and tabs inside lines, blank lines and trailing bytes up
+//!   to 0x20 are passed over; a header line (RFC 7468 §5.1: certificates have none), any other
+//!   byte, base64 after its padding, an `END` line naming
+//!   another label, a `BEGIN` line inside it and a missing `END` line each refuse the block,
+//!   saying on which line. A block begun inside an unended one is refused too (OpenSSL reads
+//!   the outer one).
 //! - A block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE`) is named, never
 //!   decoded: its headers (RFC 1421 `Proc-Type:` of a legacy encrypted key) do not matter.
-//! - Text between blocks is explanatory (RFC 7468 §5.2) and ignored, except a line that looks
-//!   like armour and is not (a `BEGIN` line with text after its dashes, an `END` line outside a
-//!   block), which is reported: a certificate is never dropped without a word.
+//! - Text between blocks is explanatory (RFC 7468 §5.2) and ignored.
+//! - A NUL byte anywhere ends the reading there, with a note: OpenSSL's line ends at a NUL
+//!   and a line starting with one ends its reading, so what follows would be seen by one reader
+//!   and not the other.
 //!
 //! The base64 is decoded by the `base64` crate (padding required, as RFC 7468 §3 writes it; the
-//! unused bits of the last character are not looked at, as OpenSSL does not).
-//! Memory follows the input: refused blocks are reported one by one up to [`MAX_REFUSED`], then
-//! counted ([`Block::More`]), and labels are quoted to [`LABEL_SHOWN`] characters.
+//! unused bits of the last character are not looked at, as OpenSSL does not). Labels are quoted
+//! to [`LABEL_SHOWN`] characters; the caller bounds how many blocks it keeps.
 
 use base64::Engine as _;
 use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
@@ -31,9 +36,6 @@ use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 /// last character hold: they encode no byte, so the DER is the same either way.
 const BASE64: GeneralPurpose =
     GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true));
-
-/// Refused blocks and armour-like lines reported one by one; the rest are counted.
-pub(super) const MAX_REFUSED: usize = 100;
 
 /// The characters of a label (or a malformed line) quoted in a message.
 const LABEL_SHOWN: usize = 64;
@@ -47,25 +49,38 @@ pub(super) enum Block {
     Other(String),
     /// A certificate block or an armour line that cannot be read, and why.
     Refused(String),
-    /// How many more blocks or lines were refused past [`MAX_REFUSED`] (the last entry).
-    More(usize),
 }
 
-/// The blocks of `input`, in order.
-pub(super) fn blocks(input: &[u8]) -> Vec<Block> {
-    let mut reading = Reading::default();
+/// Hands each block of `input` to `each`, in order.
+pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut open: Option<Open> = None;
     for (index, raw) in lines(input).enumerate() {
         let number = index.saturating_add(1);
-        let line = trim(raw);
+        if raw.contains(&0) {
+            // OpenSSL's line ends at a NUL, and a line that starts with one ends its reading:
+            // nothing from here on is read, so that neither reader sees what the other does not.
+            let why = format!("line {number}: a NUL byte, where OpenSSL stops reading; the rest is not read");
+            match open.take() {
+                Some(block) => each(block.refuse(why)),
+                None => each(Block::Refused(why)),
+            }
+            return;
+        }
+        let line = trim_end(raw);
+        // OpenSSL takes a byte-order mark before a BEGIN line (`cat a.pem b.pem`, b from Notepad).
+        let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if rest.starts_with(b"-----BEGIN ") => rest,
+            _ => line,
+        };
         let armour = armour(line);
         let Some(block) = &mut open else {
             match armour {
                 Some(Armour::Begin(label)) => open = Some(Open::new(label, number)),
                 Some(Armour::End(label)) => {
-                    reading.refuse(format!("line {number}: an END line ({}) outside any block", shown(&label)));
+                    each(Block::Refused(format!("line {number}: an END line ({}) outside any block", shown(&label))));
                 }
-                Some(Armour::Malformed(why)) => reading.refuse(format!("line {number}: {why}")),
+                Some(Armour::Malformed(why)) => each(Block::Refused(format!("line {number}: {why}"))),
                 None => {} // explanatory text
             }
             continue;
@@ -74,7 +89,7 @@ pub(super) fn blocks(input: &[u8]) -> Vec<Block> {
             None => block.content(line, number),
             Some(Armour::End(label)) if label == block.label => {
                 if let Some(block) = open.take() {
-                    reading.finish(block);
+                    each(block.finish());
                 }
             }
             Some(Armour::End(label)) => {
@@ -84,128 +99,56 @@ pub(super) fn blocks(input: &[u8]) -> Vec<Block> {
                     block.begun,
                     shown(&block.label)
                 );
+                each(block.refuse(why));
                 open = None;
-                reading.refuse(why);
             }
             Some(Armour::Begin(label)) => {
-                let why = format!("line {number}: a BEGIN line inside the block begun on line {}", block.begun);
-                reading.refuse_block(&block.label, why);
-                open = Some(Open::new(label, number));
+                let outer = block.begun;
+                each(block.refuse(format!("line {number}: a BEGIN line inside the block begun on line {outer}")));
+                // OpenSSL reads on in the outer block: the inner one is not taken either.
+                let mut inner = Open::new(label, number);
+                inner.problem = Some(format!("line {number}: a block begun inside the block begun on line {outer}"));
+                open = Some(inner);
             }
             Some(Armour::Malformed(why)) => {
-                let why = format!("line {number}: {why}");
-                reading.refuse_block(&block.label, why);
+                each(block.refuse(format!("line {number}: {why}")));
                 open = None;
             }
         }
     }
     if let Some(block) = open {
         let why = format!("the block begun on line {} has no END line", block.begun);
-        reading.refuse_block(&block.label, why);
-    }
-    reading.done()
-}
-
-/// The blocks found so far, with the count of refusals past [`MAX_REFUSED`].
-#[derive(Default)]
-struct Reading {
-    out: Vec<Block>,
-    refused: usize,
-}
-
-impl Reading {
-    fn refuse(&mut self, why: String) {
-        self.refused = self.refused.saturating_add(1);
-        if self.refused <= MAX_REFUSED {
-            self.out.push(Block::Refused(why));
-        }
-    }
-
-    /// A block that cannot be read: a certificate is refused, another block is only named.
-    fn refuse_block(&mut self, label: &str, why: String) {
-        if is_certificate(label) {
-            self.refuse(why);
-        } else {
-            self.other(label);
-        }
-    }
-
-    fn other(&mut self, label: &str) {
-        self.refused = self.refused.saturating_add(1);
-        if self.refused <= MAX_REFUSED {
-            self.out.push(Block::Other(cut(label)));
-        }
-    }
-
-    fn finish(&mut self, block: Open) {
-        if !is_certificate(&block.label) {
-            self.other(&block.label);
-            return;
-        }
-        if let Some(why) = block.problem {
-            self.refuse(why);
-            return;
-        }
-        match BASE64.decode(&block.base64) {
-            Ok(der) => self.out.push(Block::Certificate(der)),
-            Err(_) => self.refuse(format!(
-                "the block begun on line {}: its base64 is cut short or wrongly padded ({} characters)",
-                block.begun,
-                block.base64.len()
-            )),
-        }
-    }
-
-    fn done(mut self) -> Vec<Block> {
-        if let Some(more) = self.refused.checked_sub(MAX_REFUSED).filter(|&more| more > 0) {
-            self.out.push(Block::More(more));
-        }
-        self.out
+        each(block.refuse(why));
     }
 }
 
-/// The labels read as certificates (RFC 7468 §5.1, with the legacy spellings it lists).
+/// The labels read as certificates (RFC 7468 §5.1, and the legacy one OpenSSL reads).
 fn is_certificate(label: &str) -> bool {
-    matches!(label, "CERTIFICATE" | "X509 CERTIFICATE" | "X.509 CERTIFICATE")
+    matches!(label, "CERTIFICATE" | "X509 CERTIFICATE")
 }
 
-/// Lines ending with LF, CR LF or a lone CR.
+/// Lines ending with LF or CR LF (the CR is dropped; a lone CR stays in its line).
 fn lines(input: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = input;
+    let mut rest = Some(input);
     std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(rest.len());
-        let line = rest.get(..end).unwrap_or_default();
-        let terminator = if rest.get(end..end.saturating_add(2)) == Some(b"\r\n") {
-            2
-        } else if end < rest.len() {
-            1
-        } else {
-            0
+        let text = rest.take()?;
+        let line = match text.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                let after = text.get(end.saturating_add(1)..).unwrap_or_default();
+                rest = (!after.is_empty()).then_some(after);
+                text.get(..end).unwrap_or_default()
+            }
+            None if text.is_empty() => return None,
+            None => text,
         };
-        rest = rest.get(end.saturating_add(terminator)..).unwrap_or_default();
-        Some(line)
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
     })
 }
 
-/// A line without the white space, control bytes and byte-order marks at its ends. A NUL is
-/// passed over only at the end: OpenSSL reads a line up to its first NUL, so a NUL before text
-/// would make the two readers see different lines (it is refused as no base64 instead).
-fn trim(line: &[u8]) -> &[u8] {
-    let blank = |b: &u8| *b <= b' ' || *b == 0x7F;
-    let leading = |b: &u8| blank(b) && *b != 0;
-    let mut line = line;
-    loop {
-        let start = line.iter().position(|b| !leading(b)).unwrap_or(line.len());
-        line = line.get(start..).unwrap_or_default();
-        match line.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => line = rest,
-            None => break,
-        }
-    }
-    let end = line.iter().rposition(|b| !blank(b)).map_or(0, |i| i.saturating_add(1));
+/// A line without the bytes up to 0x20 at its end, as OpenSSL trims them; a NUL is kept
+/// (OpenSSL's line ends at it).
+fn trim_end(line: &[u8]) -> &[u8] {
+    let end = line.iter().rposition(|&b| b > b' ' || b == 0).map_or(0, |i| i.saturating_add(1));
     line.get(..end).unwrap_or_default()
 }
 
@@ -225,13 +168,25 @@ fn armour(line: &[u8]) -> Option<Armour> {
     } else if let Some(rest) = line.strip_prefix(b"-----END ") {
         ("an END", rest)
     } else {
-        let inside = |needle: &[u8]| line.windows(needle.len()).any(|w| w == needle);
-        if inside(b"-----BEGIN ") || inside(b"-----END ") {
+        // What a reader might take for armour and OpenSSL does not: said, not dropped.
+        let upper = line.to_ascii_uppercase();
+        let inside = |needle: &[u8]| upper.windows(needle.len()).any(|w| w == needle);
+        let dashed = line.trim_ascii_start().starts_with(b"-") && (inside(b"BEGIN") || inside(b"END"));
+        if dashed || inside(b"-----BEGIN") || inside(b"-----END") {
             let text = String::from_utf8_lossy(line);
-            return Some(Armour::Malformed(format!("text before a BEGIN or END line: {}", shown(&text))));
+            let what = if line.first().is_some_and(u8::is_ascii_whitespace) {
+                "an indented armour line, which OpenSSL does not read"
+            } else {
+                "a line like armour that is not armour"
+            };
+            return Some(Armour::Malformed(format!("{what}: {}", shown(&text))));
         }
         return None;
     };
+    if rest.contains(&b'\r') {
+        let why = "a lone CR (CR-only line ends, which OpenSSL reads as one line)";
+        return Some(Armour::Malformed(format!("{kind} line followed by {why}")));
+    }
     let Some(end) = rest.windows(5).position(|w| w == b"-----") else {
         return Some(Armour::Malformed(format!("{kind} line without its closing dashes")));
     };
@@ -284,13 +239,15 @@ struct Open {
     /// The line of its BEGIN.
     begun: usize,
     base64: Vec<u8>,
-    /// The first line that is no base64, for a certificate block.
+    /// Padding seen: nothing but more padding may follow.
+    padded: bool,
+    /// Why a certificate block cannot be read (its first bad line).
     problem: Option<String>,
 }
 
 impl Open {
     fn new(label: String, begun: usize) -> Open {
-        Open { label, begun, base64: Vec::new(), problem: None }
+        Open { label, begun, base64: Vec::new(), padded: false, problem: None }
     }
 
     /// A line inside the block. Only a certificate's is read.
@@ -298,21 +255,71 @@ impl Open {
         if self.problem.is_some() || !is_certificate(&self.label) {
             return;
         }
-        let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-        for (column, b) in line.iter().enumerate() {
-            if base64(b) {
-                self.base64.push(*b);
-            } else if !matches!(b, b' ' | b'\t') {
-                let column = column.saturating_add(1);
-                self.problem = Some(if *b == b':' {
+        for (column, &b) in line.iter().enumerate() {
+            let column = column.saturating_add(1);
+            let problem = match b {
+                b' ' | b'\t' => continue,
+                b'=' => {
+                    self.padded = true;
+                    self.base64.push(b);
+                    continue;
+                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if !self.padded => {
+                    self.base64.push(b);
+                    continue;
+                }
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                    format!("line {number}, byte {column}: base64 after its padding")
+                }
+                b'\r' => format!("line {number}, byte {column}: a lone CR (OpenSSL reads on as one line)"),
+                _ if is_header(line) => {
                     format!("line {number}: a header line in a certificate block (RFC 7468 §5.1: it has none)")
-                } else {
-                    format!("line {number}, byte {column}: 0x{b:02X} is not base64")
-                });
-                return;
-            }
+                }
+                _ => format!("line {number}, byte {column}: 0x{b:02X} is not base64"),
+            };
+            self.problem = Some(problem);
+            return;
         }
     }
+
+    fn finish(self) -> Block {
+        if !is_certificate(&self.label) {
+            return Block::Other(cut(&self.label));
+        }
+        if let Some(why) = self.problem {
+            return Block::Refused(why);
+        }
+        if self.base64.is_empty() {
+            return Block::Refused(format!("the block begun on line {} is empty", self.begun));
+        }
+        match BASE64.decode(&self.base64) {
+            Ok(der) => Block::Certificate(der),
+            Err(_) => Block::Refused(format!(
+                "the block begun on line {}: its base64 is cut short or wrongly padded ({} characters)",
+                self.begun,
+                self.base64.len()
+            )),
+        }
+    }
+
+    /// The block cannot be read: a certificate is refused (for its first fault, if a line in
+    /// it had one already), another block is only named.
+    fn refuse(&self, why: String) -> Block {
+        match &self.problem {
+            _ if !is_certificate(&self.label) => Block::Other(cut(&self.label)),
+            Some(first) => Block::Refused(first.clone()),
+            None => Block::Refused(why),
+        }
+    }
+}
+
+/// An RFC 1421 header line: a name of letters, digits and hyphens, then a colon.
+fn is_header(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    line.iter().position(|&b| b == b':').is_some_and(|colon| {
+        let name = line.get(..colon).unwrap_or_default();
+        !name.is_empty() && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    })
 }
 
 #[cfg(test)]
@@ -320,7 +327,9 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Vec<Block> {
-        blocks(text.as_bytes())
+        let mut out = Vec::new();
+        for_each_block(text.as_bytes(), |block| out.push(block));
+        out
     }
 
     fn refused(text: &str) -> String {
@@ -331,25 +340,25 @@ mod tests {
     }
 
     #[test]
-    fn lines_end_with_lf_crlf_or_a_lone_cr() {
-        let found: Vec<&[u8]> = lines(b"a\nb\r\nc\rd\r\n\re").collect();
-        assert_eq!(found, [&b"a"[..], b"b", b"c", b"d", b"", b"e"]);
-        // Each call consumes a line and its ending, the last one too: the iterator ends.
-        for text in [&b"\r"[..], b"\n", b"\r\n", b"a\r", b"\r\r"] {
-            assert!(lines(text).count() <= 2, "{text:?}");
+    fn lines_end_with_lf_or_crlf() {
+        let found: Vec<&[u8]> = lines(b"a\nb\r\nc\rd\r\n\n").collect();
+        assert_eq!(found, [&b"a"[..], b"b", b"c\rd", b""]);
+        for text in [&b""[..], b"\n", b"\r\n", b"a", b"\r"] {
+            assert!(lines(text).count() <= 1, "{text:?}");
         }
     }
 
     #[test]
-    fn certificates_decode_in_every_line_ending_and_indentation() {
+    fn certificates_decode_as_openssl_reads_them() {
         for text in [
             "-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----\n",
             "-----BEGIN CERTIFICATE-----\r\nAAEC\r\nAw==\r\n-----END CERTIFICATE-----\r\n",
-            "-----BEGIN CERTIFICATE-----\rAAEC\rAw==\r-----END CERTIFICATE-----\r",
-            "  -----BEGIN CERTIFICATE-----  \n  AAEC\n\n  Aw==\n  -----END CERTIFICATE-----\n",
-            "\u{feff}-----BEGIN CERTIFICATE-----\n\u{feff}AAECAw==\n-----END CERTIFICATE-----",
-            "-----BEGIN CERTIFICATE-----\u{b}\nAA EC\tAw==\n-----END CERTIFICATE-----\u{1a}",
+            "-----BEGIN CERTIFICATE-----  \n  AAEC\n\n\tAw==  \n-----END CERTIFICATE-----",
+            "\u{feff}-----BEGIN CERTIFICATE-----\nAAECAw==\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\u{b}\nAA EC\tAw==\u{1a}\n-----END CERTIFICATE-----\u{1a}",
             "text: ignored\n-----BEGIN X509 CERTIFICATE-----\nAAECAw==\n-----END X509 CERTIFICATE-----\nmore\n",
+            // Unused bits in the last character encode no byte (`Aw==` and `Ax==` are one byte).
+            "-----BEGIN CERTIFICATE-----\nAAECAx==\n-----END CERTIFICATE-----\n",
         ] {
             assert_eq!(read(text), [Block::Certificate(vec![0, 1, 2, 3])], "{text:?}");
         }
@@ -357,24 +366,25 @@ mod tests {
 
     #[test]
     fn a_certificate_block_holds_base64_and_nothing_else() {
-        let headed = "-----BEGIN CERTIFICATE-----\nComment: x\n\nAAECAw==\n-----END CERTIFICATE-----\n";
-        assert_eq!(refused(headed), "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)");
-        let late = "-----BEGIN CERTIFICATE-----\nAAEC\n  X: y\n AwAA\n-----END CERTIFICATE-----\n";
-        assert_eq!(refused(late), "line 3: a header line in a certificate block (RFC 7468 §5.1: it has none)");
-        let nul = "-----BEGIN CERTIFICATE-----\nAAEC\u{0}: x\nAw==\n-----END CERTIFICATE-----\n";
-        assert_eq!(refused(nul), "line 2, byte 5: 0x00 is not base64");
-        let leading_nul = "-----BEGIN CERTIFICATE-----\nAAEC\n\u{0}Aw==\n-----END CERTIFICATE-----\n";
-        assert_eq!(refused(leading_nul), "line 3, byte 1: 0x00 is not base64");
-        let trailing_nul = "-----BEGIN CERTIFICATE-----\nAAECAw==\u{0}\n-----END CERTIFICATE-----\u{0}";
-        assert_eq!(read(trailing_nul), [Block::Certificate(vec![0, 1, 2, 3])]);
-        let padding = "-----BEGIN CERTIFICATE-----\nAA=\n-----END CERTIFICATE-----\n";
-        assert_eq!(
-            refused(padding),
-            "the block begun on line 1: its base64 is cut short or wrongly padded (3 characters)"
-        );
-        // Unused bits in the last character encode no byte: the same DER (`AB==` is `AA==`).
-        let bits = "-----BEGIN CERTIFICATE-----\nAB==\n-----END CERTIFICATE-----\n";
-        assert_eq!(read(bits), [Block::Certificate(vec![0])]);
+        let cases = [
+            ("Comment: x\n\nAAECAw==", "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)"),
+            (
+                "Proc-Type: 4,ENCRYPTED\nAAECAw==",
+                "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)",
+            ),
+            ("AAEC\n  X: y\n AwAA", "line 3: a header line in a certificate block (RFC 7468 §5.1: it has none)"),
+            ("AAEC\u{0}: x\nAw==", "line 2: a NUL byte, where OpenSSL stops reading; the rest is not read"),
+            ("AAEC\n\u{0}Aw==", "line 3: a NUL byte, where OpenSSL stops reading; the rest is not read"),
+            ("AAEC\rAw==", "line 2, byte 5: a lone CR (OpenSSL reads on as one line)"),
+            ("\u{1b}AAECAw==", "line 2, byte 1: 0x1B is not base64"),
+            ("AA==\nAQ==", "line 3, byte 1: base64 after its padding"),
+            ("AA=", "the block begun on line 1: its base64 is cut short or wrongly padded (3 characters)"),
+            ("", "the block begun on line 1 is empty"),
+        ];
+        for (body, why) in cases {
+            let text = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+            assert_eq!(refused(&text), why, "{body:?}");
+        }
     }
 
     #[test]
@@ -383,11 +393,17 @@ mod tests {
         assert_eq!(read(key), [Block::Other("EC PRIVATE KEY".to_owned())]);
         let long = format!("-----BEGIN {}-----\n-----END {0}-----\n", "A".repeat(1000));
         assert_eq!(read(&long), [Block::Other(format!("{}…", "A".repeat(LABEL_SHOWN)))]);
+        let legacy = "-----BEGIN X.509 CERTIFICATE-----\nAA==\n-----END X.509 CERTIFICATE-----\n";
+        assert_eq!(read(legacy), [Block::Other("X.509 CERTIFICATE".to_owned())]);
     }
 
     #[test]
-    fn armour_must_be_whole_and_match() {
+    fn armour_must_be_whole_at_the_line_start_and_match() {
         let cert = |begin: &str, end: &str| format!("{begin}\nAA==\n{end}\n");
+        let first = |text: &str| match read(text).into_iter().next() {
+            Some(Block::Refused(why)) => why,
+            other => panic!("{text:?}: {other:?}"),
+        };
         let cases = [
             (
                 cert("-----BEGIN CERTIFICATE-----", "-----END PRIVATE KEY-----"),
@@ -406,37 +422,53 @@ mod tests {
                 "line 1: a BEGIN line whose label \"CERTIFICATE--FOO\" is not one",
             ),
             (
+                cert("  -----BEGIN CERTIFICATE-----", "  -----END CERTIFICATE-----"),
+                "line 1: an indented armour line, which OpenSSL does not read: \"  -----BEGIN CERTIFICATE-----\"",
+            ),
+            (
                 cert("\u{a0}-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"),
-                "line 1: text before a BEGIN or END line: \"\\u{a0}-----BEGIN CERTIFICATE-----\"",
+                "line 1: a line like armour that is not armour: \"\\u{a0}-----BEGIN CERTIFICATE-----\"",
+            ),
+            (
+                cert("----BEGIN CERTIFICATE-----", "----END CERTIFICATE-----"),
+                "line 1: a line like armour that is not armour: \"----BEGIN CERTIFICATE-----\"",
+            ),
+            (
+                "-----BEGIN CERTIFICATE-----\rAA==\r-----END CERTIFICATE-----\r".to_owned(),
+                "line 1: a BEGIN line followed by a lone CR (CR-only line ends, which OpenSSL reads as one line)",
             ),
             ("-----BEGIN CERTIFICATE-----\nAA==\n".to_owned(), "the block begun on line 1 has no END line"),
+            ("-----END CERTIFICATE-----\n".to_owned(), "line 1: an END line (\"CERTIFICATE\") outside any block"),
         ];
         for (text, why) in cases {
-            let found = read(&text);
-            assert!(matches!(found.first(), Some(Block::Refused(w)) if w == why), "{text:?}: {found:?}");
+            assert_eq!(first(&text), why, "{text:?}");
         }
         // A label with single hyphens is a label: another block.
         assert_eq!(
             read(&cert("-----BEGIN CERTIFICATE-FOO-----", "-----END CERTIFICATE-FOO-----")),
             [Block::Other("CERTIFICATE-FOO".to_owned())]
         );
+        // A block begun inside another is refused with it: OpenSSL reads the outer one.
         let nested =
             read("-----BEGIN CERTIFICATE-----\nAA==\n-----BEGIN CERTIFICATE-----\nAQ==\n-----END CERTIFICATE-----\n");
         assert_eq!(
             nested,
             [
                 Block::Refused("line 3: a BEGIN line inside the block begun on line 1".to_owned()),
-                Block::Certificate(vec![1])
+                Block::Refused("line 3: a block begun inside the block begun on line 1".to_owned()),
             ]
         );
         assert!(read("no blocks here\nAAAA\n").is_empty());
-    }
-
-    #[test]
-    fn refusals_past_the_bound_are_counted() {
-        let text = "-----BEGIN -----\n".repeat(MAX_REFUSED + 50);
-        let found = read(&text);
-        assert_eq!(found.len(), MAX_REFUSED + 1);
-        assert_eq!(found.last(), Some(&Block::More(50)));
+        // A NUL between blocks ends the reading; a byte-order mark before a BEGIN line is taken.
+        let u = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+        let found = read(&format!("{u}\u{0}\n{u}"));
+        assert_eq!(
+            found,
+            [
+                Block::Certificate(vec![0]),
+                Block::Refused("line 4: a NUL byte, where OpenSSL stops reading; the rest is not read".to_owned())
+            ]
+        );
+        assert_eq!(read(&format!("{u}\u{feff}{u}")), [Block::Certificate(vec![0]), Block::Certificate(vec![0])]);
     }
 }
