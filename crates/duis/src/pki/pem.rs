@@ -7,17 +7,20 @@
 //!
 //! - Lines end with LF or CR LF. A lone CR is no line end for OpenSSL, so a line holding one
 //!   is refused (RFC 7468 §2 allows CR-only files; OpenSSL reads them as one line).
-//! - Armour lines start at the first column (a UTF-8 byte-order mark may precede a BEGIN line,
-//!   as OpenSSL allows); bytes up to 0x20 after them are passed over (trailing white space, a DOS
+//! - Armour lines start at the first column (a UTF-8 byte-order mark may begin the input, or
+//!   the BEGIN line right after a certificate's END line, where OpenSSL passes over one); bytes up to 0x20 after them are passed over (trailing white space, a DOS
 //!   file's closing Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not
 //!   see, or a line that looks like armour and is not (RFC 7468 §3's grammar), is reported.
 //! - A `CERTIFICATE` block (or the legacy `X509 CERTIFICATE`, which OpenSSL also reads) holds
-//!   base64 and nothing else: spaces and tabs inside lines, blank lines and trailing bytes up
-//!   to 0x20 are passed over; a header line (RFC 7468 §5.1: certificates have none), any other
+//!   base64 and nothing else: spaces and tabs inside lines and trailing bytes up to 0x20 are
+//!   passed over; a blank line (OpenSSL takes the lines before it for headers), a line like
+//!   armour that is not (OpenSSL reads on to the END line), a header line (RFC 7468 §5.1: certificates have none), any other
 //!   byte, base64 after its padding, an `END` line naming
 //!   another label, a `BEGIN` line inside it and a missing `END` line each refuse the block,
 //!   saying on which line. A block begun inside an unended one is refused too (OpenSSL reads
-//!   the outer one).
+//!   the outer one), and so is one begun by a line that starts like a BEGIN line and is not
+//!   one (OpenSSL may read it as one: it passes over high bytes at line ends and splits lines
+//!   past 254 bytes), with everything up to its END line.
 //! - A block with another label (a key, OpenSSL's `TRUSTED CERTIFICATE`) is named, never
 //!   decoded: its headers (RFC 1421 `Proc-Type:` of a legacy encrypted key) do not matter.
 //! - Text between blocks is explanatory (RFC 7468 §5.2) and ignored.
@@ -55,6 +58,9 @@ pub(super) enum Block {
 pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut open: Option<Open> = None;
+    // The line before was the END of a certificate read whole: the only place, beside the
+    // input's start, where OpenSSL passes over a byte-order mark before a BEGIN line.
+    let mut after_good_end = false;
     for (index, raw) in lines(input).enumerate() {
         let number = index.saturating_add(1);
         if raw.contains(&0) {
@@ -68,17 +74,27 @@ pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
             return;
         }
         let line = trim_end(raw);
-        // OpenSSL takes a byte-order mark before a BEGIN line (`cat a.pem b.pem`, b from Notepad).
+        // `cat a.pem b.pem`, b from Notepad: OpenSSL takes the mark right after a's END line.
         let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) if rest.starts_with(b"-----BEGIN ") => rest,
+            Some(rest) if after_good_end && rest.starts_with(b"-----BEGIN ") => rest,
             _ => line,
         };
+        after_good_end = false;
         let armour = armour(line);
         let Some(block) = &mut open else {
             match armour {
                 Some(Armour::Begin(label)) => open = Some(Open::new(label, number)),
                 Some(Armour::End(label)) => {
                     each(Block::Refused(format!("line {number}: an END line ({}) outside any block", shown(&label))));
+                }
+                // A line that starts like a BEGIN line may be one to OpenSSL (it passes over high
+                // bytes at line ends, and splits lines past 254 bytes): what follows it, up to an
+                // END line, is taken as a block, and refused.
+                Some(Armour::Malformed(why)) if line.starts_with(b"-----BEGIN") => {
+                    let mut block = Open::new("CERTIFICATE".to_owned(), number);
+                    block.problem = Some(format!("line {number}: {why}"));
+                    block.any_end = true;
+                    open = Some(block);
                 }
                 Some(Armour::Malformed(why)) => each(Block::Refused(format!("line {number}: {why}"))),
                 None => {} // explanatory text
@@ -87,9 +103,11 @@ pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
         };
         match armour {
             None => block.content(line, number),
-            Some(Armour::End(label)) if label == block.label => {
+            Some(Armour::End(label)) if label == block.label || block.any_end => {
                 if let Some(block) = open.take() {
-                    each(block.finish());
+                    let finished = block.finish();
+                    after_good_end = matches!(finished, Block::Certificate(_));
+                    each(finished);
                 }
             }
             Some(Armour::End(label)) => {
@@ -111,8 +129,8 @@ pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
                 open = Some(inner);
             }
             Some(Armour::Malformed(why)) => {
-                each(block.refuse(format!("line {number}: {why}")));
-                open = None;
+                // OpenSSL reads on to the block's END: so does this, the block refused.
+                block.problem.get_or_insert_with(|| format!("line {number}: {why}"));
             }
         }
     }
@@ -243,16 +261,23 @@ struct Open {
     padded: bool,
     /// Why a certificate block cannot be read (its first bad line).
     problem: Option<String>,
+    /// Begun by a malformed BEGIN line: any END line ends it.
+    any_end: bool,
 }
 
 impl Open {
     fn new(label: String, begun: usize) -> Open {
-        Open { label, begun, base64: Vec::new(), padded: false, problem: None }
+        Open { label, begun, base64: Vec::new(), padded: false, problem: None, any_end: false }
     }
 
     /// A line inside the block. Only a certificate's is read.
     fn content(&mut self, line: &[u8], number: usize) {
         if self.problem.is_some() || !is_certificate(&self.label) {
+            return;
+        }
+        if line.is_empty() {
+            let why = "a blank line in a certificate block (OpenSSL takes the lines before it for headers)";
+            self.problem = Some(format!("line {number}: {why}"));
             return;
         }
         for (column, &b) in line.iter().enumerate() {
@@ -353,7 +378,7 @@ mod tests {
         for text in [
             "-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----\n",
             "-----BEGIN CERTIFICATE-----\r\nAAEC\r\nAw==\r\n-----END CERTIFICATE-----\r\n",
-            "-----BEGIN CERTIFICATE-----  \n  AAEC\n\n\tAw==  \n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----  \n  AAEC\n\tAw==  \n-----END CERTIFICATE-----",
             "\u{feff}-----BEGIN CERTIFICATE-----\nAAECAw==\n-----END CERTIFICATE-----",
             "-----BEGIN CERTIFICATE-----\u{b}\nAA EC\tAw==\u{1a}\n-----END CERTIFICATE-----\u{1a}",
             "text: ignored\n-----BEGIN X509 CERTIFICATE-----\nAAECAw==\n-----END X509 CERTIFICATE-----\nmore\n",
@@ -367,7 +392,7 @@ mod tests {
     #[test]
     fn a_certificate_block_holds_base64_and_nothing_else() {
         let cases = [
-            ("Comment: x\n\nAAECAw==", "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)"),
+            ("Comment: x\nAAECAw==", "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)"),
             (
                 "Proc-Type: 4,ENCRYPTED\nAAECAw==",
                 "line 2: a header line in a certificate block (RFC 7468 §5.1: it has none)",
@@ -379,7 +404,12 @@ mod tests {
             ("\u{1b}AAECAw==", "line 2, byte 1: 0x1B is not base64"),
             ("AA==\nAQ==", "line 3, byte 1: base64 after its padding"),
             ("AA=", "the block begun on line 1: its base64 is cut short or wrongly padded (3 characters)"),
-            ("", "the block begun on line 1 is empty"),
+            ("", "line 2: a blank line in a certificate block (OpenSSL takes the lines before it for headers)"),
+            (
+                "AAEC\n  \nAw==",
+                "line 3: a blank line in a certificate block (OpenSSL takes the lines before it for headers)",
+            ),
+            ("AAEC\n-----BEGIN CERTIFICATE\nAw==", "line 3: a BEGIN line without its closing dashes"),
         ];
         for (body, why) in cases {
             let text = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
@@ -470,5 +500,19 @@ mod tests {
             ]
         );
         assert_eq!(read(&format!("{u}\u{feff}{u}")), [Block::Certificate(vec![0]), Block::Certificate(vec![0])]);
+        // Elsewhere a mark hides the BEGIN line from OpenSSL: said, not read.
+        let after_text = read(&format!("text\n\u{feff}{u}"));
+        assert!(
+            matches!(after_text.first(), Some(Block::Refused(why)) if why.contains("not armour")),
+            "{after_text:?}"
+        );
+        assert!(!after_text.contains(&Block::Certificate(vec![0])), "{after_text:?}");
+        // A malformed armour line inside a block keeps it open to its END, as OpenSSL reads:
+        // the block begun after it is refused as nested, not trusted.
+        let inner = read(&format!("-----BEGIN CERTIFICATE-----\nAA==\n-----BEGIN CERTIFICATE\n{u}"));
+        assert!(!inner.iter().any(|b| matches!(b, Block::Certificate(_))), "{inner:?}");
+        // So does a malformed BEGIN line outside a block: OpenSSL may read it as a BEGIN line.
+        let outer = read(&format!("-----BEGIN CERTIFICATE-----\u{a0}\nAA==\n{u}-----END CERTIFICATE-----\n"));
+        assert!(!outer.iter().any(|b| matches!(b, Block::Certificate(_))), "{outer:?}");
     }
 }
