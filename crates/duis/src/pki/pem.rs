@@ -8,14 +8,15 @@
 //! - Lines end with LF or CR LF. A lone CR is no line end for OpenSSL, so a line holding one
 //!   is refused (RFC 7468 §2 allows CR-only files; OpenSSL reads them as one line).
 //! - Armour lines start at the first column (a UTF-8 byte-order mark may begin the input, or
-//!   the BEGIN line right after a certificate's END line, where OpenSSL passes over one); bytes up to 0x20 after them are passed over (trailing white space, a DOS
-//!   file's closing Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not
-//!   see, or a line that looks like armour and is not (RFC 7468 §3's grammar), is reported.
+//!   the BEGIN line right after a certificate's END line, where OpenSSL passes over one);
+//!   bytes up to 0x20 after them are passed over (trailing white space, a DOS file's closing
+//!   Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not see, or a line
+//!   that looks like armour and is not (RFC 7468 §3's grammar), is reported.
 //! - A `CERTIFICATE` block (or the legacy `X509 CERTIFICATE`, which OpenSSL also reads) holds
 //!   base64 and nothing else: spaces and tabs inside lines and trailing bytes up to 0x20 are
 //!   passed over; a blank line (OpenSSL takes the lines before it for headers), a line like
-//!   armour that is not (OpenSSL reads on to the END line), a header line (RFC 7468 §5.1: certificates have none), any other
-//!   byte, base64 after its padding, an `END` line naming
+//!   armour that is not (OpenSSL reads on to the END line), a header line (RFC 7468 §5.1:
+//!   certificates have none), any other byte, base64 after its padding, an `END` line naming
 //!   another label, a `BEGIN` line inside it and a missing `END` line each refuse the block,
 //!   saying on which line. A block begun inside an unended one is refused too (OpenSSL reads
 //!   the outer one), and so is one begun by a line that starts like a BEGIN line and is not
