@@ -10,8 +10,9 @@
 //! - Armour lines start at the first column (a UTF-8 byte-order mark may begin the input, or
 //!   the BEGIN line right after a certificate's END line, where OpenSSL passes over one);
 //!   bytes up to 0x20 after them are passed over (trailing white space, a DOS file's closing
-//!   Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not see, or a line
-//!   that looks like armour and is not (RFC 7468 §3's grammar), is reported.
+//!   Ctrl-Z), as OpenSSL does. An indented armour line, which OpenSSL does not see, an armour
+//!   line of 253 bytes or more (OpenSSL reads it in pieces), or a line that looks like armour
+//!   and is not (RFC 7468 §3's grammar), is reported.
 //! - A `CERTIFICATE` block (or the legacy `X509 CERTIFICATE`, which OpenSSL also reads) holds
 //!   base64 and nothing else: spaces and tabs inside lines and trailing bytes up to 0x20 are
 //!   passed over; a blank line (OpenSSL takes the lines before it for headers), a line like
@@ -40,6 +41,10 @@ use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 /// last character hold: they encode no byte, so the DER is the same either way.
 const BASE64: GeneralPurpose =
     GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true));
+
+/// The longest line, without its line end, that OpenSSL's PEM reader takes in one piece (it
+/// reads 254 bytes at a time, a CR included); longer armour lines are refused.
+const OPENSSL_PIECE: usize = 253;
 
 /// The characters of a label (or a malformed line) quoted in a message.
 const LABEL_SHOWN: usize = 64;
@@ -81,7 +86,15 @@ pub(super) fn for_each_block(input: &[u8], mut each: impl FnMut(Block)) {
             _ => line,
         };
         after_good_end = false;
-        let armour = armour(line);
+        let armour = match armour(line) {
+            // OpenSSL reads 254 bytes at a time: a longer armour line reaches it in pieces, its
+            // rest a line of its own, so it is no armour line here either.
+            Some(Armour::Begin(_) | Armour::End(_)) if raw.len() >= OPENSSL_PIECE => {
+                let why = "an armour line of 253 bytes or more, which OpenSSL reads in pieces";
+                Some(Armour::Malformed(why.to_owned()))
+            }
+            other => other,
+        };
         let Some(block) = &mut open else {
             match armour {
                 Some(Armour::Begin(label)) => open = Some(Open::new(label, number)),
@@ -422,7 +435,7 @@ mod tests {
     fn other_blocks_are_named_whatever_they_hold() {
         let key = "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES,\n  00\n\nAA==\n-----END EC PRIVATE KEY-----\n";
         assert_eq!(read(key), [Block::Other("EC PRIVATE KEY".to_owned())]);
-        let long = format!("-----BEGIN {}-----\n-----END {0}-----\n", "A".repeat(1000));
+        let long = format!("-----BEGIN {}-----\n-----END {0}-----\n", "A".repeat(200));
         assert_eq!(read(&long), [Block::Other(format!("{}…", "A".repeat(LABEL_SHOWN)))]);
         let legacy = "-----BEGIN X.509 CERTIFICATE-----\nAA==\n-----END X.509 CERTIFICATE-----\n";
         assert_eq!(read(legacy), [Block::Other("X.509 CERTIFICATE".to_owned())]);
@@ -512,6 +525,11 @@ mod tests {
         // the block begun after it is refused as nested, not trusted.
         let inner = read(&format!("-----BEGIN CERTIFICATE-----\nAA==\n-----BEGIN CERTIFICATE\n{u}"));
         assert!(!inner.iter().any(|b| matches!(b, Block::Certificate(_))), "{inner:?}");
+        // A BEGIN or END line padded to OpenSSL's piece size is read by it in two pieces.
+        let padded = format!("-----BEGIN CERTIFICATE-----{}\nAA==\n-----END CERTIFICATE-----\n", " ".repeat(230));
+        assert_eq!(first(&padded), "line 1: an armour line of 253 bytes or more, which OpenSSL reads in pieces");
+        let end = format!("{}{}\n\u{feff}{u}", u.trim_end(), " ".repeat(230));
+        assert!(!read(&end).iter().any(|b| matches!(b, Block::Certificate(_))), "{:?}", read(&end));
         // So does a malformed BEGIN line outside a block: OpenSSL may read it as a BEGIN line.
         let outer = read(&format!("-----BEGIN CERTIFICATE-----\u{a0}\nAA==\n{u}-----END CERTIFICATE-----\n"));
         assert!(!outer.iter().any(|b| matches!(b, Block::Certificate(_))), "{outer:?}");
