@@ -459,6 +459,10 @@ impl SigPass {
     }
 
     /// Feeds one event, just read by `reader`.
+    ///
+    /// Inlined into the validator's loop: character data outside the signature, in a pass
+    /// without a trust store, only moves the comment tracker, so it costs no call at all.
+    #[inline]
     pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
         match event {
             Event::Start(start) => {
@@ -471,23 +475,30 @@ impl SigPass {
             }
             Event::Text(text, span) => {
                 self.comments.text(text);
-                self.text(text, Source::Text(*span), reader);
+                if self.wants_text() {
+                    self.text(text, Source::Text(*span), reader);
+                }
             }
             Event::CData(text, _) => {
                 self.comments.text(text);
-                self.text(text, Source::CData, reader);
+                if self.wants_text() {
+                    self.text(text, Source::CData, reader);
+                }
             }
             Event::Ref(ch, _) => {
                 let mut buffer = [0u8; 4];
                 let text = ch.encode_utf8(&mut buffer);
                 self.comments.text(text);
-                self.text(text, Source::Reference, reader);
+                if self.wants_text() {
+                    self.text(text, Source::Reference, reader);
+                }
             }
             Event::Pi(content) => self.pi(content, reader),
             Event::Comment(span) => self.comments.comment(*span, self.excluded.is_none()),
         }
     }
 
+    #[inline(never)]
     fn start(&mut self, ns: Ns, local: &str, span: Span, qname: &str, reader: &Reader<'_>) {
         let attributes = reader.attributes();
         if self.relative_namespace.is_none()
@@ -718,19 +729,16 @@ impl SigPass {
         }
     }
 
+    /// Inlined: outside the signature and without a trust store an end tag only moves the
+    /// depth; the profile and the canonical form are out of line.
+    #[inline]
     fn end(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         let depth = self.depth;
         if self.verify {
             self.canonical_end(qname, span, reader);
         }
         if self.parsing.is_some() {
-            if let Some(frame) = self.frames.pop() {
-                self.profile_end(&frame);
-            }
-            if self.parsing == Some(depth) {
-                self.parsing = None;
-                self.frames.clear();
-            }
+            self.profile_pop(depth);
         }
         if self.excluded == Some(depth) {
             self.excluded = None;
@@ -748,6 +756,18 @@ impl SigPass {
             self.provider_signed = None;
         }
         self.depth = depth.saturating_sub(1);
+    }
+
+    /// Closes the innermost profile frame, and the profile with the signature's end.
+    #[inline(never)]
+    fn profile_pop(&mut self, depth: u32) {
+        if let Some(frame) = self.frames.pop() {
+            self.profile_end(&frame);
+        }
+        if self.parsing == Some(depth) {
+            self.parsing = None;
+            self.frames.clear();
+        }
     }
 
     /// Reports the children a closing element still needed.
@@ -784,6 +804,13 @@ impl SigPass {
         }
     }
 
+    /// Whether [`SigPass::text`] has anything to do: it captures or checks text only inside the
+    /// signature's profile (`parsing`), and hashes it only with a trust store (`verify`).
+    fn wants_text(&self) -> bool {
+        self.parsing.is_some() || self.verify
+    }
+
+    #[inline(never)]
     fn text(&mut self, text: &str, source: Source, reader: &Reader<'_>) {
         let is_reference = source == Source::Reference;
         if self.parsing.is_some()
@@ -949,6 +976,7 @@ impl SigPass {
         }
     }
 
+    #[inline(never)]
     fn canonical_end(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         if self.excluded.is_none()
             && let Some(hasher) = &mut self.hasher

@@ -168,3 +168,53 @@ fn long_values_are_cut_and_flagged() {
     assert!(value.truncated);
     assert_eq!(value.text().len(), MAX_CAPTURE);
 }
+
+/// [`SigPass::event`] skips [`SigPass::text`] when it has nothing to do (outside the signature,
+/// without a trust store): the outcome is the one of a pass that hands it every text.
+#[test]
+fn skipping_text_outside_the_signature_changes_nothing() {
+    fn every_text(input: &str, verify: bool) -> SigOutcome {
+        let limits = crate::Limits::default();
+        let mut findings = Findings::new(limits.max_findings);
+        let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
+        let mut pass = SigPass::new(verify);
+        while let Some(event) = reader.next(&mut findings) {
+            match &event {
+                Event::Text(text, span) => {
+                    pass.comments.text(text);
+                    pass.text(text, Source::Text(*span), &reader);
+                }
+                Event::CData(text, _) => {
+                    pass.comments.text(text);
+                    pass.text(text, Source::CData, &reader);
+                }
+                Event::Ref(ch, _) => {
+                    let text = ch.encode_utf8(&mut [0u8; 4]).to_owned();
+                    pass.comments.text(&text);
+                    pass.text(&text, Source::Reference, &reader);
+                }
+                _ => pass.event(&event, &reader),
+            }
+        }
+        pass.finish(input.as_bytes())
+    }
+    let text = "a &amp; <![CDATA[b]]>&#13;\r\n c<!---->d";
+    let inside = SIGNATURE
+        .replacen("AAAA", "AA<![CDATA[AA]]>", 1)
+        .replacen("<ds:SignedInfo>", &format!("<ds:SignedInfo>{text}"), 1)
+        .replacen("<ds:KeyInfo>", "<ds:KeyInfo>&#32;<!---->", 1);
+    let documents = [
+        format!("<r>{text}<a>{text}</a>{SIGNATURE}{text}</r>"),
+        format!("<r><a>x<!---->y</a>{inside}</r>"),
+        format!("<r>{text}<a/>{inside}{text}<b>{text}</b></r>"),
+        format!("<r><b>{text}<c/>{SIGNATURE}</b>{text}</r>"),
+        format!("<r>{text}</r>"),
+    ];
+    for document in &documents {
+        for verify in [false, true] {
+            let fast = format!("{:?}", pass(document, verify));
+            let general = format!("{:?}", every_text(document, verify));
+            assert_eq!(fast, general, "{document} (verify: {verify})");
+        }
+    }
+}
