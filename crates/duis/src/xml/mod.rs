@@ -823,29 +823,43 @@ fn split_qname(name: &str) -> Option<(&str, &str)> {
     let bytes = name.as_bytes();
     // One table lookup per byte; the OR of the classes says whether a colon or a forbidden
     // ASCII byte occurred at all, so the common name costs a single pass and no branch per byte.
-    let classes = bytes.iter().fold(0u8, |seen, &b| seen | name_byte(b));
+    let classes = classes_of(bytes);
     if classes & FORBIDDEN != 0 {
         return None;
     }
     // Non-ASCII characters are checked one by one against the Name production's ranges: the
     // rare case, so the table above stays one bit per byte class.
-    if classes & NON_ASCII != 0 && !name.split(':').all(is_nc_name) {
+    if classes & NON_ASCII != 0 && !non_ascii_parts_are_names(name) {
         return None;
     }
     let (prefix, local) = if classes & COLON == 0 {
         ("", name)
     } else {
-        // Names are short: a plain loop beats a vectorised search's set-up.
+        // Names are short: a plain loop over the prefix beats a vectorised search's set-up.
         let at = bytes.iter().position(|&b| b == b':')?;
-        let (prefix, rest) = (name.get(..at)?, name.get(at.saturating_add(1)..)?);
-        if prefix.is_empty() || rest.bytes().any(|b| b == b':') {
+        let (prefix, local) = (name.get(..at)?, name.get(at.saturating_add(1)..)?);
+        // A second colon shows in the local part's classes, taken as cheaply as the first.
+        if prefix.is_empty() || classes_of(local.as_bytes()) & COLON != 0 {
             return None;
         }
-        (prefix, rest)
+        (prefix, local)
     };
     // Each part starts with a letter, `_` or a non-ASCII character.
     let starts = |part: &str| part.bytes().next().is_some_and(|b| name_byte(b) & START != 0);
     (starts(local) && (prefix.is_empty() || starts(prefix))).then_some((prefix, local))
+}
+
+/// The OR of the [`name_byte`] classes of `bytes`.
+fn classes_of(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0u8, |seen, &b| seen | name_byte(b))
+}
+
+/// Every part of a name between colons is an `NCName`, each character checked: out of line,
+/// so that the ASCII names [`split_qname`] nearly always sees pay nothing for it.
+#[cold]
+#[inline(never)]
+fn non_ascii_parts_are_names(name: &str) -> bool {
+    name.split(':').all(is_nc_name)
 }
 
 /// [`name_byte`] classes.

@@ -455,3 +455,35 @@ fn bytes_in_a_declared_other_encoding_are_refused_for_the_encoding() {
     assert_eq!(read_with(utf8, Limits::default()).0, vec![Code::XmlNotUtf8]);
     assert_eq!(read_with(b"<a>\xe9</a>", Limits::default()).0, vec![Code::XmlNotUtf8]);
 }
+
+/// The single-pass [`split_qname`] against the plain reading of Namespaces in XML 1.0 §4 it
+/// replaced (find the colon, refuse a second one), on names built from the bytes that matter.
+#[test]
+fn split_qname_agrees_with_the_plain_reading() {
+    fn plain(name: &str) -> Option<(&str, &str)> {
+        let classes = name.bytes().fold(0u8, |seen, b| seen | name_byte(b));
+        if classes & FORBIDDEN != 0 || (classes & NON_ASCII != 0 && !name.split(':').all(is_nc_name)) {
+            return None;
+        }
+        let (prefix, local) = match name.split_once(':') {
+            None => ("", name),
+            Some((prefix, local)) if !prefix.is_empty() && !local.contains(':') => (prefix, local),
+            Some(_) => return None,
+        };
+        let starts = |part: &str| part.bytes().next().is_some_and(|b| name_byte(b) & START != 0);
+        (starts(local) && (prefix.is_empty() || starts(prefix))).then_some((prefix, local))
+    }
+    let pieces = ["", "a", "Z", "_", "1", "-", ".", ":", "é", "·", "\u{300}", " ", "/", ">", "sr", "ds"];
+    let mut names = vec!["sr:ServiceReferenceVariant".to_owned(), "xmlns:ds".to_owned(), "a::b".to_owned()];
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                names.push(format!("{a}{b}{c}"));
+                names.push(format!("{a}{b}:{c}"));
+            }
+        }
+    }
+    for name in &names {
+        assert_eq!(split_qname(name), plain(name), "{name:?}");
+    }
+}
