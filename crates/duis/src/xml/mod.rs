@@ -937,6 +937,14 @@ fn check_pi_target(content: &str) -> Result<(), String> {
 /// then optionally `encoding` (an `EncName`) and `standalone` (`yes` or `no`), in that order,
 /// each after white space, each value quoted. Returns the declared encoding.
 fn xml_declaration(content: &str) -> Result<Option<&str>, String> {
+    // The declarations DUIS messages carry, answered without parsing: each reads as below.
+    match content {
+        "xml version=\"1.0\" encoding=\"UTF-8\"" | "xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"" => {
+            return Ok(Some("UTF-8"));
+        }
+        "xml version=\"1.0\"" => return Ok(None),
+        _ => {}
+    }
     let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     let mut rest = content.strip_prefix("xml").ok_or("not an XML declaration")?;
     // At most three pseudo-attributes: kept on the stack, no allocation per message.

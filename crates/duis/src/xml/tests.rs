@@ -487,3 +487,18 @@ fn split_qname_agrees_with_the_plain_reading() {
         assert_eq!(split_qname(name), plain(name), "{name:?}");
     }
 }
+
+/// The declarations [`xml_declaration`] answers without parsing read as the parse reads them.
+#[test]
+fn common_declarations_read_as_parsed() {
+    for (content, encoding) in [
+        ("xml version=\"1.0\" encoding=\"UTF-8\"", Some("UTF-8")),
+        ("xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"", Some("UTF-8")),
+        ("xml version=\"1.0\"", None),
+    ] {
+        assert_eq!(xml_declaration(content), Ok(encoding), "{content}");
+        // The same declaration, one space longer, takes the general path to the same answer.
+        let spaced = format!("{content} ");
+        assert_eq!(xml_declaration(&spaced), Ok(encoding), "{spaced}");
+    }
+}
