@@ -570,7 +570,8 @@ impl<'a> Reader<'a> {
             // Nearly every value holds no reference and no white space other than spaces: it
             // is already its own normalised form (XML 1.0 §3.3.3), and needs no further check.
             let raw = text.get(placed.clone()).unwrap_or_default();
-            let plain = !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
+            // A branch-free pass, which vectorises: values are long URIs, and nearly always plain.
+            let plain = !raw.bytes().fold(false, |any, b| any | matches!(b, b'<' | b'&' | b'\t' | b'\n' | b'\r'));
             if !plain && let Err((code, detail)) = check_attribute_value(raw) {
                 findings.push(code, attribute_span, detail);
                 return false;
