@@ -514,6 +514,8 @@ impl<'a> Reader<'a> {
     /// their syntax, names, value length and characters, takes in the namespace declarations
     /// (Namespaces in XML 1.0 §3, reserved prefixes and names included), then resolves every
     /// attribute prefix and checks that no two attributes share an expanded name (§6.3).
+    // Out of line: most elements have no attributes, and `open` stays small without it.
+    #[inline(never)]
     fn read_attributes(&mut self, tag: &BytesStart<'a>, span: Span, findings: &mut Findings) -> bool {
         // A fault is located at the attribute it is in: `text` starts one byte into the tag.
         let at = |offset: usize| span.start.saturating_add(1).saturating_add(offset);
@@ -659,7 +661,7 @@ impl<'a> Reader<'a> {
 
     /// The innermost declaration of `prefix` in scope (`""`: the default namespace).
     fn binding(&self, prefix: &str) -> Option<&Binding<'a>> {
-        self.bindings.iter().rev().find(|b| b.prefix == prefix)
+        self.bindings.iter().rev().find(|b| same_short(b.prefix, prefix))
     }
 
     /// A slice of the reader's text from an absolute span, trimmed by `head` and `tail` bytes.
@@ -789,6 +791,12 @@ fn place(text: &str, part: &[u8]) -> Option<std::ops::Range<usize>> {
     let start = part.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
     let end = start.checked_add(part.len())?;
     (end <= text.len()).then_some(start..end)
+}
+
+/// `a == b`, compared in line: `==` on strings calls `memcmp`, which costs more than the two
+/// or three bytes of a namespace prefix.
+fn same_short(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// XML white space (`S` production).

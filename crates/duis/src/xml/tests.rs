@@ -502,3 +502,14 @@ fn common_declarations_read_as_parsed() {
         assert_eq!(xml_declaration(&spaced), Ok(encoding), "{spaced}");
     }
 }
+
+/// [`same_short`] is `==`.
+#[test]
+fn same_short_is_equality() {
+    let names = ["", "a", "b", "ab", "ba", "sr", "ds", "xml", "xmlns", "é", "e\u{301}", "sr:"];
+    for a in names {
+        for b in names {
+            assert_eq!(same_short(a, b), a == b, "{a:?} {b:?}");
+        }
+    }
+}
