@@ -525,11 +525,27 @@ impl<'a> Reader<'a> {
         };
         // The same bytes borrowed from the input, so that names and values outlive `tag`.
         let text: &'a str = self.slice(span, 1, 0).get(..tag.len()).unwrap_or_default();
-        let mut attributes = quick_xml::events::attributes::Attributes::new(text, tag.name().as_ref().len());
-        let mut count: u32 = 0;
+        let name_len = tag.name().as_ref().len();
+        // Nearly every tag is in the simple form `SimpleAttributes::read` reads, which yields what
+        // quick-xml would; any other is read by quick-xml, its errors included.
+        let mut simple = SimpleAttributes { text, ranges: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES], len: 0 };
+        let simple = simple.read(name_len).then_some(&simple);
+        let mut attributes = quick_xml::events::attributes::Attributes::new(text, name_len);
         // Duplicates are found below, against the list being built: quick-xml's own check
         // allocates a list of its own for every start tag.
-        for attribute in attributes.with_checks(false) {
+        let attributes = attributes.with_checks(false);
+        let mut index = 0usize;
+        let mut next = || match simple {
+            Some(simple) => {
+                let (key, value) = simple.get(index)?;
+                index = index.saturating_add(1);
+                let key = quick_xml::name::QName(key.as_bytes());
+                Some(Ok(quick_xml::events::attributes::Attribute { key, value: Cow::Borrowed(value.as_bytes()) }))
+            }
+            None => attributes.next(),
+        };
+        let mut count: u32 = 0;
+        while let Some(attribute) = next() {
             count = count.saturating_add(1);
             if count > self.limits.max_attributes {
                 let max = u64::from(self.limits.max_attributes);
@@ -781,6 +797,63 @@ impl<'a> Reader<'a> {
     pub(crate) fn declared_here(&self) -> &[Binding<'a>] {
         let mark = self.open.last().map_or(0, |(mark, _)| *mark);
         self.bindings.get(mark..).unwrap_or_default()
+    }
+}
+
+/// Most attributes [`SimpleAttributes::read`] reads at once; a tag with more goes to quick-xml.
+const SIMPLE_ATTRIBUTES: usize = 8;
+
+/// The attributes of a start tag in the simple form [`SimpleAttributes::read`] reads: (name,
+/// value) byte ranges into the tag's text.
+struct SimpleAttributes<'a> {
+    text: &'a str,
+    ranges: [(usize, usize, usize, usize); SIMPLE_ATTRIBUTES],
+    len: usize,
+}
+
+impl<'a> SimpleAttributes<'a> {
+    /// Reads the attributes of a start tag's text (after `<`, up to `>` or `/>`) from `from`,
+    /// the end of the element name, when every one has the form nearly all have: white space,
+    /// a name up to `=` (no white space in it or around the `=`), and a value in quotes.
+    /// quick-xml's attribute parser gives the same names and values for such a tag: it skips
+    /// white space, takes the name up to the first `=` or white space, skips white space after
+    /// `=`, and takes the value up to the next quote of its kind. False for any other form, or
+    /// for more than [`SIMPLE_ATTRIBUTES`] attributes: quick-xml then reads the tag, and reports
+    /// its faults. (Filled in place: the list is too large to return by value cheaply.)
+    fn read(&mut self, from: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        self.len = 0;
+        let mut at = from;
+        loop {
+            let Some(rest) = bytes.get(at..) else { return false };
+            let Some(skip) = rest.iter().position(|&b| !is_xml_space(b)) else { return true };
+            // The separating white space is not required here: quick-xml does not need it
+            // either, and the reader reports its absence.
+            let name_start = at.saturating_add(skip);
+            // As quick-xml does, the name's first byte is taken whatever it is (an `=` too):
+            // the search for its end starts after it.
+            let rest = bytes.get(name_start.saturating_add(1)..).unwrap_or_default();
+            let Some(name_len) = rest.iter().position(|&b| b == b'=' || is_xml_space(b)) else { return false };
+            let name_end = name_start.saturating_add(1).saturating_add(name_len);
+            let value_start = name_end.saturating_add(2);
+            let quote = match bytes.get(name_end..value_start) {
+                Some([b'=', quote @ (b'"' | b'\'')]) => *quote,
+                _ => return false,
+            };
+            let rest = bytes.get(value_start..).unwrap_or_default();
+            let Some(value_len) = memchr::memchr(quote, rest) else { return false };
+            let value_end = value_start.saturating_add(value_len);
+            let Some(slot) = self.ranges.get_mut(self.len) else { return false };
+            *slot = (name_start, name_end, value_start, value_end);
+            self.len = self.len.saturating_add(1);
+            at = value_end.saturating_add(1);
+        }
+    }
+
+    /// The name and raw value of the `i`th attribute.
+    fn get(&self, i: usize) -> Option<(&'a str, &'a str)> {
+        let &(name_start, name_end, value_start, value_end) = self.ranges.get(..self.len)?.get(i)?;
+        Some((self.text.get(name_start..name_end)?, self.text.get(value_start..value_end)?))
     }
 }
 

@@ -513,3 +513,52 @@ fn same_short_is_equality() {
         }
     }
 }
+
+/// Where [`SimpleAttributes::read`] takes a tag, quick-xml's attribute parser reads the same
+/// names and values from it, and no error: tried on every tag text of up to five pieces
+/// (white space, names, `=`, quotes, values, markup characters).
+#[test]
+fn simple_attributes_read_as_quick_xml_does() {
+    fn quick_xml(text: &str, from: usize) -> Option<Vec<(String, String)>> {
+        let mut attributes = quick_xml::events::attributes::Attributes::new(text, from);
+        let mut list = Vec::new();
+        for attribute in attributes.with_checks(false) {
+            let attribute = attribute.ok()?;
+            let key = String::from_utf8(attribute.key.0.to_vec()).unwrap();
+            list.push((key, String::from_utf8(attribute.value.to_vec()).unwrap()));
+        }
+        Some(list)
+    }
+    let pieces = [" ", "\t", "\n", "a", "xmlns:p", "=", "\"", "'", "v w", "<", "&", "/", "é"];
+    let mut texts = vec![String::new()];
+    for _ in 0..5 {
+        let longer: Vec<String> =
+            texts.iter().flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}"))).collect();
+        texts.extend(longer);
+    }
+    texts.push(" a=\"1\"\tb='2'\nxmlns:c=\"urn:x\" ".to_owned());
+    texts.push(" a=\"1\"b='2'".to_owned());
+    texts.push(" a = \"1\"".to_owned());
+    let mut taken = 0;
+    for text in &texts {
+        let tag = format!("e{text}");
+        // From the end of the element name as quick-xml finds it (the first white space), and
+        // from right after the `e`.
+        let name_len = tag.bytes().position(is_xml_space).unwrap_or(tag.len());
+        for from in [name_len, 1] {
+            let mut simple = SimpleAttributes { text: &tag, ranges: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES], len: 0 };
+            if !simple.read(from) {
+                continue;
+            }
+            taken += 1;
+            let read: Vec<(String, String)> =
+                (0..simple.len).map(|i| simple.get(i).unwrap()).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            assert_eq!(Some(read), quick_xml(&tag, from), "{tag:?} from {from}");
+        }
+    }
+    assert!(taken > 1000, "{taken}");
+    // More attributes than the list holds go to quick-xml.
+    let many = format!("e{}", " a=\"1\"".repeat(SIMPLE_ATTRIBUTES + 1));
+    let mut simple = SimpleAttributes { text: &many, ranges: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES], len: 0 };
+    assert!(!simple.read(1));
+}
