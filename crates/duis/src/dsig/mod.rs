@@ -498,7 +498,10 @@ impl SigPass {
         }
     }
 
-    #[inline(never)]
+    /// Inlined: for an element outside the signature, without a trust store, a start tag only
+    /// moves the depth and the placement checks; the signature's profile and the canonical form
+    /// are out of line.
+    #[inline]
     fn start(&mut self, ns: Ns, local: &str, span: Span, qname: &str, reader: &Reader<'_>) {
         let attributes = reader.attributes();
         if self.relative_namespace.is_none()
@@ -532,25 +535,7 @@ impl SigPass {
             self.report(Code::SigMisplaced, previous, Detail::None);
         }
         if is_signature {
-            let first = !self.outcome.any_signature;
-            self.outcome.any_signature = true;
-            if !first {
-                self.report(Code::SigDuplicate, span, Detail::None);
-            }
-            if depth != 2 {
-                self.report(Code::SigMisplaced, span, Detail::None);
-            }
-            if depth == 2 && self.excluded.is_none() {
-                self.excluded = Some(depth);
-                if first {
-                    self.outcome.signature = Some(SignatureFacts { span, ..SignatureFacts::default() });
-                    self.parsing = Some(depth);
-                    // The profile nests six deep: one allocation for all the frames.
-                    self.frames.reserve(8);
-                    self.frames.push(Frame::new(Slot::Signature, span));
-                    self.check_attributes(attributes, Slot::Signature, span);
-                }
-            }
+            self.signature_start(depth, span, attributes);
         } else if self.parsing.is_some() && depth > 2 {
             self.profile_start(ns, local, span, attributes);
         }
@@ -559,6 +544,31 @@ impl SigPass {
         }
     }
 
+    /// A `ds:Signature` start tag: the root's first one opens the profile.
+    #[inline(never)]
+    fn signature_start(&mut self, depth: u32, span: Span, attributes: &[Attribute<'_>]) {
+        let first = !self.outcome.any_signature;
+        self.outcome.any_signature = true;
+        if !first {
+            self.report(Code::SigDuplicate, span, Detail::None);
+        }
+        if depth != 2 {
+            self.report(Code::SigMisplaced, span, Detail::None);
+        }
+        if depth == 2 && self.excluded.is_none() {
+            self.excluded = Some(depth);
+            if first {
+                self.outcome.signature = Some(SignatureFacts { span, ..SignatureFacts::default() });
+                self.parsing = Some(depth);
+                // The profile nests six deep: one allocation for all the frames.
+                self.frames.reserve(8);
+                self.frames.push(Frame::new(Slot::Signature, span));
+                self.check_attributes(attributes, Slot::Signature, span);
+            }
+        }
+    }
+
+    #[inline(never)]
     fn profile_start(&mut self, ns: Ns, local: &str, span: Span, attributes: &[Attribute<'_>]) {
         let Some(parent) = self.frames.last_mut() else { return };
         let parent_slot = parent.slot;
@@ -894,6 +904,7 @@ impl SigPass {
     }
 
     /// Canonicalises a start tag: inclusive into the digest, exclusive into `SignedInfo`.
+    #[inline(never)]
     fn canonical_start(&mut self, qname: &str, span: Span, reader: &Reader<'_>) {
         let attributes = reader.attributes();
         // `<qname>` with no attribute and no declaration is its own canonical form: the
