@@ -903,9 +903,31 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
 /// hide, are told apart.
 fn split_qname(name: &str) -> Option<(&str, &str)> {
     let bytes = name.as_bytes();
-    // One table lookup per byte; the OR of the classes says whether a colon or a forbidden
-    // ASCII byte occurred at all, so the common name costs a single pass and no branch per byte.
-    let classes = classes_of(bytes);
+    // Prefixes are short (`sr`, `ds`, `xmlns`): a plain loop over the first bytes finds the
+    // colon of nearly every prefixed name, and each part is then classified once. Any other
+    // name is classified whole, which also says whether a colon comes later.
+    let head = bytes.get(..bytes.len().min(SHORT_PREFIX)).unwrap_or_default();
+    let (colon, whole) = match head.iter().position(|&b| b == b':') {
+        Some(at) => (Some(at), 0),
+        None => {
+            let classes = classes_of(bytes);
+            let colon = if classes & COLON == 0 { None } else { bytes.iter().position(|&b| b == b':') };
+            (colon, classes)
+        }
+    };
+    // One table lookup per byte; the OR of the classes says whether a forbidden ASCII byte, a
+    // non-ASCII character or (in the local part) a second colon occurred, with no branch per byte.
+    let (prefix, local, classes) = match colon {
+        Some(at) => {
+            let (prefix, local) = (name.get(..at)?, name.get(at.saturating_add(1)..)?);
+            let local_classes = classes_of(local.as_bytes());
+            if prefix.is_empty() || local_classes & COLON != 0 {
+                return None;
+            }
+            (prefix, local, classes_of(prefix.as_bytes()) | local_classes)
+        }
+        None => ("", name, whole),
+    };
     if classes & FORBIDDEN != 0 {
         return None;
     }
@@ -914,18 +936,6 @@ fn split_qname(name: &str) -> Option<(&str, &str)> {
     if classes & NON_ASCII != 0 && !non_ascii_parts_are_names(name) {
         return None;
     }
-    let (prefix, local) = if classes & COLON == 0 {
-        ("", name)
-    } else {
-        // Names are short: a plain loop over the prefix beats a vectorised search's set-up.
-        let at = bytes.iter().position(|&b| b == b':')?;
-        let (prefix, local) = (name.get(..at)?, name.get(at.saturating_add(1)..)?);
-        // A second colon shows in the local part's classes, taken as cheaply as the first.
-        if prefix.is_empty() || classes_of(local.as_bytes()) & COLON != 0 {
-            return None;
-        }
-        (prefix, local)
-    };
     // Each part starts with a letter, `_` or a non-ASCII character.
     let starts = |part: &str| part.bytes().next().is_some_and(|b| name_byte(b) & START != 0);
     (starts(local) && (prefix.is_empty() || starts(prefix))).then_some((prefix, local))
@@ -943,6 +953,9 @@ fn classes_of(bytes: &[u8]) -> u8 {
 fn non_ascii_parts_are_names(name: &str) -> bool {
     name.split(':').all(is_nc_name)
 }
+
+/// How far into a name [`split_qname`] looks for the colon before classifying it whole.
+const SHORT_PREFIX: usize = 8;
 
 /// [`name_byte`] classes.
 const START: u8 = 1;
