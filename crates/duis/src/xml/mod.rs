@@ -883,8 +883,7 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
     // Fast path, one branch-free pass the compiler vectorises: no control character other than
     // TAB/LF/CR, and no 0xEF lead byte (which U+FFFE and U+FFFF need).
-    let suspicious = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
-    if !bytes.iter().fold(false, |any, &b| any | suspicious(b)) {
+    if !bytes.iter().fold(false, |any, &b| any | suspicious_byte(b)) {
         return None;
     }
     let at = bytes.iter().enumerate().position(|(i, &b)| {
@@ -894,6 +893,13 @@ fn first_invalid_char(text: &str) -> Option<(usize, char)> {
                 && matches!(bytes.get(i.saturating_add(2)), Some(0xBE | 0xBF)))
     })?;
     text.get(at..).and_then(|rest| rest.chars().next()).map(|ch| (at, ch))
+}
+
+/// A control character other than TAB, LF and CR, or 0xEF. TAB (0x09) and CR (0x0D) are the
+/// only bytes that OR 0x04 makes 0x0D: one compare for both, one fewer per byte in the
+/// vectorised pass of [`first_invalid_char`].
+fn suspicious_byte(b: u8) -> bool {
+    (b < 0x20 && (b | 0x04) != b'\r' && b != b'\n') || b == 0xEF
 }
 
 /// Splits a qualified name (Namespaces in XML 1.0 §4: `NCName` or `NCName ':' NCName`) into

@@ -564,3 +564,12 @@ fn simple_attributes_read_as_quick_xml_does() {
     let mut simple = SimpleAttributes { text: &many, ranges: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES], len: 0 };
     assert!(!simple.read(1));
 }
+
+/// [`suspicious_byte`]'s compare trick picks out exactly the bytes it names.
+#[test]
+fn suspicious_bytes_are_the_forbidden_controls_and_0xef() {
+    for b in 0..=u8::MAX {
+        let plain = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+        assert_eq!(suspicious_byte(b), plain, "{b:#04x}");
+    }
+}
