@@ -94,16 +94,25 @@ pub(crate) fn normalize(raw: &str, ws: WhiteSpace) -> Cow<'_, str> {
             let end = bytes.iter().rposition(|&b| !is_ws_byte(b)).map_or(start, |last| last.saturating_add(1));
             let trimmed = raw.get(start..end).unwrap_or_default();
             // Already collapsed: no TAB, LF or CR (nor any other control character, which would
-            // come out of the slow path unchanged), and no two spaces in a row. Two passes with
-            // no early exit and lane-wise operations only, which the compiler vectorises.
+            // come out of the slow path unchanged), and no two spaces in a row. Passes with no
+            // early exit and lane-wise operations only, which the compiler vectorises. The
+            // lowest byte decides the common cases in one pass: above a space, the value has
+            // no white space or control character at all (UTF-8 continuation and lead bytes
+            // are all above 0x7F), so it is collapsed; below a space, it has a control
+            // character, so the pair scan can only confirm the slow path.
             let t = trimmed.as_bytes();
-            let controls = t.iter().fold(0u8, |seen, &b| seen | u8::from(b < b' '));
-            let doubled = t
-                .iter()
-                .zip(t.iter().skip(1))
-                .fold(0u8, |seen, (&a, &b)| seen | (u8::from(a == b' ') & u8::from(b == b' ')));
-            if controls | doubled == 0 {
+            let lowest = t.iter().fold(u8::MAX, |low, &b| low.min(b));
+            if lowest > b' ' {
                 return Cow::Borrowed(trimmed);
+            }
+            if lowest == b' ' {
+                let doubled = t
+                    .iter()
+                    .zip(t.iter().skip(1))
+                    .fold(0u8, |seen, (&a, &b)| seen | (u8::from(a == b' ') & u8::from(b == b' ')));
+                if doubled == 0 {
+                    return Cow::Borrowed(trimmed);
+                }
             }
             let mut s = String::with_capacity(trimmed.len());
             for word in trimmed.split(is_ws).filter(|w| !w.is_empty()) {
@@ -848,6 +857,26 @@ mod tests {
             valid += usize::from(base64_octets(&text).is_some_and(|n| n > 0));
         }
         assert!(valid > 500, "only {valid} non-empty valid values: the test data is too weak");
+    }
+
+    /// The plain reading of `whiteSpace="collapse"` the borrowing fast paths must agree with.
+    #[test]
+    fn collapse_agrees_with_split_and_join() {
+        const BYTES: &[&str] = &["a", "b", " ", " ", "\t", "\n", "\r", "\u{1}", "\u{e9}", "\u{a0}", "\u{7f}"];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (state >> 59) as usize;
+            let text: String =
+                (0..len).map(|i| BYTES[(state.rotate_left(5 * i as u32 + 1) >> 40) as usize % BYTES.len()]).collect();
+            let expected = text.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            let got = normalize(&text, WhiteSpace::Collapse);
+            assert_eq!(got, expected, "{text:?}");
+            // Borrowed exactly when trimming is all it takes and no control character is in it.
+            let trimmed = text.trim_matches([' ', '\t', '\n', '\r']);
+            let clean = !trimmed.contains("  ") && !trimmed.bytes().any(|b| b < b' ');
+            assert_eq!(matches!(got, Cow::Borrowed(_)), clean, "{text:?}");
+        }
     }
 
     #[test]
