@@ -734,12 +734,20 @@ impl<'s> Validator<'s> {
     }
 
     /// `xs:ID` values must be unique in a document (XSD Part 2 §3.3.8, cvc-id.2).
+    #[inline]
     fn check_id(&mut self, st: u32, raw: &str) -> Option<FacetKind> {
+        // Called for every valid value, nearly none of them an ID: the type test is inline,
+        // the set lookup (with its large stack frame) out of line.
         let ty = self.schema.simple(st)?;
         if ty.builtin != Builtin::Id {
             return None;
         }
-        let v = value::normalize(raw, ty.whitespace);
+        self.record_id(ty.whitespace, raw)
+    }
+
+    #[inline(never)]
+    fn record_id(&mut self, whitespace: WhiteSpace, raw: &str) -> Option<FacetKind> {
+        let v = value::normalize(raw, whitespace);
         if self.ids.contains(v.as_ref()) {
             return Some(FacetKind::DuplicateId);
         }
