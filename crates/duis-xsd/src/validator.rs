@@ -778,17 +778,26 @@ impl<'s> Validator<'s> {
             // Element-only content allows white space between the children; empty content
             // allows no character at all, white space included (cvc-complex-type.2.1).
             Mode::Elements { mixed: false, states, text_reported, blank, .. } if !*text_reported => {
-                let empty = schema.state(states.start).is_some_and(|start| start.edges.len == 0);
+                let empty = || schema.state(states.start).is_some_and(|start| start.edges.len == 0);
                 if !chunk.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
                     *text_reported = true;
-                    let element = self.decl_name(decl);
-                    self.report(sink, FindingKind::UnexpectedText { element, empty }, span);
-                } else if empty && blank.is_none() {
+                    let empty = empty();
+                    self.unexpected_text(decl, empty, span, sink);
+                } else if blank.is_none() && empty() {
                     *blank = Some(span);
                 }
             }
             _ => {}
         }
+    }
+
+    /// The finding for text in element-only or empty content: out of line, so that the white
+    /// space between elements (a call per line of an indented message) takes the short path.
+    #[cold]
+    #[inline(never)]
+    fn unexpected_text(&mut self, decl: Option<u32>, empty: bool, span: Range<usize>, sink: &mut impl Sink) {
+        let element = self.decl_name(decl);
+        self.report(sink, FindingKind::UnexpectedText { element, empty }, span);
     }
 
     /// True when the open element's value is simple-typed with `whiteSpace="collapse"`, so
