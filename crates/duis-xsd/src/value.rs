@@ -229,6 +229,36 @@ fn integer_range(b: Builtin) -> Option<(Option<&'static str>, Option<&'static st
     })
 }
 
+/// [`integer_range`] read once, at compile time: the bounds as [`Decimal::parse`] gives them
+/// (no leading zeros, no fraction, zero not negative), so that checking a value of a bounded
+/// integer type parses only the value. A unit test compares each with the parsed text.
+fn integer_bounds(b: Builtin) -> Option<(Option<Decimal<'static>>, Option<Decimal<'static>>)> {
+    const fn pos(int: &'static str) -> Option<Decimal<'static>> {
+        Some(Decimal { neg: false, int, frac: "" })
+    }
+    const fn neg(int: &'static str) -> Option<Decimal<'static>> {
+        Some(Decimal { neg: true, int, frac: "" })
+    }
+    // Zero has no integer digits once its leading zeros are trimmed.
+    const ZERO: Option<Decimal<'static>> = pos("");
+    Some(match b {
+        Builtin::Integer => (None, None),
+        Builtin::NonPositiveInteger => (None, ZERO),
+        Builtin::NegativeInteger => (None, neg("1")),
+        Builtin::Long => (neg("9223372036854775808"), pos("9223372036854775807")),
+        Builtin::Int => (neg("2147483648"), pos("2147483647")),
+        Builtin::Short => (neg("32768"), pos("32767")),
+        Builtin::Byte => (neg("128"), pos("127")),
+        Builtin::NonNegativeInteger => (ZERO, None),
+        Builtin::UnsignedLong => (ZERO, pos("18446744073709551615")),
+        Builtin::UnsignedInt => (ZERO, pos("4294967295")),
+        Builtin::UnsignedShort => (ZERO, pos("65535")),
+        Builtin::UnsignedByte => (ZERO, pos("255")),
+        Builtin::PositiveInteger => (pos("1"), None),
+        _ => return None,
+    })
+}
+
 /// Built-ins whose value space is decimal numbers.
 pub(crate) fn is_numeric(b: Builtin) -> bool {
     b == Builtin::Decimal || integer_range(b).is_some()
@@ -284,11 +314,8 @@ pub(crate) fn lexical_ok(b: Builtin, v: &str) -> bool {
         {
             false
         }
-        _ => match (integer_range(b), Decimal::parse(v, true)) {
-            (Some((lo, hi)), Some(d)) => {
-                lo.and_then(|l| Decimal::parse(l, true)).is_none_or(|l| d >= l)
-                    && hi.and_then(|h| Decimal::parse(h, true)).is_none_or(|h| d <= h)
-            }
+        _ => match (integer_bounds(b), Decimal::parse(v, true)) {
+            (Some((lo, hi)), Some(d)) => lo.is_none_or(|l| d >= l) && hi.is_none_or(|h| d <= h),
             _ => false,
         },
     }
@@ -570,12 +597,24 @@ pub(crate) fn equals_fixed(schema: &Schema, st: u32, raw: &str, fixed: &str) -> 
 
 /// Date and time lexical spaces (XSD 1.0 Part 2 §3.2.7-§3.2.14).
 mod datetime {
-    fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
-        let head = s.get(..n)?;
-        if !head.bytes().all(|b| b.is_ascii_digit()) {
+    /// The value of a run of ASCII digits: `None` if it is empty, holds anything else or
+    /// overflows, as `str::parse` gives it for digits alone (without its sign handling).
+    pub(super) fn number(digits: &str) -> Option<u64> {
+        if digits.is_empty() {
             return None;
         }
-        Some((head.parse().ok()?, s.get(n..)?))
+        digits.bytes().try_fold(0u64, |value, b| {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            value.checked_mul(10)?.checked_add(u64::from(digit))
+        })
+    }
+
+    fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
+        let head = s.get(..n)?;
+        Some((u32::try_from(number(head)?).ok()?, s.get(n..)?))
     }
 
     fn lit(s: &str, c: char) -> Option<&str> {
@@ -592,7 +631,7 @@ mod datetime {
         if n < 4 || (n > 4 && s.starts_with('0')) {
             return None;
         }
-        let y: i64 = s.get(..n)?.parse().ok()?;
+        let y = i64::try_from(number(s.get(..n)?)?).ok()?;
         if y == 0 {
             return None;
         }
@@ -752,6 +791,22 @@ mod tests {
     }
 
     #[test]
+    fn integer_bounds_are_the_parsed_ranges() {
+        let fields = |d: Option<Decimal<'_>>| d.map(|d| (d.neg, d.int.to_owned(), d.frac.to_owned()));
+        for &(_, b) in crate::model::BUILTINS {
+            let parse = |s: Option<&'static str>| s.map(|s| Decimal::parse(s, true).unwrap());
+            match (integer_range(b), integer_bounds(b)) {
+                (None, None) => {}
+                (Some((lo, hi)), Some((l, h))) => {
+                    assert_eq!(fields(parse(lo)), fields(l), "{b:?} minimum");
+                    assert_eq!(fields(parse(hi)), fields(h), "{b:?} maximum");
+                }
+                (range, bounds) => panic!("{b:?}: {range:?} but {bounds:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn integer_ranges() {
         let cases: &[(Builtin, &str, &str, &str, &str)] = &[
             (Builtin::Byte, "-128", "127", "-129", "128"),
@@ -792,6 +847,37 @@ mod tests {
             assert!(!lexical_ok(Builtin::Boolean, bad));
         }
         assert!(same_value(Builtin::Boolean, "1", "true"));
+    }
+
+    #[test]
+    fn digit_runs_read_as_str_parse_reads_them() {
+        for s in [
+            "",
+            "0",
+            "00",
+            "07",
+            "12",
+            "99",
+            "+1",
+            "-1",
+            "1a",
+            " 1",
+            "\u{660}",
+            "4294967295",
+            "4294967296",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "000000000000000000000000000001",
+            "99999999999999999999999999",
+        ] {
+            let digits_only = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let as_u32 = datetime::number(s).and_then(|n| u32::try_from(n).ok());
+            let as_i64 = datetime::number(s).and_then(|n| i64::try_from(n).ok());
+            assert_eq!(as_u32, s.parse::<u32>().ok().filter(|_| digits_only), "{s:?}");
+            assert_eq!(as_i64, s.parse::<i64>().ok().filter(|_| digits_only), "{s:?}");
+        }
     }
 
     #[test]
