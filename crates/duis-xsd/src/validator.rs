@@ -413,6 +413,8 @@ pub struct Validator<'s> {
     /// two or three, so most lookups are one string comparison instead of a search.
     recent_ns: [Option<(&'s str, u32)>; 4],
     next_ns: usize,
+    /// The id of "no namespace" (every unprefixed attribute's), once looked up.
+    no_namespace: Option<Option<u32>>,
 }
 
 impl<'s> Validator<'s> {
@@ -429,11 +431,18 @@ impl<'s> Validator<'s> {
             findings: 0,
             recent_ns: [None; 4],
             next_ns: 0,
+            no_namespace: None,
         }
     }
 
     /// The id of namespace `uri`, if the schema has one.
     fn ns_id(&mut self, uri: &str) -> Option<u32> {
+        // Most attributes are unprefixed: their lookup is remembered apart from the cache
+        // (which answers the same, `schema.ns_id(uri)`), at the cost of one test.
+        if uri.is_empty() {
+            let schema = self.schema;
+            return *self.no_namespace.get_or_insert_with(|| schema.ns_id(""));
+        }
         if let Some((_, id)) = self.recent_ns.iter().flatten().find(|(known, _)| *known == uri) {
             return Some(*id);
         }
