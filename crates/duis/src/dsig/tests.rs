@@ -6,12 +6,17 @@ use crate::report::Findings;
 use crate::xml::Reader;
 
 fn pass(input: &str, verify: bool) -> SigOutcome {
+    feed(input, verify, |pass, event, reader| pass.event(event, reader))
+}
+
+/// Reads `input` and hands each event to a new pass through `give`.
+fn feed(input: &str, verify: bool, mut give: impl FnMut(&mut SigPass, &Event<'_>, &Reader<'_>)) -> SigOutcome {
     let limits = crate::Limits::default();
     let mut findings = Findings::new(limits.max_findings);
     let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
     let mut pass = SigPass::new(verify);
     while let Some(event) = reader.next(&mut findings) {
-        pass.event(&event, &reader);
+        give(&mut pass, &event, &reader);
     }
     pass.finish(input.as_bytes())
 }
@@ -174,29 +179,22 @@ fn long_values_are_cut_and_flagged() {
 #[test]
 fn skipping_text_outside_the_signature_changes_nothing() {
     fn every_text(input: &str, verify: bool) -> SigOutcome {
-        let limits = crate::Limits::default();
-        let mut findings = Findings::new(limits.max_findings);
-        let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
-        let mut pass = SigPass::new(verify);
-        while let Some(event) = reader.next(&mut findings) {
-            match &event {
-                Event::Text(text, span) => {
-                    pass.comments.text(text);
-                    pass.text(text, Source::Text(*span), &reader);
-                }
-                Event::CData(text, _) => {
-                    pass.comments.text(text);
-                    pass.text(text, Source::CData, &reader);
-                }
-                Event::Ref(ch, _) => {
-                    let text = ch.encode_utf8(&mut [0u8; 4]).to_owned();
-                    pass.comments.text(&text);
-                    pass.text(&text, Source::Reference, &reader);
-                }
-                _ => pass.event(&event, &reader),
+        feed(input, verify, |pass, event, reader| match event {
+            Event::Text(text, span) => {
+                pass.comments.text(text);
+                pass.text(text, Source::Text(*span), reader);
             }
-        }
-        pass.finish(input.as_bytes())
+            Event::CData(text, _) => {
+                pass.comments.text(text);
+                pass.text(text, Source::CData, reader);
+            }
+            Event::Ref(ch, _) => {
+                let text = ch.encode_utf8(&mut [0u8; 4]).to_owned();
+                pass.comments.text(&text);
+                pass.text(&text, Source::Reference, reader);
+            }
+            _ => pass.event(event, reader),
+        })
     }
     let text = "a &amp; <![CDATA[b]]>&#13;\r\n c<!---->d";
     let inside = SIGNATURE
