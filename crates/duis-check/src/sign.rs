@@ -239,7 +239,7 @@ pub(crate) fn load_trust(paths: &[std::path::PathBuf]) -> anyhow::Result<duis::T
         if path.is_dir() {
             // Hidden folders are passed over, as for inputs; a link to nothing or a folder that
             // cannot be read is noted, and the other certificates still load.
-            let walk = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter();
+            let walk = walkdir::WalkDir::new(path).follow_links(true).sort_by(crate::inputs::by_name).into_iter();
             let visible = walk.filter_entry(|e| e.depth() == 0 || !crate::inputs::is_hidden(e.path()));
             for entry in visible {
                 let entry = match entry {

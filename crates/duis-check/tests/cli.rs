@@ -1140,6 +1140,44 @@ fn folders_pass_over_hidden_names_and_unresolvable_links_and_names_stay_distinct
 }
 
 #[test]
+fn folders_are_walked_depth_first_in_name_order() {
+    let dir = scratch("order");
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    // Created out of order; read back sorted by name, each folder's files where its name sorts.
+    for name in ["b.xml", "a-b/x.xml", "a.xml", "a/z.xml", "a/c/y.xml", "A.xml"] {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(&valid, &path).unwrap();
+    }
+    let out = run(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let files: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|v| v["file"].as_str().unwrap().strip_prefix(dir.to_str().unwrap()).unwrap().to_owned())
+        .collect();
+    let sep = std::path::MAIN_SEPARATOR;
+    let expected: Vec<String> = ["A.xml", "a/c/y.xml", "a/z.xml", "a-b/x.xml", "a.xml", "b.xml"]
+        .iter()
+        .map(|n| format!("{sep}{}", n.replace('/', &sep.to_string())))
+        .collect();
+    assert_eq!(files, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_oversized_file_is_read_only_to_the_limit() {
+    // A sparse file of 1 GiB: reading it whole would take a gigabyte; only the limit (32 MiB)
+    // and one byte are read, and the finding says why.
+    let dir = scratch("oversized");
+    let big = dir.join("big.xml");
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let out = run(&["--format", "json", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_lines(&out)[0]["findings"][0]["code"], "limit.input-size");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn pre_command_says_when_an_input_had_nothing_to_compare() {
     let dir = scratch("pre-nothing");
     let hex = dir.join("issued.hex");
