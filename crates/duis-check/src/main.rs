@@ -162,14 +162,19 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         let Ok(mut p) = printer.lock() else { return };
         p.take(index, outcome);
-        room.notify_all();
+        // A wake-up is a system call: made only when a worker waits for room.
+        if p.waiting > 0 {
+            room.notify_all();
+        }
         // Bounded look-ahead: results finished early wait for an earlier, slower one, but no
         // more than LOOK_AHEAD of them; this worker takes no new input until there is room.
         while p.is_full() && p.failed.is_none() {
+            p.waiting += 1;
             p = match room.wait(p) {
                 Ok(p) => p,
                 Err(_) => return,
             };
+            p.waiting -= 1;
         }
     };
     // `par_bridge` hands inputs out in order, so the results waiting for an earlier one stay
@@ -263,6 +268,8 @@ struct Printer {
     sarif_results: bool,
     unreadable: Vec<serde_json::Value>,
     more_unreadable: usize,
+    /// Workers waiting for room in the reorder window.
+    waiting: usize,
 }
 
 impl Printer {
@@ -280,6 +287,7 @@ impl Printer {
             sarif_results: false,
             unreadable: Vec::new(),
             more_unreadable: 0,
+            waiting: 0,
         }
     }
 

@@ -1164,6 +1164,44 @@ fn folders_are_walked_depth_first_in_name_order() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn results_wait_in_order_behind_a_slow_first_input() {
+    // The first input is a named pipe nobody has written yet: one worker blocks on it while
+    // the other checks the rest until the reorder window (256 results) is full and waits for
+    // room. Writing the pipe must release both, and every result comes out in input order.
+    let dir = scratch("window");
+    let fifo = dir.join("first.xml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let valid = testdata("valid/7.4_read-supply-status-cv1_valid.xml");
+    let invalid = testdata("invalid/7.2_cv9_request.cv-reserved.xml");
+    let mut args: Vec<PathBuf> = vec![fifo.clone()];
+    args.extend((0..600).map(|i| if i % 2 == 0 { valid.clone() } else { invalid.clone() }));
+    let child = bin()
+        .args(["--format", "json", "--threads", "2"])
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let the other worker fill the window first (the test holds either way).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::write(&fifo, std::fs::read(&valid).unwrap()).unwrap();
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let out = wait.recv_timeout(std::time::Duration::from_secs(60)).expect("duis-check finished").unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 601);
+    assert_eq!(lines[0]["file"], fifo.to_str().unwrap());
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        assert_eq!(line["valid"], i % 2 == 1, "result {i} out of order");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn an_oversized_file_is_read_only_to_the_limit() {
     // A sparse file of 1 GiB: reading it whole would take a gigabyte; only the limit (32 MiB)
