@@ -406,6 +406,8 @@ pub struct Validator<'s> {
     stack: Vec<Frame>,
     text: String,
     ids: HashSet<String>,
+    /// The attribute uses met on a start tag, for a type declaring more than 64 (the others
+    /// take a bit mask).
     seen: Vec<bool>,
     root_done: bool,
     findings: usize,
@@ -675,8 +677,14 @@ impl<'s> Validator<'s> {
     ) {
         let schema = self.schema;
         let uses = uses.of(&schema.attributes);
-        self.seen.clear();
-        self.seen.resize(uses.len(), false);
+        // The uses met, a bit each: a type declares a few attributes, so the list (an
+        // allocation per message) is only kept for a type with more than 64.
+        let mut seen = 0u64;
+        let wide = uses.len() > 64;
+        if wide {
+            self.seen.clear();
+            self.seen.resize(uses.len(), false);
+        }
         for a in attrs {
             if a.ns == XMLNS || (a.ns.is_empty() && a.local == "xmlns") {
                 continue;
@@ -706,8 +714,13 @@ impl<'s> Validator<'s> {
                 self.report(sink, FindingKind::UnknownAttribute { element, attribute }, a.span);
                 continue;
             };
-            if let Some(s) = self.seen.get_mut(i) {
-                *s = true;
+            match use_bit(i) {
+                Some(bit) if !wide => seen |= bit,
+                _ => {
+                    if let Some(s) = self.seen.get_mut(i) {
+                        *s = true;
+                    }
+                }
             }
             let problem = match value::check(schema, u.ty, a.value, !sink.full()) {
                 Err(f) => Some(f),
@@ -732,8 +745,12 @@ impl<'s> Validator<'s> {
                 );
             }
         }
+        let was_seen = |i: usize| match use_bit(i) {
+            Some(bit) if !wide => seen & bit != 0,
+            _ => self.seen.get(i).copied().unwrap_or(false),
+        };
         let missing: Vec<u32> =
-            uses.iter().zip(&self.seen).filter(|(u, seen)| u.required && !**seen).map(|(u, _)| u.name).collect();
+            uses.iter().enumerate().filter(|&(i, u)| u.required && !was_seen(i)).map(|(_, u)| u.name).collect();
         for n in missing {
             let (ns, local) = schema.name(n);
             let element = self.decl_name(Some(decl));
@@ -934,6 +951,11 @@ impl<'s> Validator<'s> {
     pub fn finding_count(&self) -> usize {
         self.findings
     }
+}
+
+/// The bit of attribute use `i` in [`Validator::check_attributes`]'s mask (`None` from 64 on).
+fn use_bit(i: usize) -> Option<u64> {
+    u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i))
 }
 
 fn term_matches(schema: &Schema, t: Term, local: &str, ns: Option<u32>, no_ns: bool) -> bool {

@@ -133,6 +133,53 @@ fn empty_content_allows_no_character_not_even_white_space() {
     assert_eq!(codes(&s, "<t:e> x </t:e>"), ["schema.unexpected-text"]);
 }
 
+/// Attribute uses are marked met in a bit mask up to 64 and in a list beyond: a type with 70
+/// declared attributes, some required on either side of the limit, is judged alike by both.
+#[test]
+fn required_attributes_are_found_missing_beyond_64_uses() {
+    let required = [0usize, 1, 62, 63, 64, 65, 69];
+    for count in [3usize, 64, 65, 70] {
+        let required: Vec<usize> = required.iter().copied().filter(|&i| i < count).collect();
+        let uses: String = (0..count)
+            .map(|i| {
+                let usage = if required.contains(&i) { r#" use="required""# } else { "" };
+                format!(r#"<xs:attribute name="a{i}" type="xs:unsignedByte"{usage}/>"#)
+            })
+            .collect();
+        let s = root(&format!("<xs:sequence/>{uses}"));
+        let tag = |given: &[usize]| -> String {
+            let attributes: String = given.iter().map(|i| format!(r#" a{i}="{}""#, i % 200)).collect();
+            format!(r#"<t:R xmlns:t="urn:t"{attributes}/>"#)
+        };
+        let all: Vec<usize> = (0..count).collect();
+        assert!(validate(&s, &tag(&all)).unwrap().is_empty(), "{count} uses, all given");
+        assert!(validate(&s, &tag(&required)).unwrap().is_empty(), "{count} uses, the required given");
+        for &left_out in &required {
+            let given: Vec<usize> = all.iter().copied().filter(|&i| i != left_out).collect();
+            let found = validate(&s, &tag(&given)).unwrap();
+            let missing: Vec<String> = found
+                .iter()
+                .map(|f| match &f.kind {
+                    FindingKind::MissingAttribute { attribute, .. } => attribute.local.clone(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(missing, [format!("a{left_out}")], "{count} uses, a{left_out} left out");
+        }
+        // Every missing required use is named, in declaration order.
+        let found = validate(&s, &tag(&[])).unwrap();
+        let named: Vec<String> = found
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FindingKind::MissingAttribute { attribute, .. } => Some(attribute.local.clone()),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<String> = required.iter().map(|i| format!("a{i}")).collect();
+        assert_eq!(named, expected, "{count} uses, none given");
+    }
+}
+
 #[test]
 fn attributes() {
     let s = root(
