@@ -19,6 +19,7 @@ pub(crate) mod verify;
 use crate::report::{Code, Detail, Span};
 use crate::xml::{Attribute, Event, Ns, Reader, is_xml_space};
 use c14n::{DocSink, Hasher, Rendered};
+use std::borrow::Cow;
 
 pub use sign::{SignError, SigningKey, sign};
 #[cfg(feature = "fuzzing")]
@@ -143,10 +144,11 @@ impl Frame {
 /// has: none at all in the base64 of `DigestValue` and `SignatureValue`, none before or after
 /// the serial (`xs:integer`) or the issuer name (an escaped space, `\ `, ends a name though).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Captured {
+pub(crate) struct Captured<'a> {
     /// The text read, references resolved and line ends normalised; [`Captured::text`] is
-    /// its first `end` bytes.
-    read: String,
+    /// its first `end` bytes. Borrowed from the input while it is one run of characters as
+    /// written (a value on one line, the common case), so that it costs no allocation.
+    read: Cow<'a, str>,
     /// The length of the text up to its last character that is not ignored white space.
     end: usize,
     /// The element's start tag.
@@ -165,10 +167,20 @@ pub(crate) struct Captured {
 /// short. A value longer than this, white space it ignores aside, is reported as too long.
 pub(crate) const MAX_CAPTURE: usize = 4096;
 
-impl Captured {
-    fn new(span: Span, base64: bool) -> Captured {
-        // Room for a signature's 88 base64 characters, or a name or serial, in one allocation.
-        Captured { read: String::with_capacity(128), span, base64, ..Captured::default() }
+impl<'a> Captured<'a> {
+    fn new(span: Span, base64: bool) -> Captured<'a> {
+        Captured { read: Cow::Borrowed(""), span, base64, ..Captured::default() }
+    }
+
+    /// The text, to be added to: copied out of the input the first time, with room for a
+    /// signature's 88 base64 characters, or a name or serial, in one allocation.
+    fn owned(&mut self) -> &mut String {
+        if let Cow::Borrowed(read) = self.read {
+            let mut owned = String::with_capacity(read.len().max(64).saturating_mul(2));
+            owned.push_str(read);
+            self.read = Cow::Owned(owned);
+        }
+        self.read.to_mut()
     }
 
     /// The value, without the white space its type ignores.
@@ -176,13 +188,13 @@ impl Captured {
         self.read.get(..self.end).unwrap_or_default()
     }
 
-    /// Character data, with XML end-of-line handling.
-    fn push_str(&mut self, text: &str) {
+    /// Character data from the input, with XML end-of-line handling.
+    fn push_str(&mut self, text: &'a str) {
         // Usually no white space at all: one branch-free pass, which vectorises, to find out.
         if !text.bytes().fold(false, |any, b| any | crate::xml::is_xml_space(b)) {
             if !text.is_empty() {
                 self.after_cr = false;
-                self.put_word(text);
+                self.put_input_word(text);
             }
             return;
         }
@@ -193,7 +205,7 @@ impl Captured {
             let (word, after) = rest.split_at_checked(run).unwrap_or((rest, ""));
             if !word.is_empty() {
                 self.after_cr = false;
-                self.put_word(word);
+                self.put_input_word(word);
             }
             let Some(&space) = after.as_bytes().first() else { break };
             let after_cr = core::mem::replace(&mut self.after_cr, space == b'\r');
@@ -229,9 +241,20 @@ impl Captured {
         // scan of the backslashes, and there are at most MAX_CAPTURE spaces kept.)
         let escaped =
             self.read.len() == self.end && self.text().bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
-        self.read.push(space);
+        self.owned().push(space);
         if escaped {
             self.end = self.read.len();
+        }
+    }
+
+    /// [`Captured::put_word`] for characters of the input: the value's first ones are
+    /// borrowed, not copied, as `put_word` would keep them whole (there is room for them).
+    fn put_input_word(&mut self, word: &'a str) {
+        if self.read.is_empty() && word.len() <= MAX_CAPTURE {
+            self.read = Cow::Borrowed(word);
+            self.end = word.len();
+        } else {
+            self.put_word(word);
         }
     }
 
@@ -249,31 +272,31 @@ impl Captured {
         if cut < word.len() {
             self.truncated = true;
         }
-        self.read.push_str(word.get(..cut).unwrap_or_default());
+        self.owned().push_str(word.get(..cut).unwrap_or_default());
         self.end = self.read.len();
     }
 }
 
 /// The facts of the root's `ds:Signature`, gathered in the pass.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct SignatureFacts {
+pub(crate) struct SignatureFacts<'a> {
     /// The `ds:Signature` start tag.
     pub(crate) span: Span,
     /// True when the shape broke the profile (an error was found): verification is not tried.
     pub(crate) shape_error: bool,
-    pub(crate) digest_value: Option<Captured>,
-    pub(crate) signature_value: Option<Captured>,
-    pub(crate) issuer_name: Option<Captured>,
-    pub(crate) serial_number: Option<Captured>,
+    pub(crate) digest_value: Option<Captured<'a>>,
+    pub(crate) signature_value: Option<Captured<'a>>,
+    pub(crate) issuer_name: Option<Captured<'a>>,
+    pub(crate) serial_number: Option<Captured<'a>>,
     /// The `KeyInfo` start tag, if any.
     pub(crate) key_info: Option<Span>,
 }
 
 /// What the pass found, for the checks after it.
 #[derive(Debug, Default)]
-pub(crate) struct SigOutcome {
+pub(crate) struct SigOutcome<'a> {
     /// The root's (first) `ds:Signature`, when there is one.
-    pub(crate) signature: Option<SignatureFacts>,
+    pub(crate) signature: Option<SignatureFacts<'a>>,
     /// True when a `ds:Signature` was found anywhere (even misplaced).
     pub(crate) any_signature: bool,
     /// SHA-256 of the inclusive canonical document minus the signature (verify mode only).
@@ -289,7 +312,7 @@ pub(crate) struct SigOutcome {
 /// The signature's share of the single pass. Feed it every event with [`SigPass::event`],
 /// then take the [`SigOutcome`] with [`SigPass::finish`].
 #[derive(Debug)]
-pub(crate) struct SigPass {
+pub(crate) struct SigPass<'a> {
     /// Hash the document and capture `SignedInfo` (only when there is a key to verify with).
     verify: bool,
     hasher: Option<DocSink>,
@@ -318,16 +341,16 @@ pub(crate) struct SigPass {
     /// Depth of an open `sr:SMETS1SignedResponse` or `sr:S1SPAlert` below the root, whose own
     /// `ds:Signature` child (the SMETS1 service provider's) is content.
     provider_signed: Option<u32>,
-    outcome: SigOutcome,
+    outcome: SigOutcome<'a>,
 }
 
 /// Where character data came from: whether its bytes in the input are its own text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
+enum Source<'a> {
     /// Text as written, at this span (no references in it).
-    Text(Span),
+    Text(&'a str, Span),
     /// A CDATA section's content.
-    CData,
+    CData(&'a str),
     /// A resolved reference.
     Reference,
 }
@@ -415,9 +438,9 @@ impl Comments {
     }
 }
 
-impl SigPass {
+impl<'a> SigPass<'a> {
     /// A pass; `verify` turns on the digest and `SignedInfo` canonicalisation.
-    pub(crate) fn new(verify: bool) -> SigPass {
+    pub(crate) fn new(verify: bool) -> SigPass<'a> {
         SigPass {
             verify,
             hasher: verify.then(|| DocSink::Hash(Box::new(Hasher::new()))),
@@ -454,7 +477,7 @@ impl SigPass {
     }
 
     /// A pass that also keeps the document's canonical form (tests and fuzzing).
-    pub(crate) fn canonical() -> SigPass {
+    pub(crate) fn canonical() -> SigPass<'a> {
         SigPass { hasher: Some(DocSink::Buffer(Vec::new())), ..SigPass::new(true) }
     }
 
@@ -463,7 +486,7 @@ impl SigPass {
     /// Inlined into the validator's loop: character data outside the signature, in a pass
     /// without a trust store, only moves the comment tracker, so it costs no call at all.
     #[inline]
-    pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
+    pub(crate) fn event(&mut self, event: &Event<'a>, reader: &Reader<'_>) {
         match event {
             Event::Start(start) => {
                 self.comments.tag(false);
@@ -476,13 +499,13 @@ impl SigPass {
             Event::Text(text, span) => {
                 self.comments.text(text);
                 if self.wants_text() {
-                    self.text(text, Source::Text(*span), reader);
+                    self.text(text, Source::Text(text, *span), reader);
                 }
             }
             Event::CData(text, _) => {
                 self.comments.text(text);
                 if self.wants_text() {
-                    self.text(text, Source::CData, reader);
+                    self.text(text, Source::CData(text), reader);
                 }
             }
             Event::Ref(ch, _) => {
@@ -821,7 +844,7 @@ impl SigPass {
     }
 
     #[inline(never)]
-    fn text(&mut self, text: &str, source: Source, reader: &Reader<'_>) {
+    fn text(&mut self, text: &str, source: Source<'a>, reader: &Reader<'_>) {
         let is_reference = source == Source::Reference;
         if self.parsing.is_some()
             && let Some(frame) = self.frames.last()
@@ -836,12 +859,9 @@ impl SigPass {
                         _ => &mut signature.serial_number,
                     };
                     if let Some(captured) = target {
-                        if is_reference {
-                            for ch in text.chars() {
-                                captured.push_char(ch);
-                            }
-                        } else {
-                            captured.push_str(text);
+                        match source {
+                            Source::Text(text, _) | Source::CData(text) => captured.push_str(text),
+                            Source::Reference => text.chars().for_each(|ch| captured.push_char(ch)),
                         }
                     }
                 }
@@ -865,10 +885,10 @@ impl SigPass {
                 Source::Reference => text.chars().for_each(|ch| c14n::reference(&mut out, ch)),
                 // Text without `>` or CR is its own canonical form (a reference, `&` included,
                 // is an event of its own).
-                Source::Text(span) if !text.bytes().fold(false, |any, b| any | matches!(b, b'>' | b'\r')) => {
+                Source::Text(_, span) if !text.bytes().fold(false, |any, b| any | matches!(b, b'>' | b'\r')) => {
                     out.raw(span);
                 }
-                Source::Text(_) | Source::CData => c14n::text(&mut out, text),
+                Source::Text(..) | Source::CData(_) => c14n::text(&mut out, text),
             }
         }
         if self.in_signed_info.is_some() {
@@ -1008,7 +1028,7 @@ impl SigPass {
     }
 
     /// Ends the pass.
-    pub(crate) fn finish(mut self, input: &[u8]) -> SigOutcome {
+    pub(crate) fn finish(mut self, input: &[u8]) -> SigOutcome<'a> {
         // Only a signed document has signed content for a comment to hide in.
         if self.outcome.any_signature {
             if let Some(span) = self.comments.in_value {
@@ -1067,7 +1087,7 @@ fn is_absolute_uri(uri: &str) -> bool {
 /// The SHA-256 digest and exclusive canonical `SignedInfo` of a document, by the same pass the
 /// validator runs (used by signing, so that sign → verify round-trips by construction). `None`
 /// when the document is not well formed.
-pub(crate) fn digest_and_signed_info(input: &[u8]) -> Option<SigOutcome> {
+pub(crate) fn digest_and_signed_info(input: &[u8]) -> Option<SigOutcome<'_>> {
     run(input, SigPass::new(true))
 }
 
@@ -1077,7 +1097,7 @@ pub(crate) fn canonicalize(input: &[u8]) -> Option<Vec<u8>> {
     run(input, SigPass::canonical()).and_then(|outcome| outcome.canonical)
 }
 
-fn run(input: &[u8], mut pass: SigPass) -> Option<SigOutcome> {
+fn run<'a>(input: &'a [u8], mut pass: SigPass<'a>) -> Option<SigOutcome<'a>> {
     let limits = crate::Limits::default();
     let mut findings = crate::report::Findings::new(limits.max_findings);
     let mut reader = crate::xml::Reader::new(input, limits, &mut findings)?;

@@ -317,7 +317,8 @@ pub fn sign(message: &[u8], key: &SigningKey, cert: &Certificate) -> Result<Vec<
         return Err(SignError::Malformed(format!("{why}: no verifier could accept the signature")));
     }
     let digest = engine.encode(draft.digest.ok_or(SignError::Crypto)?);
-    let second = digest_and_signed_info(&assemble(&digest, "")).ok_or(SignError::Crypto)?;
+    let unsigned = assemble(&digest, "");
+    let second = digest_and_signed_info(&unsigned).ok_or(SignError::Crypto)?;
     let signature = key.pair.sign(&SystemRandom::new(), &second.signed_info).map_err(|_| SignError::Crypto)?;
     Ok(assemble(&digest, &engine.encode(signature.as_ref())))
 }

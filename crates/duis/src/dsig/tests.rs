@@ -5,12 +5,17 @@ use super::*;
 use crate::report::Findings;
 use crate::xml::Reader;
 
-fn pass(input: &str, verify: bool) -> SigOutcome {
+fn pass(input: &str, verify: bool) -> SigOutcome<'static> {
     feed(input, verify, |pass, event, reader| pass.event(event, reader))
 }
 
-/// Reads `input` and hands each event to a new pass through `give`.
-fn feed(input: &str, verify: bool, mut give: impl FnMut(&mut SigPass, &Event<'_>, &Reader<'_>)) -> SigOutcome {
+/// Reads `input` and hands each event to a new pass through `give`. The outcome's captured
+/// values are copied, so that it outlives the input.
+fn feed<'a>(
+    input: &'a str,
+    verify: bool,
+    mut give: impl FnMut(&mut SigPass<'a>, &Event<'a>, &Reader<'a>),
+) -> SigOutcome<'static> {
     let limits = crate::Limits::default();
     let mut findings = Findings::new(limits.max_findings);
     let mut reader = Reader::new(input.as_bytes(), limits, &mut findings).unwrap();
@@ -18,7 +23,34 @@ fn feed(input: &str, verify: bool, mut give: impl FnMut(&mut SigPass, &Event<'_>
     while let Some(event) = reader.next(&mut findings) {
         give(&mut pass, &event, &reader);
     }
-    pass.finish(input.as_bytes())
+    let outcome = pass.finish(input.as_bytes());
+    let own = |value: Option<Captured<'_>>| {
+        value.map(|c| Captured {
+            read: Cow::Owned(c.read.into_owned()),
+            end: c.end,
+            span: c.span,
+            truncated: c.truncated,
+            base64: c.base64,
+            spaces_overflowed: c.spaces_overflowed,
+            after_cr: c.after_cr,
+        })
+    };
+    SigOutcome {
+        signature: outcome.signature.map(|s| SignatureFacts {
+            span: s.span,
+            shape_error: s.shape_error,
+            digest_value: own(s.digest_value),
+            signature_value: own(s.signature_value),
+            issuer_name: own(s.issuer_name),
+            serial_number: own(s.serial_number),
+            key_info: s.key_info,
+        }),
+        any_signature: outcome.any_signature,
+        digest: outcome.digest,
+        signed_info: outcome.signed_info,
+        canonical: outcome.canonical,
+        findings: outcome.findings,
+    }
 }
 
 const SIGNATURE: &str = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
@@ -30,7 +62,7 @@ const SIGNATURE: &str = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmld
     <ds:X509IssuerName>CN=Z1,&#x20;OU=07</ds:X509IssuerName><ds:X509SerialNumber> 42 </ds:X509SerialNumber>\
     </ds:X509IssuerSerial></ds:X509Data></ds:KeyInfo></ds:Signature>";
 
-fn codes(outcome: &SigOutcome) -> Vec<Code> {
+fn codes(outcome: &SigOutcome<'_>) -> Vec<Code> {
     outcome.findings.iter().map(|(code, _, _)| *code).collect()
 }
 
@@ -126,6 +158,53 @@ fn ignored_white_space_takes_no_room() {
     assert_eq!(outcome.signature.unwrap().issuer_name.unwrap().text(), "CN=Z1\\ ,OU=07\\ ");
 }
 
+/// A captured value's first run of characters is borrowed from the input: the capture reads
+/// as one that copies every character (fed one at a time, as references are).
+#[test]
+fn borrowed_captures_read_as_copied_ones() {
+    let full = "A".repeat(MAX_CAPTURE);
+    let over = "B".repeat(MAX_CAPTURE + 1);
+    let wide = "\u{e9}".repeat(MAX_CAPTURE / 2 + 1);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["ABCD"],
+        vec!["AB", "CD"],
+        vec!["  AB CD  "],
+        vec!["AB CD", "EF"],
+        vec!["", "AB"],
+        vec![" \t\n"],
+        vec!["CN=Z1\\ ", " "],
+        vec!["CN=Z1\\", "  x"],
+        vec![&full],
+        vec![&full, "C"],
+        vec![&full, " "],
+        vec![&over],
+        vec!["x", &full],
+        vec![" ", &full, "y"],
+        vec![&wide],
+        vec!["a", &wide],
+    ];
+    for base64 in [false, true] {
+        for chunks in &cases {
+            let mut borrowed = Captured::new(Span::new(1, 2), base64);
+            let mut copied = Captured::new(Span::new(1, 2), base64);
+            for chunk in chunks {
+                borrowed.push_str(chunk);
+                chunk.chars().for_each(|ch| copied.push_char(ch));
+            }
+            assert_eq!(borrowed, copied, "{chunks:?} (base64: {base64})");
+            assert_eq!(borrowed.text(), copied.text());
+        }
+    }
+    // Line ends are normalised either way.
+    let mut borrowed = Captured::new(Span::new(1, 2), false);
+    let mut copied = Captured::new(Span::new(1, 2), false);
+    for chunk in ["CN=A\\\r\n", "\rB"] {
+        borrowed.push_str(chunk);
+    }
+    "CN=A\\\n\nB".chars().for_each(|ch| copied.push_char(ch));
+    assert_eq!(borrowed, copied);
+}
+
 /// A name of backslashes filling the room, then white space: each space is looked at once
 /// (a scan of the backslashes per space would take minutes here).
 #[test]
@@ -178,15 +257,15 @@ fn long_values_are_cut_and_flagged() {
 /// without a trust store): the outcome is the one of a pass that hands it every text.
 #[test]
 fn skipping_text_outside_the_signature_changes_nothing() {
-    fn every_text(input: &str, verify: bool) -> SigOutcome {
+    fn every_text(input: &str, verify: bool) -> SigOutcome<'static> {
         feed(input, verify, |pass, event, reader| match event {
             Event::Text(text, span) => {
                 pass.comments.text(text);
-                pass.text(text, Source::Text(*span), reader);
+                pass.text(text, Source::Text(text, *span), reader);
             }
             Event::CData(text, _) => {
                 pass.comments.text(text);
-                pass.text(text, Source::CData, reader);
+                pass.text(text, Source::CData(text), reader);
             }
             Event::Ref(ch, _) => {
                 let text = ch.encode_utf8(&mut [0u8; 4]).to_owned();

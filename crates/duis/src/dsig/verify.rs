@@ -62,7 +62,7 @@ pub(crate) struct Signer<'s> {
 
 /// Decodes base64 after stripping XML white space (the samples wrap `SignatureValue` with
 /// `&#13;` and a line feed or space) into exactly `N` bytes. Reports a bad encoding or length.
-fn decode<const N: usize>(value: &Captured, element: &'static str, findings: &mut Findings) -> Option<[u8; N]> {
+fn decode<const N: usize>(value: &Captured<'_>, element: &'static str, findings: &mut Findings) -> Option<[u8; N]> {
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let text = value.text().as_bytes();
     // Unwrapped values (the usual case) decode where they lie; wrapped ones are compacted.
@@ -101,7 +101,7 @@ fn decode<const N: usize>(value: &Captured, element: &'static str, findings: &mu
 /// verifies the signature. Returns the signer when it was found in the store and fits the
 /// profile, saying whether the signature proved it and whether the certificate was accepted.
 pub(crate) fn verify<'s>(
-    signature: &SignatureFacts,
+    signature: &SignatureFacts<'_>,
     digest: Option<&[u8; 32]>,
     signed_info: &[u8],
     store: &'s TrustStore,
@@ -197,8 +197,8 @@ pub(crate) fn verify<'s>(
 /// The signer named by `X509IssuerName` (parsed as RFC 4514) and `X509SerialNumber`, or the
 /// finding that says why there is none.
 fn find_signer<'s>(
-    issuer: &Captured,
-    serial: &Captured,
+    issuer: &Captured<'_>,
+    serial: &Captured<'_>,
     store: &'s TrustStore,
     findings: &mut Findings,
 ) -> Option<(usize, &'s Certificate)> {

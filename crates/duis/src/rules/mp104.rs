@@ -46,7 +46,7 @@ fn is_reply(kind: MessageKind) -> bool {
 }
 
 /// Reports the signature findings of a complete document.
-pub(crate) fn check(outcome: SigOutcome, context: &Context<'_>, findings: &mut Findings) -> Option<Arc<XmlSigner>> {
+pub(crate) fn check(outcome: SigOutcome<'_>, context: &Context<'_>, findings: &mut Findings) -> Option<Arc<XmlSigner>> {
     for (code, span, detail) in outcome.findings {
         findings.push(code, span, detail);
     }
