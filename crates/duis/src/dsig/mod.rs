@@ -17,7 +17,7 @@ mod sign;
 pub(crate) mod verify;
 
 use crate::report::{Code, Detail, Span};
-use crate::xml::{Attribute, Event, Ns, Reader, is_xml_space};
+use crate::xml::{Attribute, Event, Ns, Reader, Start, is_xml_space};
 use c14n::{DocSink, Hasher, Rendered};
 use std::borrow::Cow;
 
@@ -488,20 +488,9 @@ impl<'a> SigPass<'a> {
     #[inline]
     pub(crate) fn event(&mut self, event: &Event<'a>, reader: &Reader<'_>) {
         match event {
-            Event::Start(start) => {
-                self.comments.tag(false);
-                self.start(start.ns, start.local, start.span, start.qname, reader);
-            }
-            Event::End(span) => {
-                self.comments.tag(true);
-                self.end(reader.closed_name(), *span, reader);
-            }
-            Event::Text(text, span) => {
-                self.comments.text(text);
-                if self.wants_text() {
-                    self.text(text, Source::Text(text, *span), reader);
-                }
-            }
+            Event::Start(start) => self.start_tag(start, reader),
+            Event::End(span) => self.end_tag(*span, reader),
+            Event::Text(text, span) => self.text_event(text, *span, reader),
             Event::CData(text, _) => {
                 self.comments.text(text);
                 if self.wants_text() {
@@ -518,6 +507,30 @@ impl<'a> SigPass<'a> {
             }
             Event::Pi(content) => self.pi(content, reader),
             Event::Comment(span) => self.comments.comment(*span, self.excluded.is_none()),
+        }
+    }
+
+    /// An [`Event::Start`] (the validator's loop, which has told the kinds apart, calls this
+    /// and the two below directly).
+    #[inline]
+    pub(crate) fn start_tag(&mut self, start: &Start<'_>, reader: &Reader<'_>) {
+        self.comments.tag(false);
+        self.start(start.ns, start.local, start.span, start.qname, reader);
+    }
+
+    /// An [`Event::End`].
+    #[inline]
+    pub(crate) fn end_tag(&mut self, span: Span, reader: &Reader<'_>) {
+        self.comments.tag(true);
+        self.end(reader.closed_name(), span, reader);
+    }
+
+    /// An [`Event::Text`].
+    #[inline]
+    pub(crate) fn text_event(&mut self, text: &'a str, span: Span, reader: &Reader<'_>) {
+        self.comments.text(text);
+        if self.wants_text() {
+            self.text(text, Source::Text(text, span), reader);
         }
     }
 

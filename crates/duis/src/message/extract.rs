@@ -239,17 +239,9 @@ impl<'a> Extractor<'a> {
     /// Takes one event, just read by `reader`.
     pub(crate) fn event(&mut self, event: &Event<'a>, reader: &Reader<'a>) {
         match event {
-            Event::Start(start) => self.start(start, reader),
-            Event::End(span) => self.end(*span, reader.depth()),
-            Event::Text(text, span) | Event::CData(text, span) => {
-                if let Some(capture) = &mut self.capture {
-                    if matches!(capture.text, Text::Empty) {
-                        capture.content = Span::point(span.start);
-                    }
-                    capture.text.push_str(text);
-                    capture.content.end = span.end;
-                }
-            }
+            Event::Start(start) => self.start_tag(start, reader),
+            Event::End(span) => self.end_tag(*span, reader),
+            Event::Text(text, span) | Event::CData(text, span) => self.text(text, *span),
             Event::Ref(ch, span) => {
                 if let Some(capture) = &mut self.capture {
                     if matches!(capture.text, Text::Empty) {
@@ -260,6 +252,31 @@ impl<'a> Extractor<'a> {
                 }
             }
             Event::Pi(..) | Event::Comment(_) => {}
+        }
+    }
+
+    /// An [`Event::Start`] (the validator's loop, which has told the kinds apart, calls this
+    /// and the two below directly).
+    #[inline]
+    pub(crate) fn start_tag(&mut self, start: &Start<'a>, reader: &Reader<'a>) {
+        self.start(start, reader);
+    }
+
+    /// An [`Event::End`].
+    #[inline]
+    pub(crate) fn end_tag(&mut self, span: Span, reader: &Reader<'a>) {
+        self.end(span, reader.depth());
+    }
+
+    /// An [`Event::Text`] or [`Event::CData`].
+    #[inline]
+    pub(crate) fn text(&mut self, text: &'a str, span: Span) {
+        if let Some(capture) = &mut self.capture {
+            if matches!(capture.text, Text::Empty) {
+                capture.content = Span::point(span.start);
+            }
+            capture.text.push_str(text);
+            capture.content.end = span.end;
         }
     }
 

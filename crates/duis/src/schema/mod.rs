@@ -113,30 +113,13 @@ impl<'s> SchemaPass<'s> {
         SchemaPass { validator: tables.validator(), findings, pending: None, known }
     }
 
-    /// Feeds one event.
+    /// Feeds one event. The validator's loop, which has already told the kinds apart, calls
+    /// [`SchemaPass::start_tag`], [`SchemaPass::end_tag`] and [`SchemaPass::text`] directly.
     pub(crate) fn event(&mut self, event: &Event<'_>, reader: &Reader<'_>) {
         match event {
-            Event::Start(start) => {
-                self.flush(reader);
-                self.start(start, reader);
-            }
-            Event::End(span) => match self.pending.take() {
-                Some(text) => self.validator.end_element_with_text(
-                    reader.source(text),
-                    text.range(),
-                    span.range(),
-                    &mut self.findings,
-                ),
-                None => self.validator.end_element(span.range(), &mut self.findings),
-            },
-            Event::Text(text, span) => {
-                self.flush(reader);
-                if reader.has_cr() && text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
-                    self.normalised_text(text, *span);
-                } else {
-                    self.pending = Some(*span);
-                }
-            }
+            Event::Start(start) => self.start_tag(start, reader),
+            Event::End(span) => self.end_tag(*span, reader),
+            Event::Text(text, span) => self.text(text, *span, reader),
             // An empty CDATA section holds no character (XML Infoset §2.6): nothing to type.
             Event::CData("", _) => {}
             Event::CData(text, span) => {
@@ -153,6 +136,38 @@ impl<'s> SchemaPass<'s> {
                 self.validator.text(ch.encode_utf8(&mut buffer), span.range(), &mut self.findings);
             }
             Event::Pi(..) | Event::Comment(_) => {}
+        }
+    }
+
+    /// An [`Event::Start`].
+    #[inline]
+    pub(crate) fn start_tag(&mut self, start: &Start<'_>, reader: &Reader<'_>) {
+        self.flush(reader);
+        self.start(start, reader);
+    }
+
+    /// An [`Event::End`].
+    #[inline]
+    pub(crate) fn end_tag(&mut self, span: Span, reader: &Reader<'_>) {
+        match self.pending.take() {
+            Some(text) => self.validator.end_element_with_text(
+                reader.source(text),
+                text.range(),
+                span.range(),
+                &mut self.findings,
+            ),
+            None => self.validator.end_element(span.range(), &mut self.findings),
+        }
+    }
+
+    /// An [`Event::Text`].
+    #[inline]
+    pub(crate) fn text(&mut self, text: &str, span: Span, reader: &Reader<'_>) {
+        self.flush(reader);
+        if reader.has_cr() && text.contains('\r') && !self.validator.open_value_collapses_whitespace() {
+            self.normalised_text(text, span);
+        } else {
+            self.pending = Some(span);
         }
     }
 
@@ -188,8 +203,9 @@ impl<'s> SchemaPass<'s> {
             Ns::Ds => self.known.get(3),
             Ns::Other => None,
         };
-        let namespace = namespace.copied().unwrap_or_else(|| self.validator.namespace(&start.uri));
-        self.validator.start_element_in(namespace, &start.uri, start.local, list, span, &mut self.findings);
+        let uri = reader.element_uri();
+        let namespace = namespace.copied().unwrap_or_else(|| self.validator.namespace(uri));
+        self.validator.start_element_in(namespace, uri, start.local, list, span, &mut self.findings);
     }
 
     /// Ends the document and moves the findings into the report.

@@ -68,13 +68,12 @@ impl Ns {
 }
 
 /// An element start tag. For `<a/>` an [`Event::End`] follows at once. Its attributes are
-/// [`Reader::attributes`] until the next event is read.
+/// [`Reader::attributes`] and its namespace URI [`Reader::element_uri`] until the next event
+/// is read (kept in the reader, so that every event, which each pass is handed, stays small).
 #[derive(Debug)]
 pub(crate) struct Start<'a> {
     /// The element's namespace.
     pub(crate) ns: Ns,
-    /// Its namespace URI (empty for none), as declared.
-    pub(crate) uri: Cow<'a, str>,
     /// The name as written (`prefix:local` or `local`).
     pub(crate) qname: &'a str,
     /// Local name (after any prefix).
@@ -177,6 +176,8 @@ pub(crate) struct Reader<'a> {
     open: Vec<(usize, &'a str)>,
     /// The qualified name of the element the latest `End` closed.
     closed: &'a str,
+    /// The namespace URI of the latest start tag's element (empty for none), as declared.
+    element_uri: Cow<'a, str>,
     /// The input holds `]]>` somewhere (a CDATA section's end, or a fault in text): only then
     /// is each text searched for it.
     cdata_end_anywhere: bool,
@@ -271,6 +272,7 @@ impl<'a> Reader<'a> {
             bindings: Vec::with_capacity(8),
             open: Vec::with_capacity(32),
             closed: "",
+            element_uri: Cow::Borrowed(""),
             // A DUIS message rarely holds a `]` at all: one vectorised byte search says so.
             cdata_end_anywhere: memchr::memchr(b']', text.as_bytes()).is_some() && find_cdata_end(text).is_some(),
             has_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
@@ -501,7 +503,8 @@ impl<'a> Reader<'a> {
         if empty {
             self.pending_end = Some(Span::point(span.end));
         }
-        Some(Event::Start(Start { ns, uri, qname, local, span, depth: self.depth }))
+        self.element_uri = uri;
+        Some(Event::Start(Start { ns, qname, local, span, depth: self.depth }))
     }
 
     fn close(&mut self, span: Span) -> Event<'a> {
@@ -775,6 +778,11 @@ impl<'a> Reader<'a> {
     /// The qualified name of the element the latest [`Event::End`] closed.
     pub(crate) fn closed_name(&self) -> &'a str {
         self.closed
+    }
+
+    /// The namespace URI of the latest start tag's element, as declared (`""` for none).
+    pub(crate) fn element_uri(&self) -> &str {
+        &self.element_uri
     }
 
     /// The attributes of the latest start tag, namespace declarations included.
