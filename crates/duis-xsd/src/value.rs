@@ -153,9 +153,11 @@ impl<'a> Decimal<'a> {
             Some(b'+') => (false, s.get(1..)?),
             _ => (false, s),
         };
-        let (int, frac) = match rest.split_once('.') {
+        // Values are short: plain byte loops, where `split_once` and `trim_*_matches` with a
+        // character pattern cost a call and a searcher each.
+        let (int, frac) = match rest.bytes().position(|b| b == b'.') {
             Some(_) if integer => return None,
-            Some((i, f)) => (i, f),
+            Some(at) => (rest.get(..at)?, rest.get(at.saturating_add(1)..)?),
             None => (rest, ""),
         };
         if int.is_empty() && frac.is_empty() {
@@ -164,8 +166,9 @@ impl<'a> Decimal<'a> {
         if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let int = int.trim_start_matches('0');
-        let frac = frac.trim_end_matches('0');
+        // Digits only from here: a byte is a character.
+        let int = int.get(int.bytes().take_while(|&b| b == b'0').count()..)?;
+        let frac = frac.get(..frac.bytes().rposition(|b| b != b'0').map_or(0, |last| last.saturating_add(1)))?;
         let zero = int.is_empty() && frac.is_empty();
         Some(Decimal { neg: neg && !zero, int, frac })
     }
@@ -788,6 +791,50 @@ mod tests {
         assert_eq!(d("012.340").total_digits(), 4);
         assert_eq!(d("012.340").fraction_digits(), 2);
         assert_eq!(d("0").total_digits(), 1);
+    }
+
+    /// [`Decimal::parse`] reads with byte loops what it read with `split_once` and
+    /// `trim_*_matches`: the same parts for every short string of its alphabet and more.
+    #[test]
+    fn decimal_parse_reads_as_the_string_methods_did() {
+        fn reference(s: &str, integer: bool) -> Option<(bool, &str, &str)> {
+            let (neg, rest) = match s.as_bytes().first() {
+                Some(b'-') => (true, s.get(1..)?),
+                Some(b'+') => (false, s.get(1..)?),
+                _ => (false, s),
+            };
+            let (int, frac) = match rest.split_once('.') {
+                Some(_) if integer => return None,
+                Some((i, f)) => (i, f),
+                None => (rest, ""),
+            };
+            if int.is_empty() && frac.is_empty() {
+                return None;
+            }
+            if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let int = int.trim_start_matches('0');
+            let frac = frac.trim_end_matches('0');
+            let zero = int.is_empty() && frac.is_empty();
+            Some((neg && !zero, int, frac))
+        }
+        let alphabet = ["0", "1", "9", ".", "-", "+", "a", "\u{e9}", " "];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                strings.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(longer);
+            strings.sort();
+            strings.dedup();
+        }
+        strings.extend(["007.500", "-000.000", "+18446744073709551615", "1.2.3", "00", ".0"].map(String::from));
+        for s in &strings {
+            for integer in [false, true] {
+                let got = Decimal::parse(s, integer).map(|d| (d.neg, d.int, d.frac));
+                assert_eq!(got, reference(s, integer), "{s:?} (integer: {integer})");
+            }
+        }
     }
 
     #[test]
