@@ -99,8 +99,11 @@ pub(crate) enum RequestIdError {
 impl RequestId {
     /// Parses a RequestID after `xs:token` white-space collapse has been applied.
     pub(crate) fn parse(text: &str) -> Result<RequestId, RequestIdError> {
-        let mut fields = text.splitn(3, ':');
-        let (Some(originator), Some(target), Some(counter)) = (fields.next(), fields.next(), fields.next()) else {
+        // An EUI-64 is exactly 23 bytes with no colon in it: the three colon-separated fields
+        // can only start at fixed places, so they are cut there rather than searched for.
+        let bytes = text.as_bytes();
+        let fields = (text.get(..23), bytes.get(23), text.get(24..47), bytes.get(47), text.get(48..));
+        let (Some(originator), Some(b':'), Some(target), Some(b':'), Some(counter)) = fields else {
             return Err(RequestIdError::Syntax);
         };
         let originator = Eui64::parse(originator).ok_or(RequestIdError::Syntax)?;
@@ -266,6 +269,53 @@ mod tests {
             "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:1 2",
         ] {
             assert_eq!(RequestId::parse(bad), Err(RequestIdError::Syntax), "{bad:?}");
+        }
+    }
+
+    /// [`RequestId::parse`] cuts the fields at their places: it answers as splitting at the
+    /// colons did, for a RequestID with any one character removed, replaced or added.
+    #[test]
+    fn request_id_fields_are_cut_as_split() {
+        fn split(text: &str) -> Result<RequestId, RequestIdError> {
+            let mut fields = text.splitn(3, ':');
+            let (Some(originator), Some(target), Some(counter)) = (fields.next(), fields.next(), fields.next()) else {
+                return Err(RequestIdError::Syntax);
+            };
+            let originator = Eui64::parse(originator).ok_or(RequestIdError::Syntax)?;
+            let target = Eui64::parse(target).ok_or(RequestIdError::Syntax)?;
+            let digits = counter.as_bytes();
+            let well_formed = !digits.is_empty()
+                && digits.iter().all(u8::is_ascii_digit)
+                && (digits.len() == 1 || digits.first() != Some(&b'0'));
+            if !well_formed {
+                return Err(RequestIdError::Syntax);
+            }
+            let counter = counter.parse::<u64>().map_err(|_| RequestIdError::Overflow { originator, target })?;
+            Ok(RequestId { originator, target, counter })
+        }
+        let ids = [
+            "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:1000",
+            "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:18446744073709551616",
+            "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A4:0",
+        ];
+        let others = [":", "-", "0", "A", "g", " ", "\u{e9}", "::"];
+        for id in ids {
+            let chars: Vec<char> = id.chars().collect();
+            let mut texts = vec![id.to_owned(), String::new()];
+            for at in 0..=chars.len() {
+                let (head, tail) = chars.split_at(at);
+                let head: String = head.iter().collect();
+                let tail: String = tail.iter().collect();
+                texts.push(format!("{head}{}", tail.get(1..).unwrap_or_default()));
+                texts.push(head.clone());
+                for other in others {
+                    texts.push(format!("{head}{other}{tail}"));
+                    texts.push(format!("{head}{other}{}", tail.get(1..).unwrap_or_default()));
+                }
+            }
+            for text in &texts {
+                assert_eq!(RequestId::parse(text), split(text), "{text:?}");
+            }
         }
     }
 
