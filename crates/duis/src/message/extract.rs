@@ -112,9 +112,10 @@ enum Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    fn push_str(&mut self, chunk: &'a str) {
+    /// Character data; `may_hold_cr` false says the input holds no CR at all.
+    fn push_str(&mut self, chunk: &'a str, may_hold_cr: bool) {
         // XML end-of-line handling (XML 1.0 §2.11): CRLF and lone CR become LF.
-        if chunk.contains('\r') {
+        if may_hold_cr && chunk.contains('\r') {
             self.push_owned(&chunk.replace("\r\n", "\n").replace('\r', "\n"));
         } else if matches!(self, Text::Empty) {
             *self = Text::Borrowed(chunk);
@@ -217,10 +218,15 @@ pub(crate) struct Extractor<'a> {
     response_content: Option<Located<&'a str>>,
     /// The scheduled request's element in a Create Schedule.
     scheduled_element: Option<Located<&'a str>>,
+    /// The input holds a CR somewhere ([`Reader::has_cr`]): without one, no text needs
+    /// end-of-line handling, nor a search for a CR.
+    has_cr: bool,
 }
 
 impl<'a> Extractor<'a> {
-    pub(crate) fn new() -> Extractor<'a> {
+    /// An extractor for an input that holds a CR somewhere (`has_cr`, [`Reader::has_cr`]) or
+    /// none.
+    pub(crate) fn new(has_cr: bool) -> Extractor<'a> {
         Extractor {
             root: None,
             kind: None,
@@ -233,6 +239,7 @@ impl<'a> Extractor<'a> {
             wan: None,
             response_content: None,
             scheduled_element: None,
+            has_cr,
         }
     }
 
@@ -275,7 +282,7 @@ impl<'a> Extractor<'a> {
             if matches!(capture.text, Text::Empty) {
                 capture.content = Span::point(span.start);
             }
-            capture.text.push_str(text);
+            capture.text.push_str(text, self.has_cr);
             capture.content.end = span.end;
         }
     }
@@ -655,7 +662,12 @@ fn decode_wan_field<'a>(entry: &mut WanMatrixEntry<'a>, field: WanField, located
 
 /// Strips leading and trailing XML white space.
 pub(crate) fn trim_xml(text: &str) -> &str {
-    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    // Byte loops: XML white space is ASCII, so the first and last other bytes start and end
+    // characters, and a character searcher per end costs more than a short value.
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| !crate::xml::is_xml_space(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| !crate::xml::is_xml_space(b)).map_or(start, |last| last.saturating_add(1));
+    text.get(start..end).unwrap_or_default()
 }
 
 /// [`trim_xml`], keeping a borrowed value borrowed.
@@ -663,5 +675,28 @@ fn trim_xml_cow(value: Cow<'_, str>) -> Cow<'_, str> {
     match value {
         Cow::Borrowed(text) => Cow::Borrowed(trim_xml(text)),
         Cow::Owned(text) => Cow::Owned(trim_xml(&text).to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_xml;
+
+    /// [`trim_xml`] trims as `trim_matches` on the four XML white-space characters does, for
+    /// every short string of white space, ASCII and non-ASCII characters.
+    #[test]
+    fn trim_xml_trims_as_trim_matches() {
+        let alphabet = [" ", "\t", "\n", "\r", "a", "\u{e9}", "\u{2028}", "\u{a0}"];
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> =
+                strings.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(longer);
+            strings.sort();
+            strings.dedup();
+        }
+        for s in &strings {
+            assert_eq!(trim_xml(s), s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')), "{s:?}");
+        }
     }
 }
