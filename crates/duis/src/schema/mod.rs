@@ -24,7 +24,8 @@ pub struct Schema(Inner);
 #[derive(Clone, Debug)]
 enum Inner {
     Builtin,
-    Compiled(Arc<duis_xsd::Schema>),
+    /// A compiled schema, with its [`Schema::known`] namespaces.
+    Compiled(Arc<duis_xsd::Schema>, Known),
 }
 
 /// Why an XSD did not compile: the construct and its line and column.
@@ -45,7 +46,10 @@ impl Schema {
     /// Constructs outside the supported subset are an error naming the construct and its
     /// position.
     pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Schema, SchemaError> {
-        duis_xsd::compile(main, resolve).map(|schema| Schema(Inner::Compiled(Arc::new(schema))))
+        duis_xsd::compile(main, resolve).map(|schema| {
+            let known = known_in(&schema);
+            Schema(Inner::Compiled(Arc::new(schema), known))
+        })
     }
 
     /// True for the built-in DUIS 5.4 set.
@@ -56,7 +60,29 @@ impl Schema {
     fn tables(&self) -> &duis_xsd::Schema {
         match &self.0 {
             Inner::Builtin => &duis54::SCHEMA,
-            Inner::Compiled(schema) => schema,
+            Inner::Compiled(schema, _) => schema,
+        }
+    }
+}
+
+/// The namespaces the reader classifies, resolved in a schema: no namespace, DUIS requests,
+/// DUIS responses, xmldsig (in the order of [`KNOWN_URIS`]).
+type Known = [duis_xsd::Namespace; 4];
+
+/// The URIs of [`Known`].
+const KNOWN_URIS: [&str; 4] = ["", ns::SR, ns::RA, ns::DS];
+
+fn known_in(tables: &duis_xsd::Schema) -> Known {
+    KNOWN_URIS.map(|uri| tables.namespace(uri))
+}
+
+impl Schema {
+    /// The [`Known`] namespaces, resolved once per schema, not once per message.
+    fn known(&self) -> Known {
+        static BUILTIN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+        match &self.0 {
+            Inner::Builtin => *BUILTIN.get_or_init(|| known_in(&duis54::SCHEMA)),
+            Inner::Compiled(_, known) => *known,
         }
     }
 }
@@ -109,7 +135,7 @@ impl<'s> SchemaPass<'s> {
     pub(crate) fn new(schema: &'s Schema, max_findings: usize) -> SchemaPass<'s> {
         let findings = Kept { list: Vec::new(), max: max_findings.max(1), dropped: 0 };
         let tables = schema.tables();
-        let known = ["", ns::SR, ns::RA, ns::DS].map(|uri| tables.namespace(uri));
+        let known = schema.known();
         SchemaPass { validator: tables.validator(), findings, pending: None, known }
     }
 
@@ -235,5 +261,30 @@ fn code_of(kind: &duis_xsd::FindingKind) -> Code {
         K::NotNillable { .. } => Code::SchemaNotNillable,
         K::UnsupportedXsi { .. } => Code::SchemaUnsupportedXsi,
         _ => Code::SchemaInternal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The namespaces resolved once per schema are those a lookup per message finds, for the
+    /// built-in set and for a compiled schema (which declares only some of them).
+    #[test]
+    fn known_namespaces_are_resolved_once_as_each_lookup_would() {
+        let xsd = format!(
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{}"
+                elementFormDefault="qualified"><xs:element name="Request" type="xs:string"/></xs:schema>"#,
+            ns::SR
+        );
+        let compiled = Schema::compile("t.xsd", &|_| Some(xsd.clone())).unwrap();
+        for schema in [Schema::duis_5_4(), compiled] {
+            let each = KNOWN_URIS.map(|uri| schema.tables().namespace(uri));
+            assert_eq!(schema.known(), each);
+            assert_eq!(schema.known(), each, "asked again");
+        }
+        // The compiled schema has no xmldsig namespace; the built-in set has all four.
+        let builtin = Schema::duis_5_4().known();
+        assert!(builtin.iter().all(|n| *n != Schema::duis_5_4().tables().namespace("urn:none")));
     }
 }
