@@ -36,6 +36,7 @@ pub fn emit(schema: &Schema, header: &str) -> String {
         "states",
         "edges",
         "wildcards",
+        "types",
     ] {
         let _ = writeln!(o, "    {table}: B(&{}),", table.to_uppercase());
     }
@@ -50,12 +51,14 @@ pub fn emit(schema: &Schema, header: &str) -> String {
         o.push_str(" }");
     });
     table(&mut o, "ELEMENTS", "ElementDecl", &schema.elements, |o, e| {
-        let ty = match e.ty {
-            TypeRef::Simple(s) => format!("TypeRef::Simple({s})"),
-            TypeRef::Complex(c) => format!("TypeRef::Complex({c})"),
-        };
-        let _ =
-            write!(o, "ElementDecl {{ name: {}, ty: {ty}, default: {:?}, fixed: {:?} }}", e.name, e.default, e.fixed);
+        let _ = write!(
+            o,
+            "ElementDecl {{ name: {}, ty: {}, default: {:?}, fixed: {:?} }}",
+            e.name,
+            type_ref(e.ty),
+            e.default,
+            e.fixed
+        );
     });
     table(&mut o, "GLOBALS", "u32", &schema.globals, |o, g| {
         let _ = write!(o, "{g}");
@@ -67,9 +70,10 @@ pub fn emit(schema: &Schema, header: &str) -> String {
                 format!("Content::Elements {{ states: {}, mixed: {mixed} }}", slice(states))
             }
         };
+        let base = c.base.map_or_else(|| "None".to_owned(), |b| format!("Some({})", type_ref(b)));
         let _ = write!(
             o,
-            "ComplexType {{ name: {:?}, is_abstract: {}, content: {content}, attributes: {} }}",
+            "ComplexType {{ name: {:?}, base: {base}, is_abstract: {}, content: {content}, attributes: {} }}",
             c.name,
             c.is_abstract,
             slice(c.attributes)
@@ -78,8 +82,9 @@ pub fn emit(schema: &Schema, header: &str) -> String {
     table(&mut o, "SIMPLE_TYPES", "SimpleType", &schema.simple_types, |o, s| {
         let _ = write!(
             o,
-            "SimpleType {{ name: {:?}, builtin: Builtin::{:?}, whitespace: WhiteSpace::{:?}, facets: {} }}",
+            "SimpleType {{ name: {:?}, base: {:?}, builtin: Builtin::{:?}, whitespace: WhiteSpace::{:?}, facets: {} }}",
             s.name,
+            s.base,
             s.builtin,
             s.whitespace,
             slice(s.facets)
@@ -147,7 +152,17 @@ pub fn emit(schema: &Schema, header: &str) -> String {
         };
         let _ = write!(o, "Wildcard {{ namespace: {ns}, process: Process::{process} }}");
     });
+    table(&mut o, "TYPES", "TypeRef", &schema.types, |o, t| {
+        o.push_str(&type_ref(*t));
+    });
     o
+}
+
+fn type_ref(t: TypeRef) -> String {
+    match t {
+        TypeRef::Simple(s) => format!("TypeRef::Simple({s})"),
+        TypeRef::Complex(c) => format!("TypeRef::Complex({c})"),
+    }
 }
 
 fn slice(s: Slice) -> String {

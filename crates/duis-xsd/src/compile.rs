@@ -88,8 +88,15 @@ pub fn compile(main: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<S
         });
     };
     let mut b = Builder::new(&docs, first);
+    for (d, doc) in docs.iter().enumerate() {
+        b.no_block(d, doc.doc.root_element(), "blockDefault")?;
+    }
     b.index()?;
     b.compile_all()?;
+    // Every supported built-in, used or not: an `xsi:type` may name any of them.
+    for &(_, builtin) in crate::model::BUILTINS {
+        b.builtin_type(builtin);
+    }
     b.finish()
 }
 
@@ -384,6 +391,8 @@ fn contradiction(facets: &[FacetB]) -> Option<String> {
 #[derive(Clone)]
 struct SimpleB {
     name: Option<u32>,
+    /// The simple type this one restricts (for a built-in, its built-in base).
+    base: Option<u32>,
     /// How many restrictions lead to this type from its built-in (each copies its base's
     /// facets, so a chain thousands long would be quadratic in memory).
     derivation: usize,
@@ -405,6 +414,8 @@ struct ComplexB {
 struct ComplexDone {
     /// How many derivation steps lead to this type (0 for one derived from no type).
     derivation: usize,
+    /// The type this one extends, if any.
+    base: Option<TypeRef>,
     simple: Option<u32>,
     particle: Option<Particle>,
     mixed: bool,
@@ -550,8 +561,20 @@ impl<'d, 't> Builder<'d, 't> {
                     return Err(self.invalid(d, child, format!("top-level xs:{kind} without a name")));
                 };
                 let key = (doc.tns.clone(), name.to_owned());
-                if index.insert(key, (d, child.id())).is_some() {
+                if index.insert(key.clone(), (d, child.id())).is_some() {
                     return Err(self.invalid(d, child, format!("duplicate xs:{kind} {name:?}")));
+                }
+                // Simple and complex types share one symbol space (XSD 1.0 Part 1 §2.5), the
+                // built-ins included: an `xsi:type` names one type.
+                let other_kind = match kind {
+                    "simpleType" => self.complex_index.contains_key(&key),
+                    "complexType" => self.simple_index.contains_key(&key),
+                    _ => false,
+                };
+                let built_in =
+                    key.0 == XS && (builtin(name).is_some() || crate::model::UNSUPPORTED_BUILTINS.contains(&name));
+                if kind != "element" && (other_kind || built_in) {
+                    return Err(self.invalid(d, child, format!("two type definitions named {name:?}")));
                 }
             }
         }
@@ -597,6 +620,20 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
+    /// `block` (or `blockDefault`) names derivations an `xsi:type` may not use (XSD 1.0 Part 1
+    /// §3.3.4 cvc-elt.4.3): outside the subset, so refused rather than ignored, which would
+    /// accept a type the schema blocks. An empty list blocks nothing. (`final` only limits
+    /// what the schema itself may derive, and is not checked.)
+    fn no_block(&self, d: usize, node: Node<'_, '_>, attr: &str) -> Result<(), CompileError> {
+        match node.attribute(attr) {
+            Some(v) if !v.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).is_empty() => {
+                let what = format!("xs:{} {attr}={v:?}", node.tag_name().name());
+                Err(self.unsupported(d, node, &what))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn occurs(&self, d: usize, node: Node<'_, '_>) -> Result<(u32, u32), CompileError> {
         let parse = |attr: &str, default: u32| -> Result<u32, CompileError> {
             match node.attribute(attr) {
@@ -620,15 +657,19 @@ impl<'d, 't> Builder<'d, 't> {
 
     // ----- simple types -------------------------------------------------------------------
 
-    fn builtin_type(&mut self, b: Builtin, local: &str) -> u32 {
+    fn builtin_type(&mut self, b: Builtin) -> u32 {
         if let Some(&id) = self.builtin_memo.get(&b) {
             return id;
         }
-        let name = self.intern(XS, local);
+        // Its base first, so that an `xsi:type` naming a built-in finds the whole chain (the
+        // chains are at most six long, so this recursion is shallow).
+        let base = b.base().map(|base| self.builtin_type(base));
+        let name = self.intern(XS, b.xsd_name());
         let id = push_id(
             &mut self.simples,
             SimpleB {
                 name: Some(name),
+                base,
                 derivation: 0,
                 builtin: b,
                 whitespace: value::builtin_whitespace(b),
@@ -643,7 +684,7 @@ impl<'d, 't> Builder<'d, 't> {
     fn simple_by_name(&mut self, d: usize, node: Node<'_, '_>, key: &Key) -> Result<Option<u32>, CompileError> {
         if key.0 == XS {
             return match builtin(&key.1) {
-                Some(b) => Ok(Some(self.builtin_type(b, &key.1))),
+                Some(b) => Ok(Some(self.builtin_type(b))),
                 None if key.1 == "anyType" => Err(self.unsupported(d, node, "xs:anyType")),
                 None => Err(self.unsupported(d, node, &format!("built-in type xs:{}", key.1))),
             };
@@ -723,6 +764,7 @@ impl<'d, 't> Builder<'d, 't> {
             .cloned()
             .ok_or_else(|| self.invalid(d, r, "internal: dangling base".into()))?;
         st.name = None;
+        st.base = Some(base_id);
         st.derivation = st.derivation.saturating_add(1);
         if st.derivation > MAX_DERIVATION {
             return Err(self.unsupported(d, r, &format!("a chain of more than {MAX_DERIVATION} type derivations")));
@@ -859,6 +901,7 @@ impl<'d, 't> Builder<'d, 't> {
         if let Some(v) = node.attribute("substitutionGroup") {
             return Err(self.unsupported(d, node, &format!("xs:element substitutionGroup={v:?}")));
         }
+        self.no_block(d, node, "block")?;
         for attr in ["abstract", "nillable"] {
             if boolean(node, attr).map_err(|why| self.invalid(d, node, why))? == Some(true) {
                 return Err(self.unsupported(d, node, &format!("xs:element {attr}=\"true\"")));
@@ -927,7 +970,7 @@ impl<'d, 't> Builder<'d, 't> {
     /// content, so a chain thousands of types long would be quadratic in memory.
     fn derivation_step(&self, d: usize, ext: Node<'_, '_>, base: &Base) -> Result<usize, CompileError> {
         let depth = match base {
-            Base::Complex(cd) => cd.derivation.saturating_add(1),
+            Base::Complex(_, cd) => cd.derivation.saturating_add(1),
             Base::Simple(_) => 1,
         };
         if depth > MAX_DERIVATION {
@@ -951,6 +994,7 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn complex_type(&mut self, d: usize, node: Node<'_, '_>, named: Option<(u32, Key)>) -> Result<u32, CompileError> {
+        self.no_block(d, node, "block")?;
         let is_abstract = boolean(node, "abstract").map_err(|why| self.invalid(d, node, why))?.unwrap_or(false);
         let location = location(self.doc(d).loc, &self.doc(d).doc, node);
         let id = push_id(
@@ -961,7 +1005,8 @@ impl<'d, 't> Builder<'d, 't> {
             self.complex_memo.insert(key, id);
         }
         let mut mixed = boolean(node, "mixed").map_err(|why| self.invalid(d, node, why))?.unwrap_or(false);
-        let mut done = ComplexDone { derivation: 0, simple: None, particle: None, mixed, attributes: Vec::new() };
+        let mut done =
+            ComplexDone { derivation: 0, base: None, simple: None, particle: None, mixed, attributes: Vec::new() };
         for c in children(node) {
             let kind = if c.tag_name().namespace() == Some(XS) { c.tag_name().name() } else { "" };
             match kind {
@@ -976,9 +1021,10 @@ impl<'d, 't> Builder<'d, 't> {
                     let ext = self.derivation(d, c)?;
                     let base = self.content_base(d, ext)?;
                     done.derivation = self.derivation_step(d, ext, &base)?;
+                    done.base = Some(base.id());
                     let simple = match base {
                         Base::Simple(st) => st,
-                        Base::Complex(ref cd) => match cd.simple {
+                        Base::Complex(_, ref cd) => match cd.simple {
                             Some(st) => {
                                 done.attributes.clone_from(&cd.attributes);
                                 st
@@ -1005,7 +1051,8 @@ impl<'d, 't> Builder<'d, 't> {
                     let ext = self.derivation(d, c)?;
                     let base = self.content_base(d, ext)?;
                     done.derivation = self.derivation_step(d, ext, &base)?;
-                    let Base::Complex(cd) = base else {
+                    done.base = Some(base.id());
+                    let Base::Complex(_, cd) = base else {
                         return Err(self.invalid(d, ext, "complexContent extension of a simple type".into()));
                     };
                     if cd.simple.is_some() {
@@ -1069,7 +1116,7 @@ impl<'d, 't> Builder<'d, 't> {
         let id = self.named_complex(cd, n, &key)?;
         let done = usize::try_from(id).ok().and_then(|i| self.complexes.get(i)).and_then(|c| c.done.clone());
         match done {
-            Some(done) => Ok(Base::Complex(done)),
+            Some(done) => Ok(Base::Complex(id, done)),
             None => Err(self.err(d, ext, CompileErrorKind::Circular(format!("{{{}}}{}", key.0, key.1)))),
         }
     }
@@ -1131,7 +1178,7 @@ impl<'d, 't> Builder<'d, 't> {
                 })?
             }
             (None, Some(c)) => self.simple_type(d, c, None)?,
-            (None, None) => self.builtin_type(Builtin::AnySimpleType, "anySimpleType"),
+            (None, None) => self.builtin_type(Builtin::AnySimpleType),
             (Some(_), Some(_)) => {
                 return Err(self.invalid(d, node, "xs:attribute with both type= and an inline type".into()));
             }
@@ -1306,6 +1353,7 @@ impl<'d, 't> Builder<'d, 't> {
             }
             simple_types.push(SimpleType {
                 name: s.name.map(rn),
+                base: s.base,
                 builtin: s.builtin,
                 whitespace: s.whitespace,
                 facets: Slice { start, len: len32(&facets) - start },
@@ -1397,11 +1445,26 @@ impl<'d, 't> Builder<'d, 't> {
             }
             complex_types.push(ComplexType {
                 name: c.name.map(rn),
+                base: done.base,
                 is_abstract: c.is_abstract,
                 content,
                 attributes: Slice { start: a_start, len: len32(&attributes) - a_start },
             });
         }
+
+        // What an `xsi:type` can name, looked up by name id.
+        let mut types: Vec<(u32, TypeRef)> = Vec::new();
+        for (i, s) in simple_types.iter().enumerate() {
+            if let (Some(name), Ok(i)) = (s.name, u32::try_from(i)) {
+                types.push((name, TypeRef::Simple(i)));
+            }
+        }
+        for (i, c) in complex_types.iter().enumerate() {
+            if let (Some(name), Ok(i)) = (c.name, u32::try_from(i)) {
+                types.push((name, TypeRef::Complex(i)));
+            }
+        }
+        types.sort_by_key(|&(name, _)| name);
 
         Ok(Schema {
             namespaces: Cow::Owned(namespaces.iter().map(|s| Cow::Owned((*s).to_owned())).collect()),
@@ -1417,13 +1480,24 @@ impl<'d, 't> Builder<'d, 't> {
             states: Cow::Owned(states),
             edges: Cow::Owned(edges),
             wildcards: Cow::Owned(wildcards),
+            types: Cow::Owned(types.into_iter().map(|(_, ty)| ty).collect()),
         })
     }
 }
 
+/// The base of an extension: a simple type id, or a complex type id with what it compiled to.
 enum Base {
     Simple(u32),
-    Complex(ComplexDone),
+    Complex(u32, ComplexDone),
+}
+
+impl Base {
+    fn id(&self) -> TypeRef {
+        match self {
+            Base::Simple(st) => TypeRef::Simple(*st),
+            Base::Complex(ct, _) => TypeRef::Complex(*ct),
+        }
+    }
 }
 
 fn push_attribute(

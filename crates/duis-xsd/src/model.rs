@@ -63,6 +63,9 @@ pub struct Schema {
     pub edges: Cow<'static, [u32]>,
     /// Element wildcards (`xs:any`).
     pub wildcards: Cow<'static, [Wildcard]>,
+    /// Named types (simple, complex, and every supported built-in), sorted by name id: what
+    /// an `xsi:type` can name.
+    pub types: Cow<'static, [TypeRef]>,
 }
 
 /// A qualified name: namespace id plus local name.
@@ -101,7 +104,11 @@ pub enum TypeRef {
 pub struct ComplexType {
     /// Name id, for named types.
     pub name: Option<u32>,
-    /// `abstract="true"`: an element of this type is never valid (no `xsi:type` support).
+    /// The type this one extends (`simpleContent` or `complexContent` extension); `None` for
+    /// a type derived from `xs:anyType` by no stated derivation.
+    pub base: Option<TypeRef>,
+    /// `abstract="true"`: no element is valid with this type as its own; an `xsi:type`
+    /// naming a concrete type derived from it is needed.
     pub is_abstract: bool,
     /// What the element may contain.
     pub content: Content,
@@ -227,7 +234,50 @@ impl Builtin {
     pub fn xsd_name(self) -> &'static str {
         BUILTINS.iter().find(|(_, b)| *b == self).map_or("anySimpleType", |(name, _)| name)
     }
+
+    /// The built-in this one is derived from by restriction (XSD 1.0 Part 2 §3.2, §3.3);
+    /// `None` for `anySimpleType`, whose base is the complex ur-type.
+    pub fn base(self) -> Option<Builtin> {
+        use Builtin as B;
+        Some(match self {
+            B::AnySimpleType => return None,
+            B::String
+            | B::Boolean
+            | B::Decimal
+            | B::AnyUri
+            | B::Date
+            | B::DateTime
+            | B::Time
+            | B::GYear
+            | B::GYearMonth
+            | B::GMonth
+            | B::GMonthDay
+            | B::GDay
+            | B::Base64Binary
+            | B::HexBinary => B::AnySimpleType,
+            B::NormalizedString => B::String,
+            B::Token => B::NormalizedString,
+            B::Language | B::Name | B::NmToken => B::Token,
+            B::NcName => B::Name,
+            B::Id | B::IdRef => B::NcName,
+            B::Integer => B::Decimal,
+            B::NonPositiveInteger | B::Long | B::NonNegativeInteger => B::Integer,
+            B::NegativeInteger => B::NonPositiveInteger,
+            B::Int => B::Long,
+            B::Short => B::Int,
+            B::Byte => B::Short,
+            B::UnsignedLong | B::PositiveInteger => B::NonNegativeInteger,
+            B::UnsignedInt => B::UnsignedLong,
+            B::UnsignedShort => B::UnsignedInt,
+            B::UnsignedByte => B::UnsignedShort,
+        })
+    }
 }
+
+/// The XSD 1.0 built-in types outside the supported subset (with `anyType`): an `xsi:type`
+/// naming one is reported as such, not as an unknown name.
+pub(crate) const UNSUPPORTED_BUILTINS: &[&str] =
+    &["anyType", "float", "double", "duration", "QName", "NOTATION", "NMTOKENS", "IDREFS", "ENTITY", "ENTITIES"];
 
 /// `xs:whiteSpace`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -246,6 +296,9 @@ pub enum WhiteSpace {
 pub struct SimpleType {
     /// Name id, for named types (and built-ins).
     pub name: Option<u32>,
+    /// The type this one restricts (for a built-in, the built-in it is derived from);
+    /// `None` for `xs:anySimpleType`.
+    pub base: Option<u32>,
     /// The built-in ancestor.
     pub builtin: Builtin,
     /// Effective whitespace handling.

@@ -56,7 +56,29 @@ fn constructs_outside_the_subset() {
     unsupported(
         r#"<xs:simpleType name="S"><xs:restriction base="xs:date"><xs:minInclusive value="2020-01-01"/></xs:restriction></xs:simpleType>"#,
         "xs:minInclusive",
-    );
+    ); // `block` limits the types an `xsi:type` may name: refused, never ignored. An empty list
+    // blocks nothing, and `final` only limits the schema's own derivations.
+    unsupported(r#"<xs:element name="E" type="xs:int" block="extension"/>"#, "block");
+    unsupported(r##"<xs:complexType name="T" block="#all"><xs:sequence/></xs:complexType>"##, "block");
+    let blocked = duis_xsd::compile("b.xsd", &|_| {
+        Some(r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" blockDefault="restriction"/>"#.to_owned())
+    })
+    .expect_err("blockDefault");
+    assert!(matches!(&blocked.kind, CompileErrorKind::Unsupported(c) if c.contains("blockDefault")), "{blocked}");
+    compile(r#"<xs:complexType name="T" block=" " final="extension"><xs:sequence/></xs:complexType>"#).unwrap();
+}
+
+#[test]
+fn types_share_one_symbol_space() {
+    for body in [
+        r#"<xs:simpleType name="T"><xs:restriction base="xs:int"/></xs:simpleType><xs:complexType name="T"/>"#,
+        r#"<xs:complexType name="T"/><xs:simpleType name="T"><xs:restriction base="xs:int"/></xs:simpleType>"#,
+    ] {
+        let e = compile(body).expect_err(body);
+        assert!(matches!(&e.kind, CompileErrorKind::Invalid(m) if m.contains("two type definitions")), "{e}");
+    }
+    // An element and a type may share a name.
+    compile(r#"<xs:complexType name="T"/><xs:element name="T" type="t:T"/>"#).unwrap();
 }
 
 #[test]
