@@ -10,7 +10,9 @@
 //! * [`Validator`] checks one document in a single pass, fed by any XML reader: call
 //!   [`Validator::start_element`], [`Validator::text`], [`Validator::end_element`] in
 //!   document order, then [`Validator::finish`]. Findings are typed values pushed to a
-//!   [`Sink`], each with the byte range the caller gave.
+//!   [`Sink`], each with the byte range the caller gave. A reader that keeps namespace
+//!   declarations calls [`Validator::start_element_in`] with them (a [`Scope`]): they
+//!   resolve the `xs:QName` an `xsi:type` holds.
 //!
 //! ```
 //! use duis_xsd::{Attribute, Finding, Validator};
@@ -50,6 +52,15 @@
 //! anyURI), boolean, decimal and the whole integer family, date, dateTime, time, gYear,
 //! gYearMonth, gMonth, gMonthDay, gDay, base64Binary, hexBinary.
 //!
+//! In instances, `xsi:type` (XSD 1.0 Part 1 §3.3.4 cvc-elt.4): its `xs:QName` value,
+//! white space collapsed, is resolved in the [`Scope`] the caller gives; the type it names
+//! (a simple, complex or built-in type) must be the declared type or derived from it by
+//! following base types (complex types by extension, simple types by restriction, a complex
+//! type with simple content from the simple type it extends) and not abstract; the element
+//! is then validated against it, its attributes included, whatever their order. An element
+//! declared with an abstract type is valid through such an `xsi:type`, and an undeclared
+//! element a lax or strict wildcard matches is validated against its `xsi:type`.
+//!
 //! # Limitations
 //!
 //! Everything else is a [`CompileError`] naming the construct and its line:column: among
@@ -59,9 +70,13 @@
 //! double and duration. Content models must be deterministic (Unique Particle
 //! Attribution); a repeated `sequence`/`choice` is unrolled up to 64 times. A particle its
 //! group repeats with counts the automaton could not tell apart (`(a{2,3})+`, `(a{1,2}){2}`:
-//! legal XSD) is refused as unsupported rather than judged greedily. At run time `xsi:type`
-//! (even naming the declared type) is reported as unsupported and `xsi:nil` as not nillable;
-//! `xsi:schemaLocation` is ignored.
+//! legal XSD) is refused as unsupported rather than judged greedily. `block` and
+//! `blockDefault`, which bar derivations from `xsi:type`, are refused too (an empty list
+//! aside). At run time `xsi:nil` is reported as not nillable and `xsi:schemaLocation` is
+//! ignored. An `xsi:type` naming a built-in type outside the subset (`xs:float`,
+//! `xs:anyType`, ...) is reported as such, even under a declared `xs:anySimpleType` that
+//! would admit it; [`Validator::start_element`] resolves `xsi:type` values with no namespace
+//! declared, and [`Validator::start_element_in`] with the caller's [`Scope`].
 //! `anyURI` takes RFC 3986 URI references after XLink escaping, as libxml2 reads them
 //! (see `uri.rs` for where that differs from XSD 1.0's RFC 2396).
 //! `IDREF` values are not resolved against the document's IDs.
@@ -75,7 +90,8 @@
 //! Part 2 §4.3): that a derived type's facets only narrow its base's (a looser one is applied
 //! beside the base's, so the base's still holds), that a `fixed` facet is not changed, that
 //! derived enumeration members are base members, at most one `xs:ID` attribute per type,
-//! `default` with `use="required"`, and that a type extending a mixed base is itself mixed.
+//! `default` with `use="required"`, that a type extending a mixed base is itself mixed, and
+//! that no type is derived against its base's `final`.
 //! Facets no value can satisfy together (a minimum length above the maximum, bounds out of
 //! order, fractionDigits above totalDigits) are refused.
 
@@ -99,7 +115,10 @@ mod value;
 pub use compile::compile;
 pub use error::{CompileError, CompileErrorKind, Location};
 pub use model::Schema;
-pub use validator::{Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Namespace, Sink, Validator, quoted};
+pub use validator::{
+    Attribute, Expected, Finding, FindingKind, MAX_QUOTED, Name, Namespace, NoDeclarations, Scope, Sink, Validator,
+    XsiTypeProblem, quoted,
+};
 pub use value::{ENUMERATION_LISTED, FacetKind};
 
 /// True when `v` is a URI reference as libxml2 reads `xs:anyURI` (RFC 3986, after XLink §5.4

@@ -6,11 +6,15 @@ use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 
-use crate::model::{Builtin, Content, Process, Schema, Slice, Term, TypeRef, WhiteSpace, WildcardNs};
+use crate::model::{
+    AttributeUse, Builtin, Content, Process, Schema, Slice, Term, TypeRef, UNSUPPORTED_BUILTINS, WhiteSpace, WildcardNs,
+};
 use crate::value::{self, FacetKind};
 
 const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const XML: &str = "http://www.w3.org/XML/1998/namespace";
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
 
 /// An attribute of a start tag, with its value already unescaped by the XML reader.
 #[derive(Debug, Clone)]
@@ -23,6 +27,67 @@ pub struct Attribute<'a> {
     pub value: &'a str,
     /// Byte range of the attribute in the input.
     pub span: Range<usize>,
+}
+
+/// The namespace declarations in scope at a start tag, its own included: what the prefix of
+/// an `xsi:type` value means there (XSD 1.0 Part 1 §3.3.4 cvc-elt.4.1 reads the value as an
+/// `xs:QName`). An XML reader keeps them; [`Validator::start_element_in`] asks only for an
+/// element that carries `xsi:type`.
+pub trait Scope {
+    /// The namespace URI `prefix` is bound to, or `None` when it is unbound. `prefix` is `""`
+    /// for the default namespace, for which `None` and `Some("")` (`xmlns=""`) both mean no
+    /// namespace. `xml` is never asked: it is bound by definition.
+    fn uri(&self, prefix: &str) -> Option<&str>;
+}
+
+/// No namespace declared: the scope [`Validator::start_element`] resolves `xsi:type` in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoDeclarations;
+
+impl Scope for NoDeclarations {
+    fn uri(&self, _prefix: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// `(prefix, URI)` pairs, outermost declaration first: the last pair for a prefix wins, as an
+/// inner declaration hides an outer one.
+impl Scope for [(&str, &str)] {
+    fn uri(&self, prefix: &str) -> Option<&str> {
+        self.iter().rev().find(|(p, _)| *p == prefix).map(|(_, uri)| *uri)
+    }
+}
+
+impl<const N: usize> Scope for [(&str, &str); N] {
+    fn uri(&self, prefix: &str) -> Option<&str> {
+        self.as_slice().uri(prefix)
+    }
+}
+
+/// What the `xsi:type` among a start tag's attributes did to the element's type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retyped {
+    /// Nothing: none, one naming the declared type, or a bad one.
+    No,
+    /// It is now this type.
+    To(TypeRef),
+    /// It names an abstract type: the content is skipped.
+    Abstract,
+}
+
+/// What an element of a type takes.
+struct Typed {
+    /// Its attribute uses.
+    uses: Slice,
+    /// How its content is checked.
+    mode: Mode,
+}
+
+/// Why an `xsi:type` does not give the element its type.
+enum XsiFault {
+    Bad(XsiTypeProblem),
+    /// It names an abstract type (cvc-type.2).
+    Abstract(Name),
 }
 
 /// A namespace resolved by [`Schema::namespace`], for [`Validator::start_element_in`]. Only
@@ -87,6 +152,31 @@ impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ns.is_empty() { f.write_str(&self.local) } else { write!(f, "{{{}}}{}", self.ns, self.local) }
     }
+}
+
+/// Why an `xsi:type` value names no type the element can take (XSD 1.0 Part 1 §3.3.4
+/// cvc-elt.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum XsiTypeProblem {
+    /// The value is not an `xs:QName` (cvc-elt.4.1).
+    NotQName,
+    /// Its prefix is bound to no namespace at the element (cvc-elt.4.1); cut after
+    /// [`MAX_QUOTED`] bytes.
+    UnboundPrefix(String),
+    /// It names no type definition of the schema (cvc-elt.4.2).
+    UnknownType(Name),
+    /// It names an XSD built-in type outside the supported subset (`xs:float`, `xs:anyType`,
+    /// ...), which the engine cannot validate against.
+    UnsupportedType(Name),
+    /// The type it names is not validly derived from the element's declared type
+    /// (cvc-elt.4.3; §3.4.6 and §3.14.6 Type Derivation OK).
+    NotDerived {
+        /// The type named.
+        ty: Name,
+        /// The declared type (`None` when it is anonymous).
+        declared: Option<Name>,
+    },
 }
 
 /// Something that could come next in a content model.
@@ -180,10 +270,14 @@ pub enum FindingKind {
         /// The element's content type is empty.
         empty: bool,
     },
-    /// The element's type is abstract and `xsi:type` is not supported (cvc-type.2).
+    /// The element's type is abstract (cvc-type.2): its declared type, with no `xsi:type`
+    /// naming a concrete type derived from it, or the type its `xsi:type` names. Located at
+    /// the `xsi:type` attribute in the second case.
     AbstractType {
         /// The element.
         element: Name,
+        /// The abstract type the `xsi:type` names (`None`: the declared type is abstract).
+        xsi_type: Option<Name>,
     },
     /// `xsi:nil` on an element that is not nillable (cvc-elt.3.1): the subset compiles no
     /// nillable declaration, so any `xsi:nil`, even `"false"`, is this.
@@ -191,10 +285,15 @@ pub enum FindingKind {
         /// The element.
         element: Name,
     },
-    /// `xsi:type`, which the schema subset does not support.
-    UnsupportedXsi {
-        /// The attribute.
-        attribute: Name,
+    /// An `xsi:type` that names no type the element can take (§3.3.4 cvc-elt.4): the
+    /// element is then validated against its declared type. Located at the attribute.
+    BadXsiType {
+        /// The element.
+        element: Name,
+        /// The attribute's value, cut after [`MAX_QUOTED`] bytes (with `…`).
+        value: String,
+        /// What is wrong with it.
+        problem: XsiTypeProblem,
     },
     /// The caller broke the call protocol (a bug in the caller, never in the input):
     /// a second root, an end without a start, or `finish` with elements still open.
@@ -215,7 +314,7 @@ impl Finding {
             FindingKind::UnexpectedText { .. } => "schema.unexpected-text",
             FindingKind::AbstractType { .. } => "schema.abstract-type",
             FindingKind::NotNillable { .. } => "schema.not-nillable",
-            FindingKind::UnsupportedXsi { .. } => "schema.unsupported-xsi",
+            FindingKind::BadXsiType { .. } => "schema.bad-xsi-type",
             FindingKind::Usage(_) => "usage",
         }
     }
@@ -352,14 +451,33 @@ impl fmt::Display for Finding {
             FindingKind::UnexpectedText { element, empty: true } => {
                 write!(f, "{element} has empty content: no character is allowed in it, not even white space")
             }
-            FindingKind::AbstractType { element } => {
+            FindingKind::AbstractType { element, xsi_type: None } => {
                 write!(f, "element {element} has an abstract type")
+            }
+            FindingKind::AbstractType { element, xsi_type: Some(ty) } => {
+                write!(f, "element {element}: xsi:type names the abstract type {ty}")
             }
             FindingKind::NotNillable { element } => {
                 write!(f, "element {element} is not nillable: xsi:nil is not allowed on it")
             }
-            FindingKind::UnsupportedXsi { attribute } => {
-                write!(f, "attribute {attribute} is not supported")
+            FindingKind::BadXsiType { element, value, problem } => {
+                write!(f, "element {element}: xsi:type {} ", quoted_short(value))?;
+                match problem {
+                    XsiTypeProblem::NotQName => f.write_str("is not a qualified name"),
+                    XsiTypeProblem::UnboundPrefix(prefix) => {
+                        write!(f, "has the prefix {}, bound to no namespace here", quoted_short(prefix))
+                    }
+                    XsiTypeProblem::UnknownType(ty) => write!(f, "names no type of the schema ({ty})"),
+                    XsiTypeProblem::UnsupportedType(ty) => {
+                        write!(f, "names {ty}, a built-in type outside the supported XSD subset")
+                    }
+                    XsiTypeProblem::NotDerived { ty, declared: Some(declared) } => {
+                        write!(f, "names {ty}, which is not derived from the declared type {declared}")
+                    }
+                    XsiTypeProblem::NotDerived { ty, declared: None } => {
+                        write!(f, "names {ty}, which is not derived from the element's anonymous type")
+                    }
+                }
             }
             FindingKind::Usage(what) => write!(f, "validator misuse: {what}"),
         }
@@ -387,6 +505,32 @@ enum Mode {
     Lax,
     /// Skipped subtree (processContents="skip" or after an error).
     Skip,
+}
+
+/// How the content of an element of simple type `st` is checked.
+fn simple_mode(st: u32) -> Mode {
+    Mode::Simple { st, child_reported: false, text_span: None }
+}
+
+/// How the content of an element of a complex type with this content is checked.
+fn content_mode(content: Content) -> Mode {
+    match content {
+        Content::Simple(st) => simple_mode(st),
+        Content::Elements { states, mixed } => Mode::Elements {
+            states,
+            mixed,
+            state: states.start,
+            count: 0,
+            errored: false,
+            text_reported: false,
+            blank: None,
+        },
+    }
+}
+
+/// True for an `xsi:type` attribute.
+fn is_xsi_type(a: &Attribute<'_>) -> bool {
+    a.ns == XSI && a.local == "type"
 }
 
 #[derive(Debug, Clone)]
@@ -420,6 +564,10 @@ pub struct Validator<'s> {
     next_ns: usize,
     /// The id of "no namespace" (every unprefixed attribute's), once looked up.
     no_namespace: Option<Option<u32>>,
+    /// The names of the open elements that no declaration governs but an `xsi:type` types,
+    /// with their depths (0: the root), innermost last: frames keep declaration ids, which
+    /// such an element has none of. Entries deeper than the open elements are stale.
+    undeclared: Vec<(usize, Name)>,
 }
 
 impl<'s> Validator<'s> {
@@ -440,6 +588,7 @@ impl<'s> Validator<'s> {
             recent_ns: [None; 4],
             next_ns: 0,
             no_namespace: None,
+            undeclared: Vec::new(),
         }
     }
 
@@ -474,18 +623,32 @@ impl<'s> Validator<'s> {
         Name::new(ns, local)
     }
 
+    /// The name of the element of the frame at `depth` (0: the root), which `decl` declares;
+    /// an undeclared one, validated through its `xsi:type`, is named from `self.undeclared`.
+    fn element_name(&self, decl: Option<u32>, depth: usize) -> Name {
+        if decl.is_some() {
+            return self.decl_name(decl);
+        }
+        let named = self.undeclared.iter().rev().find(|(at, _)| *at == depth);
+        named.map_or_else(|| Name::new("", ""), |(_, name)| name.clone())
+    }
+
     /// A start tag. `ns` is the element's namespace URI (`""` for none); `attrs` are its
     /// attributes, namespace declarations included or not (they are ignored).
+    ///
+    /// An `xsi:type` value is resolved as if no namespace were declared (only the `xml`
+    /// prefix is bound): when its values may use a prefix or a default namespace, give the
+    /// declarations in scope to [`Validator::start_element_in`].
     pub fn start_element<'a>(
         &mut self,
         ns: &str,
         local: &str,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        attrs: impl IntoIterator<Item = Attribute<'a>, IntoIter: Clone>,
         span: Range<usize>,
         sink: &mut impl Sink,
     ) {
         let namespace = self.namespace(ns);
-        self.start_element_in(namespace, ns, local, attrs, span, sink);
+        self.start_element_in(namespace, ns, local, attrs, &NoDeclarations, span, sink);
     }
 
     /// Namespace `uri` resolved as [`Schema::namespace`] does, through a small cache of the
@@ -494,19 +657,29 @@ impl<'s> Validator<'s> {
         Namespace { id: self.ns_id(uri) }
     }
 
-    /// [`Validator::start_element`] with the element's namespace already resolved:
-    /// `namespace` must be `schema.namespace(ns)` of this validator's schema.
+    /// [`Validator::start_element`] with the element's namespace already resolved
+    /// (`namespace` must be `schema.namespace(ns)` of this validator's schema) and the
+    /// namespace declarations in scope at the element, which resolve the `xs:QName` value of an
+    /// `xsi:type` attribute (XSD 1.0 Part 1 §3.3.4 cvc-elt.4.1). `scope` is consulted only
+    /// for an element that carries `xsi:type`.
+    ///
+    /// `attrs` is walked once, except where an `xsi:type` may change which attributes the
+    /// element's type declares: then a copy of the iterator looks ahead for it.
+    // The parts of a start tag as a reader gives them, unbundled: this is the per-element path.
+    #[allow(clippy::too_many_arguments)]
     pub fn start_element_in<'a>(
         &mut self,
         namespace: Namespace,
         ns: &str,
         local: &str,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        attrs: impl IntoIterator<Item = Attribute<'a>, IntoIter: Clone>,
+        scope: &(impl Scope + ?Sized),
         span: Range<usize>,
         sink: &mut impl Sink,
     ) {
         let schema = self.schema;
         let ns_id = namespace.id;
+        let attrs = attrs.into_iter();
         // The name id is looked up only where a global declaration is needed: content model
         // edges compare names directly, which is cheaper than a search of every name.
         let name = || schema.name_id(ns_id, local);
@@ -517,7 +690,7 @@ impl<'s> Validator<'s> {
                 return;
             }
             match name().and_then(|n| schema.global(n)) {
-                Some(decl) => self.enter(decl, attrs, span, sink),
+                Some(decl) => self.enter(decl, attrs, scope, span, sink),
                 None => {
                     let name = Name::new(ns, local);
                     self.report(sink, FindingKind::UnknownRoot { name }, span.clone());
@@ -529,8 +702,8 @@ impl<'s> Validator<'s> {
         match &mut parent.mode {
             Mode::Skip => self.push_skip(span),
             Mode::Lax => match name().and_then(|n| schema.global(n)) {
-                Some(decl) => self.enter(decl, attrs, span, sink),
-                None => self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span }),
+                Some(decl) => self.enter(decl, attrs, scope, span, sink),
+                None => self.enter_undeclared(Process::Lax, ns, local, attrs, scope, span, sink),
             },
             Mode::Simple { child_reported, .. } => {
                 let first = !*child_reported;
@@ -547,7 +720,7 @@ impl<'s> Validator<'s> {
                     *state = next;
                     *count = n;
                     let term = schema.state(next).map_or(Term::Start, |s| s.term);
-                    self.enter_term(term, ns_id, ns, local, attrs, span, sink);
+                    self.enter_term(term, ns_id, ns, local, attrs, scope, span, sink);
                     return;
                 }
                 let expected = if sink.full() { Vec::new() } else { expected(schema, *state, *count) };
@@ -580,7 +753,7 @@ impl<'s> Validator<'s> {
                 let found = Name::new(ns, local);
                 self.report(sink, FindingKind::UnexpectedElement { name: found, expected }, span.clone());
                 match resync.and_then(|s| schema.state(s)).map(|s| s.term) {
-                    Some(Term::Element(decl)) => self.enter(decl, attrs, span, sink),
+                    Some(Term::Element(decl)) => self.enter(decl, attrs, scope, span, sink),
                     _ => self.push_skip(span),
                 }
             }
@@ -588,31 +761,30 @@ impl<'s> Validator<'s> {
     }
 
     #[allow(clippy::too_many_arguments)] // private plumbing between two entry points
-    fn enter_term<'a>(
+    fn enter_term<'a, I, S>(
         &mut self,
         term: Term,
         ns_id: Option<u32>,
         ns: &str,
         local: &str,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
+        attrs: I,
+        scope: &S,
         span: Range<usize>,
         sink: &mut impl Sink,
-    ) {
+    ) where
+        I: Iterator<Item = Attribute<'a>> + Clone,
+        S: Scope + ?Sized,
+    {
         let schema = self.schema;
         match term {
-            Term::Element(decl) => self.enter(decl, attrs, span, sink),
+            Term::Element(decl) => self.enter(decl, attrs, scope, span, sink),
             Term::Wildcard(w) => {
                 let process = schema.wildcard(w).map_or(Process::Skip, |w| w.process);
                 let global = schema.name_id(ns_id, local).and_then(|n| schema.global(n));
                 match (process, global) {
                     (Process::Skip, _) => self.push_skip(span),
-                    (_, Some(decl)) => self.enter(decl, attrs, span, sink),
-                    (Process::Lax, None) => self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span }),
-                    (Process::Strict, None) => {
-                        let name = Name::new(ns, local);
-                        self.report(sink, FindingKind::UndeclaredElement { name }, span.clone());
-                        self.push_skip(span);
-                    }
+                    (_, Some(decl)) => self.enter(decl, attrs, scope, span, sink),
+                    (_, None) => self.enter_undeclared(process, ns, local, attrs, scope, span, sink),
                 }
             }
             Term::Start => self.push_skip(span),
@@ -623,75 +795,274 @@ impl<'s> Validator<'s> {
         self.stack.push(Frame { decl: None, mode: Mode::Skip, start: span });
     }
 
+    /// What an element of type `ty` takes.
+    fn typed(&self, ty: TypeRef) -> Option<Typed> {
+        match ty {
+            TypeRef::Simple(st) => Some(Typed { uses: Slice::default(), mode: simple_mode(st) }),
+            TypeRef::Complex(ct) => {
+                let c = self.schema.complex(ct)?;
+                Some(Typed { uses: c.attributes, mode: content_mode(c.content) })
+            }
+        }
+    }
+
     /// Start an element declared by `decl`.
-    fn enter<'a>(
-        &mut self,
-        decl: u32,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
-        span: Range<usize>,
-        sink: &mut impl Sink,
-    ) {
+    fn enter<'a, I, S>(&mut self, decl: u32, attrs: I, scope: &S, span: Range<usize>, sink: &mut impl Sink)
+    where
+        I: Iterator<Item = Attribute<'a>> + Clone,
+        S: Scope + ?Sized,
+    {
         let schema = self.schema;
         let Some(d) = schema.element(decl) else {
             self.push_skip(span);
             return;
         };
-        let (uses, mode) = match d.ty {
-            TypeRef::Simple(st) => (Slice::default(), Mode::Simple { st, child_reported: false, text_span: None }),
+        let (uses, mut mode) = match d.ty {
+            TypeRef::Simple(st) => (Slice::default(), simple_mode(st)),
             TypeRef::Complex(ct) => {
                 let Some(c) = schema.complex(ct) else {
                     self.push_skip(span);
                     return;
                 };
                 if c.is_abstract {
-                    let element = self.decl_name(Some(decl));
-                    self.report(sink, FindingKind::AbstractType { element }, span.clone());
-                    self.push_skip(span);
+                    self.enter_abstract(decl, d.ty, attrs, scope, span, sink);
                     return;
                 }
-                let mode = match c.content {
-                    Content::Simple(st) => Mode::Simple { st, child_reported: false, text_span: None },
-                    Content::Elements { states, mixed } => Mode::Elements {
-                        states,
-                        mixed,
-                        state: states.start,
-                        count: 0,
-                        errored: false,
-                        text_reported: false,
-                        blank: None,
-                    },
-                };
-                (c.attributes, mode)
+                (c.attributes, content_mode(c.content))
             }
         };
         // Most elements neither declare nor carry attributes: nothing to check then.
-        let mut attrs = attrs.into_iter().peekable();
+        let mut attrs = attrs.peekable();
         if uses.len != 0 || attrs.peek().is_some() {
-            self.check_attributes(decl, uses, attrs, &span, sink);
+            match self.check_attributes(Some(decl), uses, true, attrs, scope, &span, sink) {
+                Retyped::No => {}
+                Retyped::To(ty) => match self.typed(ty) {
+                    Some(typed) => mode = typed.mode,
+                    None => {
+                        self.push_skip(span);
+                        return;
+                    }
+                },
+                Retyped::Abstract => {
+                    self.push_skip(span);
+                    return;
+                }
+            }
         }
         self.text.clear();
         self.stack.push(Frame { decl: Some(decl), mode, start: span });
     }
 
-    fn check_attributes<'a>(
+    /// Start an element declared with an abstract type: valid only through an `xsi:type`
+    /// naming a concrete type derived from it (cvc-type.2), so that attribute is judged
+    /// first, wherever it is among the others.
+    #[cold]
+    #[inline(never)]
+    fn enter_abstract<'a, I, S>(
         &mut self,
         decl: u32,
-        uses: Slice,
-        attrs: impl IntoIterator<Item = Attribute<'a>>,
-        span: &Range<usize>,
+        declared: TypeRef,
+        attrs: I,
+        scope: &S,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) where
+        I: Iterator<Item = Attribute<'a>> + Clone,
+        S: Scope + ?Sized,
+    {
+        let xsi = attrs.clone().find(is_xsi_type);
+        let judged = xsi.map(|a| (self.judge_xsi_type(a.value, Some(declared), scope), a));
+        let concrete = match judged {
+            Some((Ok(ty), _)) => self.typed(ty),
+            Some((Err(fault), a)) => {
+                let named_abstract = matches!(fault, XsiFault::Abstract(_));
+                self.report_xsi(Some(decl), a.value, fault, a.span, sink);
+                if named_abstract {
+                    self.push_skip(span);
+                    return;
+                }
+                None
+            }
+            None => None,
+        };
+        let Some(typed) = concrete else {
+            let element = self.decl_name(Some(decl));
+            self.report(sink, FindingKind::AbstractType { element, xsi_type: None }, span.clone());
+            self.push_skip(span);
+            return;
+        };
+        let _ = self.check_attributes(Some(decl), typed.uses, false, attrs, scope, &span, sink);
+        self.text.clear();
+        self.stack.push(Frame { decl: Some(decl), mode: typed.mode, start: span });
+    }
+
+    /// Start an element that no declaration governs, matched by a strict or lax wildcard (or
+    /// inside laxly assessed content). An `xsi:type` on it gives it a type to be validated
+    /// against (XSD 1.0 Part 1 §3.3.4, Schema-Validity Assessment (Element) clause 1.2.1.2;
+    /// §3.10.1 lets it meet a strict wildcard). Without one, lax content is assessed laxly
+    /// and a strict wildcard's element is undeclared.
+    #[allow(clippy::too_many_arguments)] // private plumbing, as enter_term's
+    fn enter_undeclared<'a, I, S>(
+        &mut self,
+        process: Process,
+        ns: &str,
+        local: &str,
+        attrs: I,
+        scope: &S,
+        span: Range<usize>,
+        sink: &mut impl Sink,
+    ) where
+        I: Iterator<Item = Attribute<'a>> + Clone,
+        S: Scope + ?Sized,
+    {
+        let Some(xsi) = attrs.clone().find(is_xsi_type) else {
+            if process == Process::Strict {
+                let name = Name::new(ns, local);
+                self.report(sink, FindingKind::UndeclaredElement { name }, span.clone());
+                self.push_skip(span);
+            } else {
+                self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span });
+            }
+            return;
+        };
+        // Its name, for findings about it and its content (frames keep declaration ids only).
+        let depth = self.stack.len();
+        while self.undeclared.last().is_some_and(|(at, _)| *at >= depth) {
+            self.undeclared.pop();
+        }
+        self.undeclared.push((depth, Name::new(ns, local)));
+        let typed = match self.judge_xsi_type(xsi.value, None, scope) {
+            Ok(ty) => self.typed(ty),
+            Err(fault) => {
+                let abstract_type = matches!(fault, XsiFault::Abstract(_));
+                self.report_xsi(None, xsi.value, fault, xsi.span, sink);
+                if process == Process::Lax && !abstract_type {
+                    self.stack.push(Frame { decl: None, mode: Mode::Lax, start: span });
+                    return;
+                }
+                None
+            }
+        };
+        let Some(typed) = typed else {
+            self.push_skip(span);
+            return;
+        };
+        let _ = self.check_attributes(None, typed.uses, false, attrs, scope, &span, sink);
+        self.text.clear();
+        self.stack.push(Frame { decl: None, mode: typed.mode, start: span });
+    }
+
+    /// What an `xsi:type` value names, if the element can take it: an `xs:QName` (white space
+    /// collapsed) resolved in `scope` (cvc-elt.4.1), naming a type of the schema (4.2), validly
+    /// derived from the declared type if there is one (4.3), and not abstract (cvc-type.2).
+    fn judge_xsi_type(
+        &mut self,
+        value: &str,
+        declared: Option<TypeRef>,
+        scope: &(impl Scope + ?Sized),
+    ) -> Result<TypeRef, XsiFault> {
+        let schema = self.schema;
+        let qname = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+        let is_ncname = |part: &str| value::lexical_ok(Builtin::NcName, part);
+        if !is_ncname(local) || (qname.contains(':') && !is_ncname(prefix)) {
+            return Err(XsiFault::Bad(XsiTypeProblem::NotQName));
+        }
+        // `xml` is bound by definition (Namespaces in XML 1.0 §3), never by a declaration.
+        let uri = match (prefix, scope.uri(prefix)) {
+            ("xml", _) => XML,
+            ("", uri) => uri.unwrap_or(""),
+            (_, Some(uri)) if !uri.is_empty() => uri,
+            (_, _) => return Err(XsiFault::Bad(XsiTypeProblem::UnboundPrefix(quoted(prefix)))),
+        };
+        let ns = self.ns_id(uri);
+        let Some(ty) = schema.name_id(ns, local).and_then(|n| schema.named_type(n)) else {
+            let name = Name::new(uri, local);
+            let unsupported = uri == XS && UNSUPPORTED_BUILTINS.contains(&local);
+            return Err(XsiFault::Bad(if unsupported {
+                XsiTypeProblem::UnsupportedType(name)
+            } else {
+                XsiTypeProblem::UnknownType(name)
+            }));
+        };
+        if let Some(declared) = declared
+            && !schema.derives(ty, declared)
+        {
+            let ty = Name::new(uri, local);
+            let declared = self.type_name(declared);
+            return Err(XsiFault::Bad(XsiTypeProblem::NotDerived { ty, declared }));
+        }
+        if schema.is_abstract(ty) {
+            return Err(XsiFault::Abstract(Name::new(uri, local)));
+        }
+        Ok(ty)
+    }
+
+    /// The name of a named type.
+    fn type_name(&self, ty: TypeRef) -> Option<Name> {
+        let (ns, local) = self.schema.name(self.schema.type_name(ty)?);
+        Some(Name::new(ns, local))
+    }
+
+    /// The name of the element whose start tag is being read (its frame not pushed yet).
+    fn tag_name(&self, decl: Option<u32>) -> Name {
+        self.element_name(decl, self.stack.len())
+    }
+
+    /// Reports why an `xsi:type` does not apply, at the attribute, for the element whose start
+    /// tag is being read.
+    fn report_xsi(
+        &mut self,
+        decl: Option<u32>,
+        value: &str,
+        fault: XsiFault,
+        span: Range<usize>,
         sink: &mut impl Sink,
     ) {
+        let element = self.tag_name(decl);
+        let kind = match fault {
+            XsiFault::Abstract(ty) => FindingKind::AbstractType { element, xsi_type: Some(ty) },
+            XsiFault::Bad(problem) => FindingKind::BadXsiType { element, value: quoted(value), problem },
+        };
+        self.report(sink, kind, span);
+    }
+
+    /// Checks a start tag's attributes against `uses`, the attribute uses of the element's
+    /// type (`decl` declares the element; `None` for one typed by `xsi:type` alone).
+    ///
+    /// An `xsi:type` not yet judged (`xsi_pending`, for a declared element) is judged where it
+    /// stands, and a valid one takes over from the declared type for the attributes after it
+    /// ([`Retyped::To`]). Those before it were all declared by the declared type, whose uses
+    /// the derived type has too (every derivation in the subset is an extension): only
+    /// whether they were seen carries over. An attribute the declared type does not declare
+    /// may belong to the derived type, so the first such one looks ahead for the `xsi:type`
+    /// (once, on a copy of the iterator).
+    // Inlined into its one hot caller, `enter` (the others are rare): called, it cost each
+    // element with attributes some 25 instructions more.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)] // private plumbing from the three ways into an element
+    fn check_attributes<'a>(
+        &mut self,
+        decl: Option<u32>,
+        uses: Slice,
+        mut xsi_pending: bool,
+        mut attrs: impl Iterator<Item = Attribute<'a>> + Clone,
+        scope: &(impl Scope + ?Sized),
+        span: &Range<usize>,
+        sink: &mut impl Sink,
+    ) -> Retyped {
         let schema = self.schema;
-        let uses = uses.of(&schema.attributes);
+        let mut uses = uses.of(&schema.attributes);
+        let mut retyped = Retyped::No;
         // The uses met, a bit each: a type declares a few attributes, so the list (an
         // allocation per message) is only kept for a type with more than 64.
         let mut seen = 0u64;
-        let wide = uses.len() > 64;
+        let mut wide = uses.len() > 64;
         if wide {
             self.seen.clear();
             self.seen.resize(uses.len(), false);
         }
-        for a in attrs {
+        while let Some(a) = attrs.next() {
             if a.ns == XMLNS || (a.ns.is_empty() && a.local == "xmlns") {
                 continue;
             }
@@ -699,13 +1070,20 @@ impl<'s> Validator<'s> {
                 match a.local {
                     "schemaLocation" | "noNamespaceSchemaLocation" => continue,
                     "nil" => {
-                        let element = self.decl_name(Some(decl));
+                        let element = self.tag_name(decl);
                         self.report(sink, FindingKind::NotNillable { element }, a.span);
                         continue;
                     }
                     "type" => {
-                        let attribute = Name::new(a.ns, a.local);
-                        self.report(sink, FindingKind::UnsupportedXsi { attribute }, a.span);
+                        if xsi_pending {
+                            xsi_pending = false;
+                            retyped = self.take_xsi_type(decl, &a, scope, sink);
+                            match retyped {
+                                Retyped::No => {}
+                                Retyped::To(ty) => self.retype(ty, &mut uses, &mut seen, &mut wide),
+                                Retyped::Abstract => return retyped,
+                            }
+                        }
                         continue;
                     }
                     _ => {}
@@ -713,9 +1091,25 @@ impl<'s> Validator<'s> {
             }
             // Compared with the few declared uses by name, not searched among all names.
             let ns = self.ns_id(a.ns);
-            let found = ns.and_then(|_| uses.iter().position(|u| schema.is_name(u.name, ns, a.local)));
+            let find =
+                |uses: &[AttributeUse]| ns.and_then(|_| uses.iter().position(|u| schema.is_name(u.name, ns, a.local)));
+            let mut found = find(uses);
+            if found.is_none() && xsi_pending {
+                xsi_pending = false;
+                if let Some(ahead) = attrs.clone().find(is_xsi_type) {
+                    retyped = self.take_xsi_type(decl, &ahead, scope, sink);
+                    match retyped {
+                        Retyped::No => {}
+                        Retyped::To(ty) => {
+                            self.retype(ty, &mut uses, &mut seen, &mut wide);
+                            found = find(uses);
+                        }
+                        Retyped::Abstract => return retyped,
+                    }
+                }
+            }
             let Some((i, u)) = found.and_then(|i| Some((i, uses.get(i)?))) else {
-                let element = self.decl_name(Some(decl));
+                let element = self.tag_name(decl);
                 let attribute = Name::new(a.ns, a.local);
                 self.report(sink, FindingKind::UnknownAttribute { element, attribute }, a.span);
                 continue;
@@ -738,7 +1132,7 @@ impl<'s> Validator<'s> {
                 },
             };
             if let Some(facet) = problem {
-                let element = self.decl_name(Some(decl));
+                let element = self.tag_name(decl);
                 self.report(
                     sink,
                     FindingKind::BadValue {
@@ -759,10 +1153,71 @@ impl<'s> Validator<'s> {
             uses.iter().enumerate().filter(|&(i, u)| u.required && !was_seen(i)).map(|(_, u)| u.name).collect();
         for n in missing {
             let (ns, local) = schema.name(n);
-            let element = self.decl_name(Some(decl));
+            let element = self.tag_name(decl);
             let attribute = Name::new(ns, local);
             self.report(sink, FindingKind::MissingAttribute { element, attribute }, span.clone());
         }
+        retyped
+    }
+
+    /// Judges an `xsi:type` attribute met while checking the attributes of the element `decl`
+    /// declares: [`Retyped::To`] for a valid one naming another type than the declared one.
+    /// Out of line: only an element with an `xsi:type` (or with an attribute its type does not
+    /// declare) comes here.
+    #[cold]
+    #[inline(never)]
+    fn take_xsi_type<'a>(
+        &mut self,
+        decl: Option<u32>,
+        xsi: &Attribute<'a>,
+        scope: &(impl Scope + ?Sized),
+        sink: &mut impl Sink,
+    ) -> Retyped {
+        let schema = self.schema;
+        let Some(declared) = decl.and_then(|d| schema.element(d)).map(|d| d.ty) else {
+            return Retyped::No;
+        };
+        match self.judge_xsi_type(xsi.value, Some(declared), scope) {
+            Ok(ty) if ty == declared => Retyped::No,
+            Ok(ty) => Retyped::To(ty),
+            Err(fault) => {
+                let abstract_type = matches!(fault, XsiFault::Abstract(_));
+                self.report_xsi(decl, xsi.value, fault, xsi.span.clone(), sink);
+                if abstract_type { Retyped::Abstract } else { Retyped::No }
+            }
+        }
+    }
+
+    /// Makes `uses` the attribute uses of `ty`, the type an `xsi:type` gave the element, with
+    /// the uses met so far (`seen`, a bit each, or `self.seen` when `wide`) carried over by
+    /// name.
+    #[cold]
+    #[inline(never)]
+    fn retype(&mut self, ty: TypeRef, uses: &mut &'s [AttributeUse], seen: &mut u64, wide: &mut bool) {
+        let schema = self.schema;
+        let was_seen = |i: usize| match use_bit(i) {
+            Some(bit) if !*wide => *seen & bit != 0,
+            _ => self.seen.get(i).copied().unwrap_or(false),
+        };
+        let met: Vec<u32> = uses.iter().enumerate().filter(|&(i, _)| was_seen(i)).map(|(_, u)| u.name).collect();
+        let new = self.typed(ty).map_or(Slice::default(), |t| t.uses).of(&schema.attributes);
+        *seen = 0;
+        *wide = new.len() > 64;
+        if *wide {
+            self.seen.clear();
+            self.seen.resize(new.len(), false);
+        }
+        for (i, _) in new.iter().enumerate().filter(|(_, u)| met.contains(&u.name)) {
+            match use_bit(i) {
+                Some(bit) if !*wide => *seen |= bit,
+                _ => {
+                    if let Some(s) = self.seen.get_mut(i) {
+                        *s = true;
+                    }
+                }
+            }
+        }
+        *uses = new;
     }
 
     /// `xs:ID` values must be unique in a document (XSD Part 2 §3.3.8, cvc-id.2).
@@ -828,7 +1283,7 @@ impl<'s> Validator<'s> {
     #[cold]
     #[inline(never)]
     fn unexpected_text(&mut self, decl: Option<u32>, empty: bool, span: Range<usize>, sink: &mut impl Sink) {
-        let element = self.decl_name(decl);
+        let element = self.element_name(decl, self.stack.len().saturating_sub(1));
         self.report(sink, FindingKind::UnexpectedText { element, empty }, span);
     }
 
@@ -881,13 +1336,13 @@ impl<'s> Validator<'s> {
         match frame.mode {
             Mode::Elements { state, count, errored: false, text_reported, blank, .. } => {
                 if let (false, Some(blank)) = (text_reported, blank) {
-                    let element = self.decl_name(frame.decl);
+                    let element = self.element_name(frame.decl, self.stack.len());
                     self.report(sink, FindingKind::UnexpectedText { element, empty: true }, blank);
                 }
                 let done =
                     schema.state(state).is_some_and(|s| s.accepting && (s.term == Term::Start || count >= s.min));
                 if !done {
-                    let parent = self.decl_name(frame.decl);
+                    let parent = self.element_name(frame.decl, self.stack.len());
                     let expected = if sink.full() { Vec::new() } else { expected(schema, state, count) };
                     self.report(sink, FindingKind::MissingElement { parent, expected }, span);
                 }
@@ -915,7 +1370,7 @@ impl<'s> Validator<'s> {
                     },
                 };
                 if let Some(facet) = problem {
-                    let element = self.decl_name(frame.decl);
+                    let element = self.element_name(frame.decl, self.stack.len());
                     let value = quoted(value);
                     self.report(
                         sink,
@@ -949,6 +1404,7 @@ impl<'s> Validator<'s> {
         self.stack.clear();
         self.text.clear();
         self.ids.clear();
+        self.undeclared.clear();
         self.root_done = false;
         self.findings = 0;
     }

@@ -5,6 +5,9 @@
 mod corpus;
 // Small hand-written schemas: content models, attributes, wildcards, error recovery.
 mod validate;
+// xsi:type: QName resolution, derivation from the declared type, validation against the
+// type named (cvc-elt.4, cvc-type.2).
+mod xsi_type;
 // Constructs outside the subset must fail to compile, naming the construct and position.
 mod compile_errors;
 // Deterministic mutants of well-formed messages, for parity runs against xmllint.

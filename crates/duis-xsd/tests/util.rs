@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use duis_xsd::{Attribute, Finding, Schema, Validator};
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{QName, ResolveResult};
 use quick_xml::reader::NsReader;
+
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// `corpus/` in the shared folder: `$DUIS_SHARED`, or `../shared` beside the project root, as
 /// for the `duis` tests. Panics (fails the test) when it is missing: a test that asked for the
@@ -50,6 +52,8 @@ pub(crate) enum Ev {
         local: String,
         /// (namespace, local name, value)
         attrs: Vec<(String, String, String)>,
+        /// (prefix, namespace) in scope for the prefix of an `xsi:type` value, if it has one.
+        scope: Vec<(String, String)>,
         span: Range<usize>,
     },
     Text(String, Range<usize>),
@@ -74,6 +78,7 @@ pub(crate) fn events(xml: &str) -> Result<Vec<Ev>, String> {
                 let ns = ns?;
                 let local = text(e.local_name().as_ref());
                 let mut attrs = Vec::new();
+                let mut scope = Vec::new();
                 for a in e.attributes() {
                     let a = a.map_err(|e| e.to_string())?;
                     let key = a.key.as_ref();
@@ -84,9 +89,19 @@ pub(crate) fn events(xml: &str) -> Result<Vec<Ev>, String> {
                     let ans = ns_of(&r)?;
                     let value =
                         a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?.into_owned();
+                    if ans == XSI && l.as_ref() == b"type" {
+                        // The binding its prefix (or the default namespace) has here.
+                        let qname = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+                        let prefix = qname.split_once(':').map_or("", |(p, _)| p);
+                        let probe = if prefix.is_empty() { "x".to_owned() } else { format!("{prefix}:x") };
+                        let (r, _) = reader.resolver().resolve_element(QName(probe.as_bytes()));
+                        if let ResolveResult::Bound(uri) = r {
+                            scope.push((prefix.to_owned(), text(uri.as_ref())));
+                        }
+                    }
                     attrs.push((ans, text(l.as_ref()), value));
                 }
-                out.push(Ev::Start { ns, local, attrs, span: start..end });
+                out.push(Ev::Start { ns, local, attrs, scope, span: start..end });
                 if empty {
                     out.push(Ev::End(end..end));
                 }
@@ -123,10 +138,12 @@ pub(crate) fn feed(v: &mut Validator<'_>, events: &[Ev], findings: &mut Vec<Find
     let mut end = 0;
     for ev in events {
         match ev {
-            Ev::Start { ns, local, attrs, span } => {
+            Ev::Start { ns, local, attrs, scope, span } => {
                 let list =
                     attrs.iter().map(|(n, l, val)| Attribute { ns: n, local: l, value: val, span: span.clone() });
-                v.start_element(ns, local, list, span.clone(), findings);
+                let scope: Vec<(&str, &str)> = scope.iter().map(|(p, u)| (p.as_str(), u.as_str())).collect();
+                let namespace = v.namespace(ns);
+                v.start_element_in(namespace, ns, local, list, scope.as_slice(), span.clone(), findings);
             }
             Ev::Text(t, span) => v.text(t, span.clone(), findings),
             Ev::End(span) => {

@@ -346,6 +346,14 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
             )
             .replace("<sr:CommandVariant>1<", "<sr:CommandVariant> +01 <"),
     );
+    // An xsi:type naming the element's own declared type changes nothing.
+    add(
+        "valid/7.4_xsi-type-declared-type_valid.xml",
+        supply_status(1).render().replace(
+            "<sr:ReadSupplyStatus/>",
+            "<sr:ReadSupplyStatus xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"sr:ReadDataOnDemand\"/>",
+        ),
+    );
     add(
         "valid/7.4_default-namespace_valid.xml",
         supply_status(1).render().replace("<sr:", "<").replace("</sr:", "</").replace("xmlns:sr=", "xmlns="),
@@ -478,6 +486,15 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
         supply_status(1).render().replace(
             "<sr:Body>",
             "<sr:Body xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"false\">",
+        ),
+    );
+    // xsi:type (XSD cvc-elt.4) naming a type that is not ReadSupplyStatus's declared
+    // ReadDataOnDemand nor derived from it.
+    add(
+        "invalid/7.4_xsi-type-not-derived_schema.bad-xsi-type.xml",
+        supply_status(1).render().replace(
+            "<sr:ReadSupplyStatus/>",
+            "<sr:ReadSupplyStatus xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"sr:ReadLogOnDemand\"/>",
         ),
     );
     add(

@@ -190,13 +190,16 @@ codes! {
     /// Non-white-space text where the type allows only elements, or any character where its
     /// content is empty.
     SchemaUnexpectedText = "schema.unexpected-text", Error, Certain, "XSD 1.0 Part 1 cvc-complex-type.2.3 (element-only content), 2.1 (empty content)";
-    /// An element whose declared type is abstract, used without a concrete type.
+    /// An element whose type is abstract: its declared type, with no `xsi:type` naming a
+    /// concrete type derived from it, or the type its `xsi:type` names.
     SchemaAbstractType = "schema.abstract-type", Error, Certain, "XSD 1.0 Part 1 cvc-type.2";
     /// `xsi:nil` on an element: no DUIS element is nillable, so the attribute is not allowed,
     /// whatever its value.
     SchemaNotNillable = "schema.not-nillable", Error, Certain, "XSD 1.0 Part 1 cvc-elt.3.1";
-    /// `xsi:type`, which no DUIS message needs and the engine does not support.
-    SchemaUnsupportedXsi = "schema.unsupported-xsi", Error, Certain, "XSD 1.0 Part 1 §2.6 (schema-related markup); duis-xsd subset";
+    /// An `xsi:type` that names no type the element can take: not a qualified name, a prefix
+    /// bound to no namespace, no type of that name in the schema, or a type not derived from
+    /// the element's declared type. The element is then validated against its declared type.
+    SchemaBadXsiType = "schema.bad-xsi-type", Error, Certain, "XSD 1.0 Part 1 cvc-elt.4.1-4.3";
     /// The schema engine reached a state it should not; please report the input.
     SchemaInternal = "schema.internal", Error, Certain, "this project (internal consistency)";
 

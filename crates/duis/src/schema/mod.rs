@@ -231,7 +231,8 @@ impl<'s> SchemaPass<'s> {
         };
         let uri = reader.element_uri();
         let namespace = namespace.copied().unwrap_or_else(|| self.validator.namespace(uri));
-        self.validator.start_element_in(namespace, uri, start.local, list, span, &mut self.findings);
+        let scope = InScope(reader);
+        self.validator.start_element_in(namespace, uri, start.local, list, &scope, span, &mut self.findings);
     }
 
     /// Ends the document and moves the findings into the report.
@@ -242,6 +243,16 @@ impl<'s> SchemaPass<'s> {
             findings.push(code, Span::new(finding.span.start, finding.span.end), Detail::Schema(Box::new(finding)));
         }
         findings.note_dropped(self.findings.dropped);
+    }
+}
+
+/// The namespace declarations in scope at the reader's latest start tag, which resolve the
+/// prefix of an `xsi:type` value.
+struct InScope<'r, 'a>(&'r Reader<'a>);
+
+impl duis_xsd::Scope for InScope<'_, '_> {
+    fn uri(&self, prefix: &str) -> Option<&str> {
+        self.0.namespace(prefix)
     }
 }
 
@@ -259,7 +270,7 @@ fn code_of(kind: &duis_xsd::FindingKind) -> Code {
         K::UnexpectedText { .. } => Code::SchemaUnexpectedText,
         K::AbstractType { .. } => Code::SchemaAbstractType,
         K::NotNillable { .. } => Code::SchemaNotNillable,
-        K::UnsupportedXsi { .. } => Code::SchemaUnsupportedXsi,
+        K::BadXsiType { .. } => Code::SchemaBadXsiType,
         _ => Code::SchemaInternal,
     }
 }
