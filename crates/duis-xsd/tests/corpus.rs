@@ -340,8 +340,103 @@ const EDITS: &[(&str, &str, &str)] = &[
         "<sr:CalorificValue>40.0<",
         "<sr:CalorificValue>40.00000000000000000000000000000<",
     ),
+    // xsi:type (cvc-elt.4): the declared type itself; types derived from it, here complex types
+    // with simple content extending the simple StandingCharge and DayName types, whose attribute
+    // the xsi:type brings, before or after it; unrelated, base, unknown and unbound names.
     ("ECS45_7.4_SUCCESS_REQUEST_DUIS.XML", "<sr:Request ", "<sr:Request xsi:type=\"sr:Request\" "),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:ReadSupplyStatus/>",
+        "<sr:ReadSupplyStatus xsi:type=\"sr:ReadDataOnDemand\"/>",
+    ),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:ReadSupplyStatus/>",
+        "<sr:ReadSupplyStatus xsi:type=\"sr:ReadLogOnDemand\"/>",
+    ),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:ReadSupplyStatus/>",
+        "<sr:ReadSupplyStatus xsi:type=\"sr:FutureDatedAbstractType\"/>",
+    ),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:PriceType\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:ElecBlockPrice\" index=\"1\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge index=\"4\" xsi:type=\"sr:ElecBlockPrice\">20000<"),
+    (
+        STANDING_CHARGE.0,
+        STANDING_CHARGE.1,
+        "<sr:StandingCharge xsi:type=\"sr:ElecPrimaryTOUPrice\" index=\"48\">20000<",
+    ),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:ElecBlockPrice\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:ElecBlockPrice\" index=\"5\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge index=\"1\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:ElecBlockPrice\" index=\"1\">70000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:GasDayName\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:GasBlockPrice\" index=\"1\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:Nonexistent\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"zz:PriceType\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"PriceType\">20000<"),
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\"sr:Price Type\">20000<"),
+    (
+        STANDING_CHARGE.0,
+        STANDING_CHARGE.1,
+        "<sr:StandingCharge xmlns=\"http://www.dccinterface.co.uk/ServiceUserGateway\" xsi:type=\"PriceType\">20000<",
+    ),
+    (
+        STANDING_CHARGE.0,
+        STANDING_CHARGE.1,
+        "<sr:StandingCharge xmlns:p=\"http://www.dccinterface.co.uk/ServiceUserGateway\" xsi:type=\"p:ElecBlockPrice\" index=\"2\">20000<",
+    ),
+    (
+        STANDING_CHARGE.0,
+        STANDING_CHARGE.1,
+        "<sr:StandingCharge xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xsi:type=\"xs:short\">20000<",
+    ),
+    (
+        STANDING_CHARGE.0,
+        STANDING_CHARGE.1,
+        "<sr:StandingCharge xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xsi:type=\"xs:float\">20000<",
+    ),
+    (
+        "ECS01a_1.1.1_IMMEDIATE_TOU_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:DayName>1</sr:DayName>",
+        "<sr:DayName xsi:type=\"sr:ElecReferencedDayName\" index=\"7\">1</sr:DayName>",
+    ),
+    (
+        "ECS01a_1.1.1_IMMEDIATE_TOU_SUCCESS_REQUEST_DUIS.XML",
+        "<sr:DayName>1</sr:DayName>",
+        "<sr:DayName xsi:type=\"sr:GasReferencedDayName\" index=\"7\">1</sr:DayName>",
+    ),
+    // An element a lax wildcard matches and no declaration governs is validated against its
+    // xsi:type (XSD 1.0 Part 1 §3.3.4, Schema-Validity Assessment (Element) 1.2.1.2).
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "xmlenc#sha256\"/>",
+        "xmlenc#sha256\"><o:x xmlns:o=\"urn:o\" xsi:type=\"sr:PriceType\">1</o:x></ds:DigestMethod>",
+    ),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "xmlenc#sha256\"/>",
+        "xmlenc#sha256\"><o:x xmlns:o=\"urn:o\" xsi:type=\"sr:PriceType\">x</o:x></ds:DigestMethod>",
+    ),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "xmlenc#sha256\"/>",
+        "xmlenc#sha256\"><o:x xmlns:o=\"urn:o\" xsi:type=\"sr:Nonexistent\">1</o:x></ds:DigestMethod>",
+    ),
+    // Known divergences (divergences.txt): white space around the QName, which XSD collapses;
+    // an xsi:type meeting a strict wildcard (§3.10.1).
+    (STANDING_CHARGE.0, STANDING_CHARGE.1, "<sr:StandingCharge xsi:type=\" sr:PriceType \">20000<"),
+    (
+        "ECS45_7.4_SUCCESS_REQUEST_DUIS.XML",
+        "ecdsa-sha256\"/>",
+        "ecdsa-sha256\"><o:x xmlns:o=\"urn:o\" xsi:type=\"sr:PriceType\">1</o:x></ds:SignatureMethod>",
+    ),
 ];
+
+/// A simple-typed element (`sr:PriceType`, an `xs:short`) with types derived from it.
+const STANDING_CHARGE: (&str, &str) =
+    ("ECS01a_1.1.1_IMMEDIATE_TOU_SUCCESS_REQUEST_DUIS.XML", "<sr:StandingCharge>20000<");
 
 #[test]
 #[ignore = "needs ../shared/corpus"]
