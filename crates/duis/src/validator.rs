@@ -6,6 +6,7 @@ use crate::message::{DateTime, Eui64};
 use crate::pki::TrustStore;
 use std::sync::Arc;
 
+use crate::Span;
 use crate::counter::CounterStore;
 use crate::parties::PartyRegistry;
 use crate::report::{Code, Detail, Facts, Findings, Report, Skipped};
@@ -122,33 +123,7 @@ impl Validator {
         let mut sig = SigPass::new(self.trust.is_some());
         let mut root = None;
         while let Some(event) = reader.next(&mut findings) {
-            // Each pass takes the event as its `event` would; the kinds nearly every event is
-            // are told apart once here, not once per pass.
-            match event {
-                Event::Start(start) => {
-                    if root.is_none() {
-                        root = Some(start.span);
-                    }
-                    schema.start_tag(&start, &reader);
-                    sig.start_tag(&start, &reader);
-                    extractor.start_tag(&start, &reader);
-                }
-                Event::End(span) => {
-                    schema.end_tag(span, &reader);
-                    sig.end_tag(span, &reader);
-                    extractor.end_tag(span, &reader);
-                }
-                Event::Text(text, span) => {
-                    schema.text(text, span, &reader);
-                    sig.text_event(text, span, &reader);
-                    extractor.text(text, span);
-                }
-                other => {
-                    schema.event(&other, &reader);
-                    sig.event(&other, &reader);
-                    extractor.event(&other, &reader);
-                }
-            }
+            feed(event, &reader, &mut root, &mut schema, &mut sig, &mut extractor);
         }
         let extraction = extractor.finish(&mut findings);
         let mut gbcs = None;
@@ -322,6 +297,46 @@ impl ValidatorBuilder {
     }
 }
 
+/// Hands one event to the three passes, as each pass's `event` would take it: the kinds nearly
+/// every event is (start tag, end tag, text) are told apart once here and go to each pass's
+/// entry point for that kind, not decoded again by each pass. `root` takes the first start
+/// tag's span.
+#[inline(always)]
+fn feed<'a>(
+    event: Event<'a>,
+    reader: &Reader<'a>,
+    root: &mut Option<Span>,
+    schema: &mut SchemaPass<'_>,
+    sig: &mut SigPass<'a>,
+    extractor: &mut Extractor<'a>,
+) {
+    match event {
+        Event::Start(start) => {
+            if root.is_none() {
+                *root = Some(start.span);
+            }
+            schema.start_tag(&start, reader);
+            sig.start_tag(&start, reader);
+            extractor.start_tag(&start, reader);
+        }
+        Event::End(span) => {
+            schema.end_tag(span, reader);
+            sig.end_tag(span, reader);
+            extractor.end_tag(span, reader);
+        }
+        Event::Text(text, span) => {
+            schema.text(text, span, reader);
+            sig.text_event(text, span, reader);
+            extractor.text(text, span);
+        }
+        other => {
+            schema.event(&other, reader);
+            sig.event(&other, reader);
+            extractor.event(&other, reader);
+        }
+    }
+}
+
 /// Validates one message with the default [`Validator`].
 pub fn validate(input: &[u8]) -> Report<'_> {
     Validator::default().validate(input)
@@ -331,8 +346,8 @@ pub fn validate(input: &[u8]) -> Report<'_> {
 mod tests {
     use super::*;
 
-    /// Reads `input` and feeds every event to the three passes, through their per-kind entry
-    /// points as [`Validator::run`] does (`general` false) or through each pass's `event`.
+    /// Reads `input` and feeds every event to the three passes, through [`feed`] as
+    /// [`Validator::run`] does (`general` false) or through each pass's `event`.
     /// Returns what the passes found, as text.
     fn passes(input: &[u8], verify: bool, general: bool) -> String {
         let limits = Limits::default();
@@ -343,27 +358,12 @@ mod tests {
         let mut extractor = Extractor::new(reader.has_cr());
         let mut sig = SigPass::new(verify);
         while let Some(event) = reader.next(&mut findings) {
-            match (general, &event) {
-                (false, Event::Start(start)) => {
-                    schema.start_tag(start, &reader);
-                    sig.start_tag(start, &reader);
-                    extractor.start_tag(start, &reader);
-                }
-                (false, Event::End(span)) => {
-                    schema.end_tag(*span, &reader);
-                    sig.end_tag(*span, &reader);
-                    extractor.end_tag(*span, &reader);
-                }
-                (false, Event::Text(text, span)) => {
-                    schema.text(text, *span, &reader);
-                    sig.text_event(text, *span, &reader);
-                    extractor.text(text, *span);
-                }
-                _ => {
-                    schema.event(&event, &reader);
-                    sig.event(&event, &reader);
-                    extractor.event(&event, &reader);
-                }
+            if general {
+                schema.event(&event, &reader);
+                sig.event(&event, &reader);
+                extractor.event(&event, &reader);
+            } else {
+                feed(event, &reader, &mut None, &mut schema, &mut sig, &mut extractor);
             }
         }
         let extraction = extractor.finish(&mut findings);
