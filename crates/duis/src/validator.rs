@@ -11,7 +11,7 @@ use crate::counter::CounterStore;
 use crate::parties::PartyRegistry;
 use crate::report::{Code, Detail, Facts, Findings, Report, Skipped};
 use crate::rules;
-use crate::schema::{Schema, SchemaPass};
+use crate::schema::{Alone, Schema, SchemaPass};
 use crate::xml::{Event, Limits, Reader};
 
 /// Validates DUIS messages. Build one at start-up and share it: it is `Send + Sync` and
@@ -335,6 +335,36 @@ fn feed<'a>(
             extractor.event(&other, reader);
         }
     }
+}
+
+/// The reader alone, or the reader and the schema pass with the built-in DUIS 5.4 model (what
+/// `xmllint --schema` decides): the number of events read, whether the reader reached the end
+/// of the document, and the well-formedness, limit and schema findings, in the order full
+/// validation reports them before its rules run. For the `parse` and `schema` benches.
+///
+/// One loop serves both (`SCHEMA`); the schema pass is its own instance ([`Alone`]), so that
+/// [`Validator::run`]'s is compiled as if this one did not exist.
+pub(crate) fn read_alone<const SCHEMA: bool>(input: &[u8]) -> (usize, bool, Findings) {
+    let limits = Limits::default();
+    let mut findings = Findings::new(limits.max_findings);
+    let Some(mut reader) = Reader::new(input, limits, &mut findings) else {
+        return (0, false, findings);
+    };
+    let model = Schema::duis_5_4();
+    let mut schema = SCHEMA.then(|| SchemaPass::<Alone>::new(&model, limits.max_findings));
+    let mut events = 0usize;
+    while let Some(event) = reader.next(&mut findings) {
+        events = events.saturating_add(1);
+        if let Some(pass) = schema.as_mut() {
+            pass.event(&event, &reader);
+        }
+    }
+    let complete = reader.is_complete();
+    // As in `run`: nothing the schema would say about a fragment.
+    if let (true, Some(pass)) = (complete, schema) {
+        pass.finish(input.len(), &mut findings);
+    }
+    (events, complete, findings)
 }
 
 /// Validates one message with the default [`Validator`].

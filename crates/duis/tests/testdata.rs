@@ -754,3 +754,49 @@ fn update_firmware(octets: usize) -> String {
     .to(DCC)
     .render()
 }
+
+/// `duis::internal::schema_only` (the reader and the schema pass, which the `schema` bench
+/// times against libxml2) and `duis::internal::read` (the reader, for the `parse` bench) find exactly the well-formedness, limit and schema findings that
+/// full validation reports, on every committed message; where a rule's precise code stands in
+/// for the schema's generic one, the schema pass alone still rejects the message.
+#[test]
+fn schema_pass_alone_finds_what_full_validation_does() {
+    let root = common::repo_root().join("testdata");
+    let validator = Validator::new();
+    let stands_in = [
+        Code::RequestCounterOverflow,
+        Code::RequestExecutionDateTimeNotAllowed,
+        Code::RequestExecutionDateTimeRequired,
+        Code::GbcsBase64,
+    ];
+    let mut checked = (0, 0);
+    for dir in ["valid", "invalid", "signed"] {
+        for path in common::files(&root.join(dir), |n| n.ends_with(".xml")) {
+            let bytes = std::fs::read(&path).unwrap();
+            let alone = duis::internal::schema_only(&bytes);
+            let report = validator.validate(&bytes);
+            let full: Vec<Code> = report
+                .findings()
+                .iter()
+                .map(|f| f.code)
+                // A declared element that is no DUIS message is schema-valid to XSD: a rule, not the pass.
+                .filter(|&c| ["xml", "limit", "schema"].contains(&c.family()) && c != Code::SchemaNotAMessage)
+                .collect();
+            // The reader alone reads what the schema pass accepts, and stops with a finding the
+            // schema pass also reports.
+            match duis::internal::read(&bytes) {
+                Ok(events) => assert!(events > 0, "{}", path.display()),
+                Err(code) => assert!(alone.contains(&code), "{}: {code} not in {alone:?}", path.display()),
+            }
+            assert!(!alone.is_empty() || duis::internal::read(&bytes).is_ok(), "{}", path.display());
+            if report.findings().iter().any(|f| stands_in.contains(&f.code)) {
+                assert!(!alone.is_empty(), "{}: the schema pass alone accepts it", path.display());
+            } else {
+                assert_eq!(alone, full, "{}", path.display());
+            }
+            checked.0 += usize::from(alone.is_empty());
+            checked.1 += usize::from(!alone.is_empty());
+        }
+    }
+    assert!(checked.0 >= 30 && checked.1 >= 10, "{checked:?}");
+}

@@ -755,20 +755,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads a whole document and drops its events: their number, or the first finding's code.
-pub(crate) fn read_all(input: &[u8], limits: Limits) -> Result<usize, Code> {
-    let mut findings = Findings::new(limits.max_findings);
-    let first = |findings: &Findings| findings.list().first().map_or(Code::XmlMalformed, |f| f.code);
-    let Some(mut reader) = Reader::new(input, limits, &mut findings) else {
-        return Err(first(&findings));
-    };
-    let mut events = 0usize;
-    while reader.next(&mut findings).is_some() {
-        events = events.saturating_add(1);
-    }
-    if reader.is_complete() { Ok(events) } else { Err(first(&findings)) }
-}
-
 impl<'a> Reader<'a> {
     /// The input text under `span` (a span of an event this reader gave).
     pub(crate) fn source(&self, span: Span) -> &'a str {
